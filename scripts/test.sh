@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, migrates the test database, starts (or reuses)
+# the Temporal dev server, runs jest in band, and stops only what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x node_modules/.bin/jest ] || npm ci --no-audit --no-fund
+
+export NODE_ENV=test
+export DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/hubsync_test}"
+export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
+export LOG_LEVEL="${LOG_LEVEL:-silent}"
+
+bash scripts/ensure-postgres.sh
+bash scripts/db-migrate.sh
+started_temporal=0
+bash scripts/temporal-server.sh status || started_temporal=1
+bash scripts/temporal-server.sh start
+cleanup() { [ "$started_temporal" = 1 ] && bash scripts/temporal-server.sh stop || true; }
+trap cleanup EXIT
+
+node_modules/.bin/jest --runInBand "$@"

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsync } from 'fastify';
+
+export type ReadinessCheck = () => Promise<void>;
+
+export interface HealthRoutesOptions {
+  /** Named dependencies that must answer for the service to take traffic (e.g. temporal, database). */
+  checks: Record<string, ReadinessCheck>;
+}
+
+const readyResponse = {
+  type: 'object',
+  properties: {
+    status: { type: 'string' },
+    checks: { type: 'object', additionalProperties: { type: 'string' } },
+    message: { type: 'string' },
+  },
+} as const;
+
+/** /healthz: the process is alive. /readyz: every dependency answers; 503 names the ones that do not. */
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { checks }) => {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { response: { 200: readyResponse, 503: readyResponse } } }, async (_request, reply) => {
+    const names = Object.keys(checks);
+    const outcomes = await Promise.allSettled(names.map((name) => checks[name]!()));
+    const results: Record<string, string> = {};
+    const down: string[] = [];
+    outcomes.forEach((outcome, i) => {
+      const name = names[i]!;
+      results[name] = outcome.status === 'fulfilled' ? 'ok' : 'down';
+      if (outcome.status === 'rejected') down.push(name);
+    });
+    if (down.length > 0) {
+      return reply.code(503).send({ status: 'unavailable', checks: results, message: `not ready: ${down.join(', ')} unreachable` });
+    }
+    return { status: 'ready', checks: results };
+  });
+};

@@ -1,0 +1,26 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestInfo } from './hubspot';
+
+/** hubsync's Prometheus metrics; one instance per process, exposed at /metrics by the HTTP server. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'hubsync_process_' });
+  const metrics = {
+    registry,
+    webhooksReceived: new Counter({ name: 'hubsync_webhook_requests_total', help: 'Webhook requests accepted', labelNames: ['outcome'], registers: [registry] }),
+    webhookEvents: new Counter({ name: 'hubsync_webhook_events_total', help: 'Webhook events received', labelNames: ['object_type'], registers: [registry] }),
+    eventsApplied: new Counter({ name: 'hubsync_events_applied_total', help: 'HubSpot changes applied to the platform database', labelNames: ['object_type', 'source', 'result'], registers: [registry] }),
+    recordsPushed: new Counter({ name: 'hubsync_records_pushed_total', help: 'Platform records written to HubSpot', labelNames: ['object_type', 'result'], registers: [registry] }),
+    hubspotCalls: new Counter({ name: 'hubsync_hubspot_requests_total', help: 'HubSpot API requests', labelNames: ['method', 'endpoint', 'status'], registers: [registry] }),
+    hubspotRateLimited: new Counter({ name: 'hubsync_hubspot_rate_limited_total', help: 'HubSpot 429 answers by policy', labelNames: ['policy'], registers: [registry] }),
+    syncLagSeconds: new Gauge({ name: 'hubsync_sync_lag_seconds', help: 'Age of the incremental sync watermark', labelNames: ['portal_id', 'object_type'], registers: [registry] }),
+    /** Feed for the HubSpot client's onRequest hook. */
+    recordHubSpotRequest(info: RequestInfo): void {
+      metrics.hubspotCalls.inc({ method: info.method, endpoint: info.endpoint, status: String(info.status) });
+      if (info.status === 429) metrics.hubspotRateLimited.inc({ policy: info.policy ?? 'UNKNOWN' });
+    },
+  };
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

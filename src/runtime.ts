@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { requestsPer10s, type Config } from './config';
+import { createHubSpotClient, StaticTokenProvider, type HubSpotClient } from './hubspot';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { createPrisma, type PrismaClient } from './store/prisma';
+import { DEFAULT_MAPPING, parseMappingConfig, type MappingConfig } from './sync';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  prisma: PrismaClient;
+  mapping: MappingConfig;
+  hubspotFor: (portalId: string) => HubSpotClient;
+}
+
+/** Loads the field mapping: the built-in default, or HUBSYNC_MAPPING_FILE (JSON), validated with zod. */
+export function loadMapping(config: Pick<Config, 'HUBSYNC_MAPPING_FILE'>): MappingConfig {
+  if (!config.HUBSYNC_MAPPING_FILE) return DEFAULT_MAPPING;
+  const raw = JSON.parse(readFileSync(config.HUBSYNC_MAPPING_FILE, 'utf8')) as unknown;
+  return parseMappingConfig(raw);
+}
+
+/** The dependencies every entry point shares, built once per process from the parsed config. */
+export function createRuntime(config: Config, role: string): Runtime {
+  const logger = createLogger(config.LOG_LEVEL, { role });
+  const metrics = createMetrics();
+  const tokens = new StaticTokenProvider(config.HUBSPOT_ACCESS_TOKEN);
+  const clients = new Map<string, HubSpotClient>();
+  const hubspotFor = (portalId: string): HubSpotClient => {
+    let client = clients.get(portalId);
+    if (!client) {
+      client = createHubSpotClient({
+        baseUrl: config.HUBSPOT_BASE_URL,
+        portalId,
+        tokens,
+        requestsPer10s: requestsPer10s(config),
+        maxConcurrency: config.HUBSPOT_MAX_CONCURRENCY,
+        timeoutMs: config.HUBSPOT_REQUEST_TIMEOUT_MS,
+        accountTimeZone: config.HUBSPOT_ACCOUNT_TIMEZONE,
+        logger,
+        onRequest: (info) => metrics.recordHubSpotRequest(info),
+      });
+      clients.set(portalId, client);
+    }
+    return client;
+  };
+  return { config, logger, metrics, prisma: createPrisma(config.DATABASE_URL), mapping: loadMapping(config), hubspotFor };
+}

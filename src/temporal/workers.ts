@@ -1,0 +1,61 @@
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../config';
+import { requestsPer10s } from '../config';
+
+export interface WorkerSetOptions {
+  connection: NativeConnection;
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S'>;
+  /** Store-only activities, on the main queue beside the workflows. */
+  activities: object;
+  /** Activities that call HubSpot: on their own queue, whose server-side rate keeps a whole fleet under the limit. */
+  hubspotActivities: object;
+  workflowsPath?: string;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export interface WorkerSet {
+  workers: Worker[];
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * The two workers one hubsync worker process runs. The HubSpot queue's `maxTaskQueueActivitiesPerSecond` is
+ * enforced by the Temporal server across every worker polling it, so adding workers never exceeds HubSpot's
+ * rate: each HubSpot-calling activity makes at most one paged request, so activities/s ≈ requests/s.
+ */
+export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
+  const { connection, config } = options;
+  const workflowSource = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
+
+  const main = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...workflowSource,
+    activities: options.activities,
+    shutdownGraceTime: '10s',
+  });
+  const workers = [main];
+  if (Object.keys(options.hubspotActivities).length > 0) {
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
+        activities: options.hubspotActivities,
+        maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10,
+        shutdownGraceTime: '10s',
+      }),
+    );
+  }
+  return {
+    workers,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    shutdown: () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
+  };
+}

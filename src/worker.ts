@@ -1,0 +1,37 @@
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities, createHubSpotActivities } from '../activities';
+import { loadConfigOrExit } from './config';
+import { createRuntime } from './runtime';
+import { createWorkerSet } from './temporal/workers';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const runtime = createRuntime(config, 'worker');
+  const { logger, prisma } = runtime;
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+
+  const workerSet = await createWorkerSet({
+    connection,
+    config,
+    activities: createActivities(runtime),
+    hubspotActivities: createHubSpotActivities(runtime),
+  });
+
+  // Temporal's Worker.shutdown() stops polling and lets in-flight tasks finish (up to shutdownGraceTime).
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down: draining in-flight tasks');
+    workerSet.shutdown();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE }, 'worker running');
+  await workerSet.run();
+  await Promise.allSettled([connection.close(), prisma.$disconnect()]);
+  logger.info('worker stopped');
+}
+
+main().catch((err) => {
+  console.error(`hubsync worker: ${(err as Error).message}`);
+  process.exit(1);
+});

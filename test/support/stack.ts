@@ -1,0 +1,133 @@
+// The whole hubsync stack for end-to-end tests: the HubSpot simulator (real HTTP), the Temporal worker on
+// the real dev server, and the Fastify app listening on a real port with the simulator's webhooks pointed
+// at it. Each stack gets its own portal id and task queues, so suites never see each other's workflows.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createActivities, createHubSpotActivities } from '../../activities';
+import { buildApp } from '../../src/http/app';
+import type { Runtime } from '../../src/runtime';
+import { createRuntime } from '../../src/runtime';
+import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { temporalAddress } from './env';
+import { testConfig } from './runtime';
+
+export interface StackOptions {
+  /** Extra environment for hubsync's config (e.g. WEBHOOK_COALESCE_MS). */
+  env?: Record<string, string>;
+  simulator?: Omit<SimulatorOptions, 'portals'> & { requestsPer10s?: number; tier?: 'starter' | 'professional' | 'enterprise' | 'unlimited' };
+  /** Start the Fastify app on a real port and point the simulator's webhooks at it (default true). */
+  withApp?: boolean;
+  /** Start the in-process worker (default true); crash tests run their own worker process instead. */
+  withWorker?: boolean;
+}
+
+export interface Stack {
+  portalId: string;
+  token: string;
+  simulator: RunningSimulator;
+  runtime: Runtime;
+  temporal: Client;
+  app?: FastifyInstance;
+  appUrl?: string;
+  /** Calls the simulator's admin API (`/__sim/...`). */
+  sim<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const portalId = String(randomInt(2_000_000, 2_000_000_000));
+  const token = `test-token-${randomUUID()}`;
+  const queue = `test-${portalId}`;
+  const { requestsPer10s, tier, ...simulatorOptions } = options.simulator ?? {};
+  const simulator = await startSimulator({
+    indexingLagMs: 0,
+    ...simulatorOptions,
+    portals: [{ portalId, token, tier: tier ?? 'unlimited', ...(requestsPer10s ? { requestsPer10s } : {}) }],
+  });
+
+  const withApp = options.withApp ?? true;
+  // The app's port is only known once it listens; the public URL HubSpot signs is https:// + host + path.
+  const config = testConfig({
+    HUBSPOT_BASE_URL: simulator.url,
+    HUBSPOT_ACCESS_TOKEN: token,
+    HUBSPOT_PORTAL_ID: portalId,
+    TEMPORAL_TASK_QUEUE: queue,
+    TEMPORAL_HUBSPOT_TASK_QUEUE: `${queue}-hubspot`,
+    ...options.env,
+  });
+  let app: FastifyInstance | undefined;
+  let appUrl: string | undefined;
+  let runtime = createRuntime(config, 'test');
+
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const temporal = new Client({ connection });
+
+  if (withApp) {
+    // Listen first on a random port, then rebuild the config with the real public webhook URL.
+    const probe = await buildApp({ ...runtime, temporal, readiness: {} });
+    await probe.listen({ port: 0, host: '127.0.0.1' });
+    const port = (probe.server.address() as AddressInfo).port;
+    await probe.close();
+    runtime = createRuntime({ ...config, PORT: port, HUBSPOT_WEBHOOK_URL: `https://127.0.0.1:${port}/webhooks/hubspot` }, 'test');
+    app = await buildApp({ ...runtime, temporal, readiness: {} });
+    await app.listen({ port, host: '127.0.0.1' });
+    appUrl = `http://127.0.0.1:${port}`;
+  }
+
+  let nativeConnection: NativeConnection | undefined;
+  let workerSet: WorkerSet | undefined;
+  let running: Promise<void> | undefined;
+  if (options.withWorker ?? true) {
+    nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
+    workerSet = await createWorkerSet({
+      connection: nativeConnection,
+      config: runtime.config,
+      activities: createActivities(runtime),
+      hubspotActivities: createHubSpotActivities(runtime),
+    });
+    running = workerSet.run();
+  }
+
+  const sim = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${simulator.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`simulator ${method} ${path} → ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+
+  if (appUrl) {
+    await sim('POST', '/__sim/webhooks/config', {
+      targetUrl: `${appUrl}/webhooks/hubspot`,
+      clientSecret: runtime.config.HUBSPOT_CLIENT_SECRET,
+      appId: runtime.config.HUBSPOT_APP_ID,
+      portalId,
+      timeScale: 86_400,
+    });
+  }
+
+  return {
+    portalId,
+    token,
+    simulator,
+    runtime,
+    temporal,
+    app,
+    appUrl,
+    sim,
+    close: async () => {
+      workerSet?.shutdown();
+      await running;
+      await app?.close();
+      await simulator.close();
+      await Promise.allSettled([connection.close(), nativeConnection?.close(), runtime.prisma.$disconnect()]);
+    },
+  };
+}
