@@ -1,0 +1,21 @@
+// Admin routes for webhook subscriptions and delivery status.
+import { asObject, intParam, type Reply } from './http-util';
+import type { Router } from './router';
+import type { WebhookSubscriptionOptions } from './webhooks';
+
+export function registerAdminWebhookRoutes(router: Router): void {
+  const ok = (body: unknown): Reply => ({ status: 200, body });
+  router.add('GET', '/__sim/webhooks/config', (ctx) => ok(ctx.sim.webhooks.publicConfig()));
+  router.add('POST', '/__sim/webhooks/config', (ctx) => {
+    ctx.sim.webhooks.configure(asObject(ctx.json()) as WebhookSubscriptionOptions);
+    return ok(ctx.sim.webhooks.publicConfig());
+  });
+  router.add('GET', '/__sim/webhooks/status', (ctx) => ok(ctx.sim.webhooks.status()));
+  router.add('GET', '/__sim/webhooks/deliveries', (ctx) => ok({ deliveries: ctx.sim.webhooks.deliveryLog(intParam(ctx.query.get('limit'), 100, 'limit')) }));
+  router.add('GET', '/__sim/webhooks/events', (ctx) => ok({ events: ctx.sim.webhooks.events(intParam(ctx.query.get('limit'), 1000, 'limit')) }));
+  router.add('POST', '/__sim/webhooks/drain', async (ctx) => {
+    const body = asObject(ctx.json());
+    const drained = await ctx.sim.webhooks.drain(typeof body.timeoutMs === 'number' ? body.timeoutMs : 10_000);
+    return ok({ drained, ...ctx.sim.webhooks.status() });
+  });
+}

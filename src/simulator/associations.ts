@@ -1,0 +1,153 @@
+// Associations v4 between records of one portal, kept from both sides so either side's lookups are O(1).
+import { OBJECT_TYPES, type ObjectTypeName } from './schema';
+
+// HubSpot-defined association type ids: [unlabeled, primary] per direction.
+const TYPE_IDS: Record<string, [number, number | null]> = {
+  'contacts|companies': [279, 1], 'companies|contacts': [280, 2],
+  'deals|contacts': [3, null], 'contacts|deals': [4, null],
+  'deals|companies': [341, 5], 'companies|deals': [342, 6],
+  'tickets|contacts': [16, null], 'contacts|tickets': [15, null],
+  'tickets|companies': [339, 26], 'companies|tickets': [340, 25],
+  'deals|tickets': [28, null], 'tickets|deals': [27, null],
+  'tasks|contacts': [204, null], 'contacts|tasks': [203, null],
+  'tasks|companies': [192, null], 'companies|tasks': [191, null],
+  'tasks|deals': [216, null], 'deals|tasks': [215, null],
+  'tasks|tickets': [230, null], 'tickets|tasks': [229, null],
+};
+
+export function associationTypeIds(from: ObjectTypeName, to: ObjectTypeName): { unlabeled: number; primary: number | null } | undefined {
+  const ids = TYPE_IDS[`${from}|${to}`];
+  return ids ? { unlabeled: ids[0], primary: ids[1] } : undefined;
+}
+
+export function associationTypeName(from: ObjectTypeName, to: ObjectTypeName): string {
+  return `${OBJECT_TYPES[from].singular}_TO_${OBJECT_TYPES[to].singular}`;
+}
+
+export interface AssociationEdge {
+  fromType: ObjectTypeName;
+  fromId: number;
+  toType: ObjectTypeName;
+  toId: number;
+  typeIds: number[];
+}
+
+export interface AssociationTarget {
+  toId: number;
+  typeIds: number[];
+}
+
+/**
+ * Each side keeps, per record, a flat [toId, typeId, toId, typeId, ...] array: a million seeded associations
+ * cost a few tens of MB this way instead of hundreds with nested Maps and Sets.
+ */
+export class AssociationStore {
+  // "from|to" → fromId → flat pairs
+  private edges = new Map<string, Map<number, number[]>>();
+
+  clear(): void {
+    this.edges.clear();
+  }
+
+  private pairs(from: ObjectTypeName, fromId: number, to: ObjectTypeName, create: boolean): number[] | undefined {
+    const key = `${from}|${to}`;
+    let side = this.edges.get(key);
+    if (!side) {
+      if (!create) return undefined;
+      side = new Map();
+      this.edges.set(key, side);
+    }
+    let pairs = side.get(fromId);
+    if (!pairs && create) {
+      pairs = [];
+      side.set(fromId, pairs);
+    }
+    return pairs;
+  }
+
+  /** Adds an association (both directions). Returns false when it existed already. */
+  add(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number, primary: boolean): boolean {
+    const fwd = associationTypeIds(from, to);
+    const back = associationTypeIds(to, from);
+    if (!fwd || !back) return false;
+    const existed = this.has(from, fromId, to, toId);
+    this.put(from, fromId, to, toId, fwd.unlabeled);
+    this.put(to, toId, from, fromId, back.unlabeled);
+    if (primary && fwd.primary !== null) this.put(from, fromId, to, toId, fwd.primary);
+    if (primary && back.primary !== null && from === 'companies') this.put(to, toId, from, fromId, back.primary);
+    return !existed;
+  }
+
+  private put(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number, typeId: number): void {
+    const pairs = this.pairs(from, fromId, to, true) as number[];
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === toId && pairs[i + 1] === typeId) return;
+    pairs.push(toId, typeId);
+  }
+
+  has(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number): boolean {
+    const pairs = this.pairs(from, fromId, to, false);
+    if (!pairs) return false;
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === toId) return true;
+    return false;
+  }
+
+  isPrimary(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number): boolean {
+    const primary = associationTypeIds(from, to)?.primary;
+    const pairs = this.pairs(from, fromId, to, false);
+    if (!pairs || primary === null || primary === undefined) return false;
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === toId && pairs[i + 1] === primary) return true;
+    return false;
+  }
+
+  /** Removes the association in both directions. Returns whether it existed. */
+  remove(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number): boolean {
+    const existed = this.has(from, fromId, to, toId);
+    this.drop(from, fromId, to, toId);
+    this.drop(to, toId, from, fromId);
+    return existed;
+  }
+
+  private drop(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number): void {
+    const pairs = this.pairs(from, fromId, to, false);
+    if (!pairs) return;
+    const kept: number[] = [];
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] !== toId) kept.push(pairs[i] as number, pairs[i + 1] as number);
+    if (kept.length === 0) this.edges.get(`${from}|${to}`)?.delete(fromId);
+    else this.edges.get(`${from}|${to}`)?.set(fromId, kept);
+  }
+
+  targets(from: ObjectTypeName, fromId: number, to: ObjectTypeName): AssociationTarget[] {
+    const pairs = this.pairs(from, fromId, to, false);
+    const out: AssociationTarget[] = [];
+    if (!pairs) return out;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const toId = pairs[i] as number;
+      const typeId = pairs[i + 1] as number;
+      const existing = out.find((t) => t.toId === toId);
+      if (existing) existing.typeIds.push(typeId);
+      else out.push({ toId, typeIds: [typeId] });
+    }
+    return out;
+  }
+
+  /** Every association touching a record, seen from that record. */
+  allOf(type: ObjectTypeName, id: number): AssociationEdge[] {
+    const out: AssociationEdge[] = [];
+    for (const key of this.edges.keys()) {
+      const [from, to] = key.split('|') as [ObjectTypeName, ObjectTypeName];
+      if (from !== type) continue;
+      for (const t of this.targets(from, id, to)) out.push({ fromType: from, fromId: id, toType: to, toId: t.toId, typeIds: t.typeIds });
+    }
+    return out;
+  }
+
+  /** Every edge once per direction, for the state dump. */
+  all(): AssociationEdge[] {
+    const out: AssociationEdge[] = [];
+    for (const [key, side] of this.edges) {
+      const [from, to] = key.split('|') as [ObjectTypeName, ObjectTypeName];
+      for (const fromId of side.keys()) for (const t of this.targets(from, fromId, to)) out.push({ fromType: from, fromId, toType: to, toId: t.toId, typeIds: t.typeIds });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+// Associations v4 batch endpoints: /crm/v4/associations/{from}/{to}/batch/...
+import { associationTypeIds } from '../associations';
+import { asObject, HubSpotError, iso, validation } from '../http-util';
+import type { Ctx, Router } from '../router';
+import type { SimRecord, TypeStore } from '../store';
+import { inputsOf, typeStore } from './common';
+
+export function registerAssociationRoutes(router: Router): void {
+  router.add('POST', '/crm/v4/associations/:from/:to/batch/read', read);
+  router.add('POST', '/crm/v4/associations/:from/:to/batch/create', (ctx) => create(ctx, false));
+  router.add('POST', '/crm/v4/associations/:from/:to/batch/associate/default', (ctx) => create(ctx, true));
+  router.add('POST', '/crm/v4/associations/:from/:to/batch/archive', archive);
+}
+
+function sides(ctx: Ctx): { from: TypeStore; to: TypeStore } {
+  const from = typeStore(ctx, 'from');
+  const to = typeStore(ctx, 'to');
+  if (!associationTypeIds(from.type, to.type)) throw validation(`${from.type} cannot be associated with ${to.type}`);
+  return { from, to };
+}
+
+const idOf = (v: unknown): string => String((v as { id?: unknown } | undefined)?.id ?? '');
+
+function active(ts: TypeStore, id: string): SimRecord | undefined {
+  const rec = ts.resolve(id);
+  return rec && !rec.archived ? rec : undefined;
+}
+
+function read(ctx: Ctx) {
+  const started = Date.now();
+  const { from, to } = sides(ctx);
+  const inputs = inputsOf(asObject(ctx.json()), 1000);
+  const ids = associationTypeIds(from.type, to.type);
+  const results: unknown[] = [];
+  const missing: string[] = [];
+  for (const input of inputs) {
+    const id = idOf(input);
+    const rec = active(from, id);
+    const targets = rec ? ctx.portal.store.associations.targets(from.type, rec.id, to.type) : undefined;
+    if (!rec || !targets || targets.length === 0) {
+      missing.push(id);
+      continue;
+    }
+    results.push({
+      from: { id: String(rec.id) },
+      to: targets.map(({ toId, typeIds }) => ({
+        toObjectId: toId,
+        associationTypes: typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: typeId === ids?.primary ? 'Primary' : null })),
+      })),
+    });
+  }
+  const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(Date.now()) };
+  if (missing.length > 0) {
+    body.numErrors = missing.length;
+    body.errors = missing.map((id) => ({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to.info.singular} is associated with ${from.info.singular} ${id}.`, context: { fromObjectId: [id] } }));
+  }
+  return { status: missing.length > 0 ? 207 : 200, body };
+}
+
+function create(ctx: Ctx, defaultOnly: boolean) {
+  const started = Date.now();
+  const { from, to } = sides(ctx);
+  const inputs = inputsOf(asObject(ctx.json()), 100);
+  const ids = associationTypeIds(from.type, to.type);
+  const results: unknown[] = [];
+  for (const input of inputs) {
+    const a = active(from, idOf(input.from));
+    const b = active(to, idOf(input.to));
+    if (!a || !b) throw new HubSpotError(400, 'VALIDATION_ERROR', `One or more objects do not exist: ${idOf(input.from)} -> ${idOf(input.to)}`);
+    const types = defaultOnly ? [] : Array.isArray(input.types) ? (input.types as Array<{ associationTypeId?: unknown }>) : [];
+    const primary = types.some((t) => Number(t.associationTypeId) === ids?.primary);
+    ctx.portal.mutator.associate(a, b, false, primary, ctx.sim.apiActor());
+    results.push({ fromObjectTypeId: from.info.typeId, fromObjectId: a.id, toObjectTypeId: to.info.typeId, toObjectId: b.id, labels: primary ? ['Primary'] : [] });
+  }
+  return { status: 200, body: { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(Date.now()) } };
+}
+
+function archive(ctx: Ctx) {
+  const { from, to } = sides(ctx);
+  const inputs = inputsOf(asObject(ctx.json()), 100);
+  for (const input of inputs) {
+    const a = active(from, idOf(input.from));
+    const targets = Array.isArray(input.to) ? input.to : [input.to];
+    for (const t of targets) {
+      const b = active(to, idOf(t));
+      if (a && b) ctx.portal.mutator.associate(a, b, true, false, ctx.sim.apiActor());
+    }
+  }
+  return { status: 204 };
+}

@@ -1,0 +1,270 @@
+// Webhook delivery as HubSpot does it: events batched (< 100 a request) per portal, at most 10 requests in flight,
+// signed, 5 s timeout, up to 10 retries with growing jittered delays and a rising attemptNumber.
+import http from 'node:http';
+import https from 'node:https';
+import type { Faults } from './faults';
+import type { EventDraft } from './mutations';
+import { Prng } from './prng';
+import { OBJECT_TYPES } from './schema';
+import { signatureHeaders, type SignatureVersion } from './signatures';
+
+export interface WebhookSubscriptionOptions {
+  targetUrl?: string | null;
+  clientSecret?: string;
+  appId?: string;
+  portalId?: string | null;
+  subscriptionTypes?: string[] | null;
+  signatureVersion?: SignatureVersion;
+  signedUriScheme?: 'https' | 'as-called';
+  maxBatchSize?: number;
+  maxInFlight?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  timeScale?: number;
+  batchDelayMs?: number;
+  duplicateProbability?: number;
+  outOfOrder?: boolean;
+}
+
+type Config = Required<WebhookSubscriptionOptions>;
+export type WebhookEvent = Record<string, unknown> & { portalId: number; attemptNumber: number };
+
+export const WEBHOOK_DEFAULTS: Config = {
+  targetUrl: null, clientSecret: 'sim-client-secret-demo', appId: '424242', portalId: null, subscriptionTypes: null,
+  signatureVersion: 'v3', signedUriScheme: 'https', maxBatchSize: 99, maxInFlight: 10, timeoutMs: 5000, maxRetries: 10,
+  timeScale: 1, batchDelayMs: 20, duplicateProbability: 0, outOfOrder: false,
+};
+
+interface Delivery { at: string; status?: number; error?: string; eventCount: number; attemptNumber: number; durationMs: number }
+
+export class WebhookDispatcher {
+  config: Config;
+  private queue: WebhookEvent[] = [];
+  private ready: Array<{ events: WebhookEvent[]; attempt: number }> = [];
+  private inFlight = 0;
+  private inFlightEvents = 0;
+  private retrying = 0;
+  private delivered = 0;
+  private failed = 0;
+  private requests = 0;
+  private emitted = 0;
+  private eventSeq = 1000;
+  private recent: WebhookEvent[] = [];
+  private deliveries: Delivery[] = [];
+  private timers = new Set<NodeJS.Timeout>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private prng = new Prng(7);
+  private agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private closed = false;
+
+  constructor(options: WebhookSubscriptionOptions, private readonly faults: Faults) {
+    this.config = { ...WEBHOOK_DEFAULTS, ...definedOnly(options) };
+  }
+
+  configure(options: WebhookSubscriptionOptions): void {
+    this.config = { ...this.config, ...definedOnly(options) };
+  }
+
+  publicConfig(): Record<string, unknown> {
+    return { ...this.config, clientSecret: this.config.clientSecret ? '***' : '' };
+  }
+
+  /** Turns drafts into HubSpot events for the subscribed types and queues them. */
+  readonly emit = (portalId: string, drafts: EventDraft[]): void => {
+    const c = this.config;
+    if (c.portalId !== null && c.portalId !== portalId) return;
+    for (const d of drafts) {
+      const info = OBJECT_TYPES[d.objectType];
+      const subscriptionType = `${info.webhookPrefix}.${d.action}`;
+      if (!this.subscribed(subscriptionType, d.fields.propertyName)) continue;
+      const event: WebhookEvent = {
+        eventId: this.eventSeq++,
+        subscriptionId: subscriptionIdOf(subscriptionType),
+        portalId: Number(portalId),
+        appId: Number(c.appId),
+        occurredAt: d.occurredAt,
+        subscriptionType,
+        attemptNumber: 0,
+        ...d.fields,
+      };
+      if (info.webhookPrefix === 'object') event.objectTypeId = info.typeId;
+      this.emitted++;
+      this.recent.push(event);
+      if (this.recent.length > 2000) this.recent = this.recent.slice(-1000);
+      if (!c.targetUrl) continue;
+      this.queue.push(event);
+      if (c.duplicateProbability > 0 && this.prng.next() < c.duplicateProbability) this.queue.push({ ...event });
+    }
+    this.schedule();
+  };
+
+  private subscribed(type: string, propertyName: unknown): boolean {
+    const list = this.config.subscriptionTypes;
+    if (list === null) return true;
+    return list.includes(type) || (typeof propertyName === 'string' && list.includes(`${type}:${propertyName}`));
+  }
+
+  private schedule(): void {
+    if (this.flushTimer || this.closed || this.queue.length === 0) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.pump();
+    }, this.config.batchDelayMs);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.inFlight < this.config.maxInFlight) {
+      const retry = this.ready.shift();
+      if (retry) {
+        this.send(retry.events, retry.attempt);
+        continue;
+      }
+      if (this.queue.length === 0) return;
+      if (this.config.outOfOrder) shuffle(this.queue, this.prng);
+      const portal = (this.queue[0] as WebhookEvent).portalId;
+      const batch: WebhookEvent[] = [];
+      const rest: WebhookEvent[] = [];
+      for (const e of this.queue) (batch.length < this.config.maxBatchSize && e.portalId === portal ? batch : rest).push(e);
+      this.queue = rest;
+      this.send(batch, 0);
+    }
+  }
+
+  private send(events: WebhookEvent[], attempt: number): void {
+    const c = this.config;
+    this.inFlight++;
+    this.inFlightEvents += events.length;
+    const started = Date.now();
+    const finish = (status: number | undefined, error: string | undefined): void => {
+      this.inFlight--;
+      this.inFlightEvents -= events.length;
+      this.requests++;
+      this.deliveries.push({ at: new Date(started).toISOString(), status, error, eventCount: events.length, attemptNumber: attempt, durationMs: Date.now() - started });
+      if (this.deliveries.length > 1000) this.deliveries = this.deliveries.slice(-500);
+      if (status !== undefined && status >= 200 && status < 300) this.delivered += events.length;
+      else this.retry(events, attempt);
+      this.pump();
+    };
+    const injected = this.faults.webhookFailure();
+    if (injected !== undefined || !c.targetUrl) {
+      setImmediate(() => finish(injected, injected === undefined ? 'no target' : undefined));
+      return;
+    }
+    const body = JSON.stringify(events.map((e) => ({ ...e, attemptNumber: attempt })));
+    const url = new URL(c.targetUrl);
+    const signedUri = c.signedUriScheme === 'https' ? `https://${url.host}${url.pathname}${url.search}` : url.href;
+    const headers = {
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(body)),
+      'User-Agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon-simulator',
+      ...signatureHeaders(c.signatureVersion, c.clientSecret, 'POST', signedUri, body, Date.now()),
+    };
+    const isHttps = url.protocol === 'https:';
+    const req = (isHttps ? https : http).request(url, { method: 'POST', headers, agent: isHttps ? this.agents.https : this.agents.http });
+    let done = false;
+    const once = (status: number | undefined, error?: string): void => {
+      if (done) return;
+      done = true;
+      finish(status, error);
+    };
+    req.setTimeout(c.timeoutMs, () => {
+      req.destroy(new Error(`no response within ${c.timeoutMs} ms`));
+    });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => once(res.statusCode));
+      res.on('error', (err) => once(undefined, err.message));
+    });
+    req.on('error', (err) => once(undefined, err.message));
+    req.end(body);
+  }
+
+  private retry(events: WebhookEvent[], attempt: number): void {
+    if (attempt >= this.config.maxRetries || this.closed) {
+      this.failed += events.length;
+      return;
+    }
+    // HubSpot spreads its retries over about a day: 1, 2, 4 … 512 minutes, jittered; timeScale compresses that.
+    const minutes = 2 ** attempt * (0.75 + this.prng.next() * 0.5);
+    const delay = (minutes * 60_000) / this.config.timeScale;
+    this.retrying += events.length;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.retrying -= events.length;
+      this.ready.push({ events, attempt: attempt + 1 });
+      this.pump();
+    }, Math.min(delay, 2 ** 31 - 1));
+    this.timers.add(timer);
+  }
+
+  status(): Record<string, number> {
+    return {
+      pending: this.queue.length + this.ready.reduce((n, r) => n + r.events.length, 0),
+      inFlight: this.inFlightEvents,
+      retrying: this.retrying,
+      delivered: this.delivered,
+      failed: this.failed,
+      requests: this.requests,
+      emitted: this.emitted,
+    };
+  }
+
+  idle(): boolean {
+    const s = this.status();
+    return s.pending === 0 && s.inFlight === 0 && s.retrying === 0;
+  }
+
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.idle()) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
+  }
+
+  events(limit: number): WebhookEvent[] {
+    return this.recent.slice(-limit);
+  }
+
+  deliveryLog(limit: number): Delivery[] {
+    return this.deliveries.slice(-limit);
+  }
+
+  reset(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.queue = [];
+    this.ready = [];
+    this.retrying = 0;
+    this.delivered = this.failed = this.requests = this.emitted = 0;
+    this.recent = [];
+    this.deliveries = [];
+  }
+
+  close(): void {
+    this.closed = true;
+    this.reset();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function subscriptionIdOf(type: string): number {
+  let h = 0;
+  for (const ch of type) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return 100000 + (h % 900000);
+}
+
+function shuffle<T>(items: T[], prng: Prng): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = prng.int(i + 1);
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+}
