@@ -1,0 +1,95 @@
+// The mapping hubsync uses when no configuration overrides it: every typed column of the schema.
+// Stage/status-like columns stay 'string' because the platform stores HubSpot's internal values;
+// an installation that wants its own vocabulary switches them to 'enum' with a value map.
+import { type FieldMapping, type MappingConfig } from '../mapping-types';
+import { type TransformName } from '../transforms';
+
+type FieldSpec = readonly [column: string, hubspotProperty: string, transform?: TransformName];
+
+function fields(specs: readonly FieldSpec[], direction: FieldMapping['direction'] = 'both'): FieldMapping[] {
+  return specs.map(([column, hubspotProperty, transform = 'string']) => ({
+    column,
+    hubspotProperty,
+    direction,
+    transform,
+    conflictPolicy: 'newest',
+  }));
+}
+
+export const DEFAULT_MAPPING: MappingConfig = {
+  contacts: {
+    uniqueProperty: 'email',
+    lastModifiedProperty: 'lastmodifieddate',
+    fields: fields([
+      ['email', 'email'],
+      ['firstName', 'firstname'],
+      ['lastName', 'lastname'],
+      ['phone', 'phone'],
+      ['jobTitle', 'jobtitle'],
+      ['lifecycleStage', 'lifecyclestage'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  companies: {
+    // Note: real HubSpot only accepts idProperty values with hasUniqueValue=true; `domain` works when
+    // the portal's company dedupe is by domain (and in the simulator). Override if the portal refuses it.
+    uniqueProperty: 'domain',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    fields: fields([
+      ['name', 'name'],
+      ['domain', 'domain'],
+      ['phone', 'phone'],
+      ['industry', 'industry'],
+      ['city', 'city'],
+      ['country', 'country'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  deals: {
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    fields: fields([
+      ['name', 'dealname'],
+      ['stage', 'dealstage'],
+      ['pipeline', 'pipeline'],
+      ['amount', 'amount', 'decimal'],
+      ['closeDate', 'closedate', 'datetime'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  tasks: {
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    fields: fields([
+      ['subject', 'hs_task_subject'],
+      ['body', 'hs_task_body'],
+      ['status', 'hs_task_status'],
+      ['priority', 'hs_task_priority'],
+      ['dueDate', 'hs_timestamp', 'datetime'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  tickets: {
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    fields: fields([
+      ['subject', 'subject'],
+      ['content', 'content'],
+      ['stage', 'hs_pipeline_stage'],
+      ['pipeline', 'hs_pipeline'],
+      ['priority', 'hs_ticket_priority'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  // Owners come from GET /crm/v3/owners (read-only); the "properties" are that API's fields, with
+  // userId stringified by the caller, and `updatedAt` standing in for a last-modified property.
+  owners: {
+    lastModifiedProperty: 'updatedAt',
+    fields: fields(
+      [
+        ['email', 'email'],
+        ['firstName', 'firstName'],
+        ['lastName', 'lastName'],
+        ['userId', 'userId'],
+      ],
+      'fromHubSpot',
+    ),
+  },
+};
