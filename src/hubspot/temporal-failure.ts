@@ -1,0 +1,68 @@
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  HubSpotAuthError,
+  HubSpotConflictError,
+  HubSpotError,
+  HubSpotLockedError,
+  HubSpotNetworkError,
+  HubSpotNotFoundError,
+  HubSpotRateLimitError,
+  HubSpotResponseShapeError,
+  HubSpotServerError,
+  HubSpotValidationError,
+  LOCKED_MIN_WAIT_MS,
+} from './errors';
+
+// The one translation of HubSpot failures into Temporal retry behaviour. Activities call it once, in their
+// shared wrapper; the client itself only waits out short rate-limit windows, everything else is decided here:
+//   429 TEN_SECONDLY/SECONDLY → retry after the window; DAILY → retry at the account's next midnight;
+//   423 → retry after ≥ 2 s; 5xx / network / timeout → retry with the activity's backoff;
+//   400 validation, 401/403, 404, 409, malformed response → do not retry (the same call would fail again).
+
+function details(err: HubSpotError): Record<string, unknown> {
+  return {
+    status: err.status,
+    category: err.category,
+    correlationId: err.correlationId,
+    method: err.method,
+    endpoint: err.endpoint,
+    ...(err instanceof HubSpotRateLimitError ? { policy: err.policy, retryAfterMs: err.retryAfterMs } : {}),
+    ...(err instanceof HubSpotConflictError && err.existingId ? { existingId: err.existingId } : {}),
+    ...(err instanceof HubSpotValidationError ? { fields: err.fields } : {}),
+    ...(err instanceof HubSpotResponseShapeError ? { path: err.path } : {}),
+    ...(err instanceof HubSpotNetworkError ? { timedOut: err.timedOut, code: err.code } : {}),
+  };
+}
+
+function retryable(err: HubSpotError): { nonRetryable: boolean; nextRetryDelay?: number } {
+  if (err instanceof HubSpotRateLimitError) return { nonRetryable: false, nextRetryDelay: Math.max(1, err.retryAfterMs) };
+  if (err instanceof HubSpotLockedError) return { nonRetryable: false, nextRetryDelay: Math.max(LOCKED_MIN_WAIT_MS, err.retryAfterMs) };
+  if (err instanceof HubSpotServerError || err instanceof HubSpotNetworkError) return { nonRetryable: false };
+  if (
+    err instanceof HubSpotValidationError ||
+    err instanceof HubSpotAuthError ||
+    err instanceof HubSpotNotFoundError ||
+    err instanceof HubSpotConflictError ||
+    err instanceof HubSpotResponseShapeError
+  ) {
+    return { nonRetryable: true };
+  }
+  // Any other 4xx is a request HubSpot will keep refusing; anything else may be transient.
+  return { nonRetryable: err.status !== undefined && err.status >= 400 && err.status < 500 };
+}
+
+export function toTemporalFailure(err: unknown): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof HubSpotError) {
+    const { nonRetryable, nextRetryDelay } = retryable(err);
+    return ApplicationFailure.create({
+      type: err.name,
+      message: err.message,
+      nonRetryable,
+      ...(nextRetryDelay === undefined ? {} : { nextRetryDelay }),
+      details: [details(err)],
+    });
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  return ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: false });
+}
