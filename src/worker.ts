@@ -2,12 +2,16 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities, createHubSpotActivities } from '../activities';
 import { loadConfigOrExit } from './config';
 import { createRuntime } from './runtime';
+import { ensureScheduleOnStart } from './temporal/schedules';
+import { ensureOutboxRelayOnStart } from './temporal/outbox-relay';
+import { checkMappingAtStartup } from './sync-startup';
 import { createWorkerSet } from './temporal/workers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const runtime = createRuntime(config, 'worker');
   const { logger, prisma } = runtime;
+  await checkMappingAtStartup(runtime.hubspotFor(config.HUBSPOT_PORTAL_ID), runtime.mapping, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 
   const workerSet = await createWorkerSet({
@@ -25,6 +29,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
+  await ensureScheduleOnStart(config, logger);
+  await ensureOutboxRelayOnStart(config, logger);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE }, 'worker running');
   await workerSet.run();
   await Promise.allSettled([connection.close(), prisma.$disconnect()]);

@@ -5,6 +5,8 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PrismaClient } from '../store/prisma';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { platformChangesRoutes } from './platform-changes';
+import { webhookRoutes } from './webhooks';
 
 export interface AppDeps {
   config: Config;
@@ -19,6 +21,8 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024 });
   await app.register(healthRoutes, { checks: deps.readiness });
+  await app.register(webhookRoutes, { config: deps.config, metrics: deps.metrics, temporal: deps.temporal });
+  await app.register(platformChangesRoutes, { config: deps.config, temporal: deps.temporal, logger: deps.logger });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();

@@ -1,4 +1,4 @@
-import type { PrismaClient } from './prisma';
+import { inTransaction, type Db } from './prisma';
 import { tableFor } from './tables';
 
 export { tableFor } from './tables';
@@ -95,7 +95,7 @@ interface ConflictRow {
 }
 
 export async function applyInboundRecords(
-  prisma: PrismaClient,
+  db: Db,
   options: ApplyInboundOptions,
   records: readonly InboundRecord[],
 ): Promise<ApplyInboundResult> {
@@ -105,41 +105,38 @@ export async function applyInboundRecords(
   const columnEntries = Object.entries(spec.columns);
   const ids = [...new Set(records.map((r) => r.hubspotId))];
 
-  return prisma.$transaction(
-    async (tx) => {
-      const existing = (await tx.$queryRawUnsafe(
-        `SELECT id::text AS id, hubspot_id, ${columnEntries.map(([name, c]) => `${c.sql} AS "${name}"`).join(', ')},
-                properties, sync_state, hubspot_updated_at, archived, archived_at, updated_at
-           FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) FOR UPDATE`,
-        options.portalId,
-        ids,
-      )) as ExistingRow[];
-      const rows = new Map<string, WorkingRow>(existing.map((row) => [row.hubspot_id, fromExisting(row, columnEntries.map(([n]) => n))]));
-      const conflicts: ConflictRow[] = [];
-      const now = Date.now();
+  return inTransaction(db, async (tx) => {
+    const existing = (await tx.$queryRawUnsafe(
+      `SELECT id::text AS id, hubspot_id, ${columnEntries.map(([name, c]) => `${c.sql} AS "${name}"`).join(', ')},
+              properties, sync_state, hubspot_updated_at, archived, archived_at, updated_at
+         FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) FOR UPDATE`,
+      options.portalId,
+      ids,
+    )) as ExistingRow[];
+    const rows = new Map<string, WorkingRow>(existing.map((row) => [row.hubspot_id, fromExisting(row, columnEntries.map(([n]) => n))]));
+    const conflicts: ConflictRow[] = [];
+    const now = Date.now();
 
-      for (const record of records) {
-        let row = rows.get(record.hubspotId);
-        if (!row) {
-          row = newRow(record.hubspotId);
-          rows.set(record.hubspotId, row);
-        }
-        applyRecord(row, record, options, now, result, conflicts);
+    for (const record of records) {
+      let row = rows.get(record.hubspotId);
+      if (!row) {
+        row = newRow(record.hubspotId);
+        rows.set(record.hubspotId, row);
       }
+      applyRecord(row, record, options, now, result, conflicts);
+    }
 
-      const dirty = [...rows.values()].filter((row) => row.dirty);
-      for (const row of rows.values()) {
-        if (!row.dirty) result.unchanged += 1;
-        else if (row.isNew) result.inserted += 1;
-        else result.updated += 1;
-      }
-      if (dirty.length > 0) await writeRows(tx as unknown as PrismaClient, options.portalId, options.objectType, dirty);
-      if (conflicts.length > 0) await tx.syncConflict.createMany({ data: conflicts });
-      result.conflicts = conflicts.length;
-      return result;
-    },
-    { timeout: 60_000, maxWait: 30_000 },
-  );
+    const dirty = [...rows.values()].filter((row) => row.dirty);
+    for (const row of rows.values()) {
+      if (!row.dirty) result.unchanged += 1;
+      else if (row.isNew) result.inserted += 1;
+      else result.updated += 1;
+    }
+    if (dirty.length > 0) await writeRows(tx, options.portalId, options.objectType, dirty);
+    if (conflicts.length > 0) await tx.syncConflict.createMany({ data: conflicts });
+    result.conflicts = conflicts.length;
+    return result;
+  });
 }
 
 function fromExisting(row: ExistingRow, columnNames: string[]): WorkingRow {
@@ -279,7 +276,7 @@ function applyField(
   seen();
 }
 
-async function writeRows(tx: PrismaClient, portalId: string, objectType: ObjectType, rows: WorkingRow[]): Promise<void> {
+async function writeRows(tx: Db, portalId: string, objectType: ObjectType, rows: WorkingRow[]): Promise<void> {
   const spec = tableFor(objectType);
   const columnEntries = Object.entries(spec.columns);
   const payload = rows.map((row) => {
@@ -317,12 +314,12 @@ async function writeRows(tx: PrismaClient, portalId: string, objectType: ObjectT
 
 /** Marks records archived (or restored) by HubSpot id; returns how many rows actually changed. */
 export async function markArchived(
-  prisma: PrismaClient,
+  db: Db,
   input: { portalId: string; objectType: ObjectType; hubspotIds: readonly string[]; archived: boolean; at?: Date },
 ): Promise<number> {
   if (input.hubspotIds.length === 0) return 0;
   const spec = tableFor(input.objectType);
-  return prisma.$executeRawUnsafe(
+  return db.$executeRawUnsafe(
     `UPDATE ${spec.table} SET archived = $3, archived_at = CASE WHEN $3 THEN COALESCE($4::timestamptz, now()) ELSE NULL END, updated_at = now()
       WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) AND archived IS DISTINCT FROM $3`,
     input.portalId,

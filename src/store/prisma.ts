@@ -1,7 +1,16 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
 export type { PrismaClient };
+
+/** The client or an open transaction: store functions take either, so callers can compose one commit. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+/** Runs `fn` in a new transaction, or inside the caller's when `db` already is one. */
+export function inTransaction<T>(db: Db, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  if ('$transaction' in db) return db.$transaction(fn, { timeout: 60_000, maxWait: 30_000 });
+  return fn(db);
+}
 
 /** A Prisma client on the pg driver adapter (no native query engine on these machines). */
 export function createPrisma(databaseUrl: string, options: { poolSize?: number } = {}): PrismaClient {

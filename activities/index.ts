@@ -1,0 +1,52 @@
+import type { Config } from '../src/config';
+import type { HubSpotClient } from '../src/hubspot';
+import type { Logger } from '../src/logger';
+import type { Metrics } from '../src/metrics';
+import type { PrismaClient } from '../src/store/prisma';
+import type { MappingConfig } from '../src/sync';
+import { withTemporalFailures } from './hubspot-failures';
+import { createHubSpotFetchActivities } from './hubspot-fetch';
+import { createInboundActivities } from './inbound';
+import { createOutboxActivities } from './outbox-relay';
+import { createPushActivities, createPushStoreActivities } from './push';
+import { createSyncCursorActivities } from './sync-cursors';
+import { createSyncPageActivities } from './sync-pages';
+import { createSyncRunActivities } from './sync-runs';
+
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  metrics: Metrics;
+  mapping: MappingConfig;
+  /** The HubSpot client of a portal (one rate limiter per portal, shared by the whole process). */
+  hubspotFor: (portalId: string) => HubSpotClient;
+  config: Config;
+}
+
+/** Activities that touch only hubsync's own store; they run on the main task queue. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createSyncRunActivities(deps),
+    ...createSyncCursorActivities(deps),
+    ...createInboundActivities(deps),
+    ...createPushStoreActivities(deps),
+    ...createOutboxActivities(deps),
+    // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
+    // rate limit would defeat; the client's per-portal limiter paces it (see activities/hubspot-fetch.ts).
+    ...withTemporalFailures(createHubSpotFetchActivities(deps)),
+  };
+}
+
+/**
+ * Activities that call HubSpot: they run on the HubSpot task queue, whose server-side rate limit keeps every
+ * worker of the fleet under the portal's budget. Their errors become Temporal failures in one place.
+ */
+export function createHubSpotActivities(deps: ActivityDeps) {
+  return withTemporalFailures({
+    ...createSyncPageActivities(deps),
+    ...createPushActivities(deps),
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type HubSpotActivities = ReturnType<typeof createHubSpotActivities>;

@@ -1,0 +1,182 @@
+// Benchmark of issue 5: the webhook endpoint's acknowledgement latency for 100-event batches, beside a bare
+// Fastify route in the same process and run, and the time from a webhook to its committed row.
+//
+//   npm run bench:webhooks -- [--batches 100] [--samples 40]
+//
+// Whole stack as in the end-to-end tests (simulator, worker on the real Temporal dev server, app on a real
+// port). Batches are signed like HubSpot's and posted over HTTP one at a time; the bare route receives the same
+// bodies, alternating with the webhook posts, so both see the same machine load. Webhook-to-row: one
+// propertyChange posted, then the row polled (every 5 ms) until it holds the new value; "warm" records
+// already have a running workflow, "cold" ones start theirs with the event. Goals: ack p99 < 250 ms,
+// webhook-to-row p50 < 1 s.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+
+const ROOT = join(__dirname, '..');
+process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench_webhooks';
+process.env.LOG_LEVEL = 'silent';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const raw = i >= 0 ? process.argv[i + 1] : undefined;
+  return raw === undefined ? fallback : Number(raw);
+}
+
+const BATCHES = arg('batches', 100);
+const SAMPLES = arg('samples', 40);
+const POOL = 500;
+const OBJECTS_PER_BATCH = 25;
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+const stats = (values: number[]) => ({ n: values.length, p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), max: round(Math.max(...values)) });
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+async function main(): Promise<void> {
+  const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], { cwd: ROOT, env: process.env, stdio: 'ignore' });
+  if (migrate.status !== 0) throw new Error('database migration failed');
+  // Imported after DATABASE_URL is set: the test stack reads it.
+  const { startStack } = await import('../test/support/stack');
+  const { signedHeaders } = await import('../test/webhooks/helpers');
+  const stack = await startStack({ env: { LOG_LEVEL: 'silent' } });
+  const config = stack.runtime.config;
+  const portalId = Number(stack.portalId);
+
+  const bare = Fastify({ bodyLimit: 1024 * 1024 });
+  bare.post('/bare', async () => ({ status: 'ok' }));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/bare`;
+
+  let eventId = 1;
+  const change = (objectId: number, propertyName: string, propertyValue: string) => ({
+    eventId: eventId++,
+    subscriptionId: 1,
+    portalId,
+    appId: 1,
+    occurredAt: Date.now(),
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId,
+    propertyName,
+    propertyValue,
+    changeSource: 'CRM_UI',
+    sourceId: 'userId:1',
+  });
+  const post = async (url: string, raw: string, headers: Record<string, string>): Promise<number> => {
+    const started = performance.now();
+    const res = await fetch(url, { method: 'POST', headers, body: raw });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+    return performance.now() - started;
+  };
+  const webhookUrl = `${stack.appUrl!}/webhooks/hubspot`;
+  const batchOf = (b: number) => {
+    const events = [];
+    for (let k = 0; k < OBJECTS_PER_BATCH; k++) {
+      const objectId = 1_000_000 + ((b * OBJECTS_PER_BATCH + k) % POOL);
+      for (const prop of ['firstname', 'lastname', 'jobtitle', 'phone']) events.push(change(objectId, prop, `${prop}-${b}`));
+    }
+    return JSON.stringify(events);
+  };
+
+  // Acknowledgement latency, webhook and bare route alternating on identical bodies.
+  const ack: number[] = [];
+  const bareAck: number[] = [];
+  const warmup = Math.min(10, BATCHES);
+  for (let b = 0; b < BATCHES + warmup; b++) {
+    const raw = batchOf(b);
+    const w = await post(webhookUrl, raw, signedHeaders(config, raw));
+    const r = await post(bareUrl, raw, { 'content-type': 'application/json' });
+    if (b >= warmup) {
+      ack.push(w);
+      bareAck.push(r);
+    }
+  }
+  const row = (hubspotId: string) => stack.runtime.prisma.contact.findUnique({ where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId } }, select: { firstName: true } });
+  // Let the ack phase's backlog drain before timing single events.
+  const lastObject = String(1_000_000 + (((BATCHES + warmup - 1) * OBJECTS_PER_BATCH + OBJECTS_PER_BATCH - 1) % POOL));
+  for (const deadline = Date.now() + 120_000; (await row(lastObject))?.firstName !== `firstname-${BATCHES + warmup - 1}`; ) {
+    if (Date.now() > deadline) throw new Error('ack-phase events never applied');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  const toRow = async (objectId: number, value: string): Promise<number> => {
+    const raw = JSON.stringify([change(objectId, 'firstname', value)]);
+    const started = performance.now();
+    await post(webhookUrl, raw, signedHeaders(config, raw));
+    for (const deadline = Date.now() + 30_000; (await row(String(objectId)))?.firstName !== value; ) {
+      if (Date.now() > deadline) throw new Error(`event for ${objectId} never applied`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return performance.now() - started;
+  };
+  const warm: number[] = [];
+  const cold: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    // Spaced beyond the coalescing window, as a user's edits are: each one is a new burst.
+    warm.push(await toRow(1_000_000 + ((i * 7) % POOL), `warm-${i}`));
+    cold.push(await toRow(2_000_000 + i, `cold-${i}`));
+    await new Promise((r) => setTimeout(r, config.WEBHOOK_COALESCE_MS + 50));
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavg1m: round(loadavg()[0] ?? 0) },
+    settings: { batches: BATCHES, eventsPerBatch: OBJECTS_PER_BATCH * 4, objectsPerBatch: OBJECTS_PER_BATCH, samples: SAMPLES, coalesceMs: config.WEBHOOK_COALESCE_MS },
+    ackMs: { webhook: stats(ack), bareFastify: stats(bareAck) },
+    webhookToRowMs: { warm: stats(warm), cold: stats(cold) },
+    goals: { ackP99Below250: percentile(ack, 99) < 250, webhookToRowP50Below1s: percentile(warm, 50) < 1_000 && percentile(cold, 50) < 1_000 },
+  };
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'webhooks.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, 'webhooks.md'), markdown(results));
+  console.log(markdown(results));
+  await bare.close();
+  await stack.close();
+}
+
+function markdown(r: {
+  date: string;
+  machine: { cpus: number; model: string; loadavg1m: number };
+  settings: Record<string, number>;
+  ackMs: Record<string, ReturnType<typeof stats>>;
+  webhookToRowMs: Record<string, ReturnType<typeof stats>>;
+  goals: Record<string, boolean>;
+}): string {
+  const line = (name: string, s: ReturnType<typeof stats>) => `| ${name} | ${s.n} | ${s.p50} | ${s.p99} | ${s.max} |`;
+  return [
+    '# Webhook benchmark (`npm run bench:webhooks`)',
+    '',
+    `${r.date} — ${r.machine.cpus} × ${r.machine.model}, load average ${r.machine.loadavg1m} at the end of the run.`,
+    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    '',
+    '## Acknowledgement latency, 100-event batches (ms)',
+    '',
+    '| route | n | p50 | p99 | max |',
+    '|---|---|---|---|---|',
+    line('POST /webhooks/hubspot (verify, validate, 25 × signal-with-start)', r.ackMs.webhook!),
+    line('bare Fastify route (JSON parse, 200)', r.ackMs.bareFastify!),
+    '',
+    '## Webhook to committed row (ms)',
+    '',
+    '| record | n | p50 | p99 | max |',
+    '|---|---|---|---|---|',
+    line('warm (workflow running)', r.webhookToRowMs.warm!),
+    line('cold (workflow started by the event)', r.webhookToRowMs.cold!),
+    '',
+    `Goals: ack p99 < 250 ms: ${r.goals.ackP99Below250 ? 'met' : 'NOT met'}; webhook-to-row p50 < 1 s: ${r.goals.webhookToRowP50Below1s ? 'met' : 'NOT met'}.`,
+    '',
+  ].join('\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,216 @@
+import type { Prisma } from '../generated/prisma/client';
+import { associationEndpoints, canonicalAssociation } from '../sync/associations';
+import type { ObjectType } from '../sync/object-types';
+import type { PlannedAssociation } from '../sync/pending-changes';
+import { tableFor } from './tables';
+
+// What a HubSpot webhook does to local rows beyond property values: the processed-event log that makes an
+// apply idempotent, privacy erasure, merges and association changes. Every function runs inside the
+// caller's transaction, so one webhook apply is one commit.
+
+export type Tx = Prisma.TransactionClient;
+
+export interface ProcessedEvent {
+  key: string;
+  occurredAt: number;
+}
+
+/** Records the events of an apply; returns how many were new (0 = this exact apply already committed). */
+export async function recordProcessedEvents(
+  tx: Tx,
+  target: { portalId: string; objectType: ObjectType; objectId: string },
+  events: readonly ProcessedEvent[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  return tx.$executeRawUnsafe(
+    `INSERT INTO processed_webhook_events (portal_id, dedupe_key, object_type, object_id, occurred_at)
+     SELECT $1, x.key, $2, $3, to_timestamp(x.at / 1000.0)
+       FROM jsonb_to_recordset($4::jsonb) AS x(key text, at bigint)
+     ON CONFLICT (portal_id, dedupe_key) DO NOTHING`,
+    target.portalId,
+    target.objectType,
+    target.objectId,
+    JSON.stringify(events.map((e) => ({ key: e.key, at: e.occurredAt }))),
+  );
+}
+
+/**
+ * GDPR deletion: the contact's typed columns, unmapped properties and sync state are cleared and the row is
+ * archived (kept as a tombstone so platform references stay valid and no sync writes it back); its
+ * associations are removed; a privacy_erasures row (no personal data) records that it happened.
+ */
+export async function eraseContact(tx: Tx, input: { portalId: string; hubspotId: string; at: Date }): Promise<{ localId: string | null }> {
+  const spec = tableFor('contacts');
+  const cleared = Object.values(spec.columns)
+    .map((c) => `${c.sql} = NULL`)
+    .join(', ');
+  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+    `UPDATE ${spec.table} SET ${cleared}, properties = '{}'::jsonb, sync_state = '{}'::jsonb, archived = true,
+            archived_at = COALESCE(archived_at, $3::timestamptz), updated_at = now()
+      WHERE portal_id = $1 AND hubspot_id = $2 RETURNING id::text AS id`,
+    input.portalId,
+    input.hubspotId,
+    input.at.toISOString(),
+  );
+  await tx.$executeRawUnsafe(
+    `DELETE FROM associations WHERE portal_id = $1 AND ((from_type = 'contacts' AND from_id = $2) OR (to_type = 'contacts' AND to_id = $2))`,
+    input.portalId,
+    input.hubspotId,
+  );
+  const localId = rows[0]?.id ?? null;
+  await tx.privacyErasure.upsert({
+    where: { portalId_objectType_hubspotId: { portalId: input.portalId, objectType: 'contacts', hubspotId: input.hubspotId } },
+    create: { portalId: input.portalId, objectType: 'contacts', hubspotId: input.hubspotId, localId, occurredAt: input.at },
+    update: {},
+  });
+  return { localId };
+}
+
+/** Whether HubSpot's privacy deletion of this record was already honoured (nothing may be written back). */
+export async function isErased(tx: Tx, input: { portalId: string; objectType: ObjectType; hubspotId: string }): Promise<boolean> {
+  const row = await tx.privacyErasure.findUnique({ where: { portalId_objectType_hubspotId: input }, select: { id: true } });
+  return row !== null;
+}
+
+/** The survivor a local record was merged into, if it was. */
+export async function mergedInto(tx: Tx, input: { portalId: string; objectType: ObjectType; hubspotId: string }): Promise<string | null> {
+  const spec = tableFor(input.objectType);
+  const rows = await tx.$queryRawUnsafe<Array<{ merged_into_id: string | null }>>(
+    `SELECT merged_into_id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = $2`,
+    input.portalId,
+    input.hubspotId,
+  );
+  return rows[0]?.merged_into_id ?? null;
+}
+
+/**
+ * A merge: the survivor takes over the merged records. When the survivor has no local row yet, the merged
+ * row HubSpot kept as primary (else the oldest) becomes the survivor's, so platform references to it stay
+ * valid; the other merged ids keep (or get) an archived row with mergedIntoId; associations move to the survivor.
+ */
+export async function takeOverMergedRecords(
+  tx: Tx,
+  input: { portalId: string; objectType: ObjectType; survivorId: string; primaryId: string; mergedIds: readonly string[]; at: Date },
+): Promise<{ adopted: boolean; archived: number; associationsMoved: number }> {
+  const spec = tableFor(input.objectType);
+  const merged = input.mergedIds.filter((id) => id !== input.survivorId);
+  if (merged.length === 0) return { adopted: false, archived: 0, associationsMoved: 0 };
+  const adopted = await tx.$executeRawUnsafe(
+    `UPDATE ${spec.table} SET hubspot_id = $2, updated_at = now()
+      WHERE id = (SELECT id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($3::text[])
+                     AND NOT EXISTS (SELECT 1 FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = $2)
+                   ORDER BY (hubspot_id = $4) DESC, created_at LIMIT 1)`,
+    input.portalId,
+    input.survivorId,
+    merged,
+    input.primaryId,
+  );
+  const archived = await tx.$executeRawUnsafe(
+    `UPDATE ${spec.table} SET archived = true, archived_at = COALESCE(archived_at, $4::timestamptz), merged_into_id = $2, updated_at = now()
+      WHERE portal_id = $1 AND hubspot_id = ANY($3::text[]) AND merged_into_id IS DISTINCT FROM $2`,
+    input.portalId,
+    input.survivorId,
+    merged,
+    input.at.toISOString(),
+  );
+  // Merged ids never seen locally get a tombstone, so their own late events are recognised and ignored.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO ${spec.table} (id, portal_id, hubspot_id, archived, archived_at, merged_into_id, updated_at)
+     SELECT gen_random_uuid(), $1, x, true, $4::timestamptz, $2, now() FROM unnest($3::text[]) AS x
+     ON CONFLICT (portal_id, hubspot_id) DO NOTHING`,
+    input.portalId,
+    input.survivorId,
+    merged,
+    input.at.toISOString(),
+  );
+  const associationsMoved = await moveAssociations(tx, input.portalId, input.objectType, merged, input.survivorId);
+  return { adopted: adopted > 0, archived, associationsMoved };
+}
+
+interface AssociationRow {
+  from_type: string;
+  from_id: string;
+  to_type: string;
+  to_id: string;
+  association_type_id: number;
+  archived: boolean;
+  last_event_at: Date | null;
+}
+
+async function moveAssociations(tx: Tx, portalId: string, objectType: ObjectType, fromIds: string[], survivorId: string): Promise<number> {
+  const rows = await tx.$queryRawUnsafe<AssociationRow[]>(
+    `DELETE FROM associations
+      WHERE portal_id = $1 AND ((from_type = $2 AND from_id = ANY($3::text[])) OR (to_type = $2 AND to_id = ANY($3::text[])))
+      RETURNING from_type, from_id, to_type, to_id, association_type_id, archived, last_event_at`,
+    portalId,
+    objectType,
+    fromIds,
+  );
+  const moved = rows
+    .map((row) => {
+      const swap = (type: string, id: string) => (type === objectType && fromIds.includes(id) ? survivorId : id);
+      const c = canonicalAssociation(row.from_type, swap(row.from_type, row.from_id), row.to_type, swap(row.to_type, row.to_id));
+      return { ...c, typeId: row.association_type_id, archived: row.archived, at: row.last_event_at?.toISOString() ?? null };
+    })
+    // A record merged with one it was linked to would now be linked to itself: that link disappears.
+    .filter((a) => !(a.fromType === a.toType && a.fromId === a.toId));
+  if (moved.length === 0) return rows.length;
+  // The survivor keeps a link when either side had it live (a merge is a union).
+  await tx.$executeRawUnsafe(
+    `INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, association_type_id, archived, last_event_at, updated_at)
+     SELECT $1, x.from_type, x.from_id, x.to_type, x.to_id, x.type_id, x.archived, x.at, now()
+       FROM jsonb_to_recordset($2::jsonb) AS x(from_type text, from_id text, to_type text, to_id text, type_id int, archived boolean, at timestamptz)
+     ON CONFLICT (portal_id, from_type, from_id, to_type, to_id, association_type_id) DO UPDATE
+       SET archived = associations.archived AND EXCLUDED.archived,
+           last_event_at = GREATEST(associations.last_event_at, EXCLUDED.last_event_at), updated_at = now()`,
+    portalId,
+    JSON.stringify(
+      dedupeRows(moved).map((a) => ({ from_type: a.fromType, from_id: a.fromId, to_type: a.toType, to_id: a.toId, type_id: a.typeId, archived: a.archived, at: a.at })),
+    ),
+  );
+  return rows.length;
+}
+
+// Two merged rows can collapse onto one survivor row; one INSERT … ON CONFLICT may not touch a row twice.
+function dedupeRows<T extends { fromType: string; fromId: string; toType: string; toId: string; typeId: number; archived: boolean }>(rows: T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) {
+    const key = `${row.fromType}|${row.fromId}|${row.toType}|${row.toId}|${row.typeId}`;
+    const prior = byKey.get(key);
+    byKey.set(key, prior && !prior.archived ? prior : row);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Association events, stored once per pair in canonical order. Both sides' events of one change land on the
+ * same row; an event older than the row's last one changes nothing (newest wins, whatever the order).
+ * Association type 0 = "linked" (webhooks name the pair, not HubSpot's numeric association type).
+ */
+export async function applyAssociationChanges(tx: Tx, portalId: string, changes: readonly PlannedAssociation[]): Promise<number> {
+  const rows = changes.flatMap((change) => {
+    const ends = associationEndpoints(change.associationType);
+    if (!ends) return [];
+    const c = canonicalAssociation(ends.fromType, change.fromObjectId, ends.toType, change.toObjectId);
+    return [{ from_type: c.fromType, from_id: c.fromId, to_type: c.toType, to_id: c.toId, archived: change.removed, at: new Date(change.occurredAt).toISOString() }];
+  });
+  if (rows.length === 0) return 0;
+  const newest = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    const key = `${row.from_type}|${row.from_id}|${row.to_type}|${row.to_id}`;
+    const prior = newest.get(key);
+    if (!prior || prior.at < row.at) newest.set(key, row);
+  }
+  // Sorted so concurrent applies (the two sides' workflows) lock rows in the same order.
+  const ordered = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  return tx.$executeRawUnsafe(
+    `INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, association_type_id, archived, last_event_at, updated_at)
+     SELECT $1, x.from_type, x.from_id, x.to_type, x.to_id, 0, x.archived, x.at, now()
+       FROM jsonb_to_recordset($2::jsonb) AS x(from_type text, from_id text, to_type text, to_id text, archived boolean, at timestamptz)
+     ON CONFLICT (portal_id, from_type, from_id, to_type, to_id, association_type_id) DO UPDATE
+       SET archived = EXCLUDED.archived, last_event_at = EXCLUDED.last_event_at, updated_at = now()
+     WHERE associations.last_event_at IS NULL OR associations.last_event_at < EXCLUDED.last_event_at`,
+    portalId,
+    JSON.stringify(ordered),
+  );
+}

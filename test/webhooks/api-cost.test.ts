@@ -1,0 +1,57 @@
+// What webhooks cost in HubSpot API calls, read from the simulator's counters: property changes carry
+// their values (no call at all), creations need the record but share batch/read calls across workflows.
+import { startStack, type Stack } from '../support/stack';
+import { drainWebhooks, hubspotCalls, waitFor } from './helpers';
+
+jest.setTimeout(240_000);
+
+describe('webhooks end to end: HubSpot API calls', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { WEBHOOK_COALESCE_MS: '200' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('1,000 propertyChange events cost zero HubSpot API calls', async () => {
+    const seeded = await stack.sim<{ ids: { contacts: [number, number] } }>('POST', '/__sim/seed', { contacts: 200, owners: 1, associations: false });
+    const [first, last] = seeded.ids.contacts;
+    await stack.sim('DELETE', '/__sim/counters');
+    for (let id = first; id <= last; id++) {
+      await stack.sim('PATCH', `/__sim/objects/contacts/${id}`, { properties: { firstname: `F${id}`, lastname: `L${id}`, jobtitle: 'J', phone: `+1 ${id}`, city: 'Oslo' } });
+    }
+    const { events } = await stack.sim<{ events: Array<{ subscriptionType: string }> }>('GET', '/__sim/webhooks/events?limit=5000');
+    expect(events.filter((e) => e.subscriptionType === 'contact.propertyChange')).toHaveLength(1_000);
+    await drainWebhooks(stack, 60_000);
+    await waitFor(
+      'all 200 contacts applied',
+      async () => (await stack.runtime.prisma.contact.count({ where: { portalId: stack.portalId, jobTitle: 'J', phone: { startsWith: '+1 ' } } })) === 200,
+      90_000,
+    );
+    const calls = await hubspotCalls(stack);
+    expect(calls.total).toBe(0);
+  });
+
+  it('creation events for 1,000 distinct contacts cost at most 15 calls (batched reads)', async () => {
+    await stack.sim('DELETE', '/__sim/counters');
+    // A bulk import: the contacts appear within a few seconds, as when a user imports a file.
+    const create = (i: number) => stack.sim('POST', '/__sim/objects/contacts', { properties: { email: `new${i}@example.com` } });
+    for (let i = 0; i < 1_000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => create(i + k)));
+    await drainWebhooks(stack, 120_000);
+    await waitFor(
+      'all 1,000 created contacts applied from a full read',
+      // createdate is only in HubSpot's full record, never in a creation's propertyChange events.
+      async () => {
+        const [row] = await stack.runtime.prisma.$queryRaw<Array<{ n: number }>>`
+          SELECT count(*)::int AS n FROM contacts WHERE portal_id = ${stack.portalId} AND email LIKE 'new%' AND properties ? 'createdate'`;
+        return row?.n === 1_000;
+      },
+      180_000,
+    );
+    const calls = await hubspotCalls(stack);
+    expect(calls.byEndpoint['POST /crm/v3/objects/contacts/batch/read']).toBeGreaterThan(0);
+    expect(calls.total).toBeLessThanOrEqual(15);
+  });
+});

@@ -1,0 +1,51 @@
+// Shared helpers of the webhook tests: signed deliveries played as HubSpot, and bounded waits.
+import type { Config } from '../../src/config';
+import { publicRequestUri, signatureHeaders } from '../../src/hubspot/webhook-signature';
+import type { Stack } from '../support/stack';
+
+/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false | 0 | ''>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Headers HubSpot would send for this body to the app's configured public URL. */
+export function signedHeaders(config: Config, rawBody: string, path = '/webhooks/hubspot', now = Date.now()): Record<string, string> {
+  const uri = publicRequestUri(config.HUBSPOT_WEBHOOK_URL, path);
+  return {
+    'content-type': 'application/json',
+    ...signatureHeaders(config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION, config.HUBSPOT_CLIENT_SECRET, { method: 'POST', uri, rawBody: Buffer.from(rawBody) }, now),
+  };
+}
+
+/** Posts a signed batch to the running app over real HTTP. */
+export async function deliver(stack: Stack, events: unknown[], url = stack.appUrl): Promise<{ status: number; body: unknown }> {
+  const raw = JSON.stringify(events);
+  const res = await fetch(`${url}/webhooks/hubspot`, { method: 'POST', headers: signedHeaders(stack.runtime.config, raw), body: raw });
+  return { status: res.status, body: await res.json().catch(() => undefined) };
+}
+
+export interface SimRecord {
+  id: string;
+  properties: Record<string, string | null>;
+  archived: boolean;
+}
+
+export async function drainWebhooks(stack: Stack, timeoutMs = 30_000): Promise<void> {
+  const status = await stack.sim<{ drained: boolean; failed: number }>('POST', '/__sim/webhooks/drain', { timeoutMs });
+  if (!status.drained) throw new Error(`simulator webhooks not drained: ${JSON.stringify(status)}`);
+}
+
+export async function hubspotCalls(stack: Stack): Promise<{ total: number; byEndpoint: Record<string, number> }> {
+  return stack.sim('GET', '/__sim/counters');
+}
