@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs', 'scripts/**/*.js'],
+    files: ['**/*.cjs', 'scripts/**/*.js', 'jest.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', URL: 'readonly', global: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -20,4 +20,11 @@ bash scripts/temporal-server.sh start
 cleanup() { [ "$started_temporal" = 1 ] && bash scripts/temporal-server.sh stop || true; }
 trap cleanup EXIT
 
-node_modules/.bin/jest --runInBand "$@"
+mkdir -p data
+results="data/jest-results-$$.json"
+status=0
+node_modules/.bin/jest --runInBand --json --outputFile="$results" "$@" || status=$?
+# One plain closing line CI can read, whatever the reporter printed above it.
+node -e 'const r = require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$PWD/$results" || true
+rm -f "$results"
+exit "$status"
