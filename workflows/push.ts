@@ -9,6 +9,7 @@ import {
   defineQuery,
   defineSignal,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -135,6 +136,12 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
     } finally {
       for (const change of batch) inFlight.delete(change.localId);
       running -= 1;
+      // Counts only (never values): what an operator sees on this run in the Temporal UI.
+      setCurrentDetails(
+        `${summary.received} changes received, ${summary.batches} batches: created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, ` +
+          `failed ${summary.failed}, conflicts ${summary.conflicts}, missing ${summary.missing}` +
+          (summary.recentFailures.length > 0 ? `\nlatest refusal: ${summary.recentFailures.at(-1)?.category ?? ''} (hubsync failures --type ${input.objectType})` : ''),
+      );
     }
   };
 

@@ -21,6 +21,8 @@ export async function startOutboxRelay(client: Client, push: PushStartOptions, p
       { key: SyncTriggerKey, value: 'push' },
       { key: PortalIdKey, value: portalId },
     ]),
+    staticSummary: `outbox → push workflows, portal ${portalId}`,
+    staticDetails: 'Relays committed rows of the outbox table to the push workflows (FOR UPDATE SKIP LOCKED, marked dispatched once Temporal accepted them). Runs forever; continues as new.',
   });
   return workflowId;
 }

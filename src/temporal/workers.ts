@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { requestsPer10s } from '../config';
+import { activityLogContext } from './activity-logging';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -36,6 +37,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflowSource,
     activities: options.activities,
+    interceptors: { activity: [activityLogContext] },
     shutdownGraceTime: '10s',
   });
   const workers = [main];
@@ -46,6 +48,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
         activities: options.hubspotActivities,
+        interceptors: { activity: [activityLogContext] },
         maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10,
         shutdownGraceTime: '10s',
       }),

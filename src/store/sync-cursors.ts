@@ -1,0 +1,149 @@
+import type { Prisma } from '../generated/prisma/client';
+import { applyInboundRecords, type ApplyInboundOptions, type ApplyInboundResult, type InboundRecord } from './hubspot-records';
+import { inTransaction, type PrismaClient } from './prisma';
+import type { ObjectType } from '../sync/object-types';
+
+// Where each portal's incremental sync and backfill stand (the sync_cursors table). The watermark only moves
+// forward and only once a whole window is applied; the backfill cursor moves in the same transaction as the
+// rows of the page it follows, so after a crash the next page read is exactly the first one not committed.
+
+type Tx = Prisma.TransactionClient;
+
+export interface CursorState {
+  objectType: ObjectType;
+  /** Epoch ms; null until the type's first backfill completed (the next sync run backfills it). */
+  watermark: number | null;
+  backfillCursor: string | null;
+  backfillDone: number;
+  backfillStarted: boolean;
+  backfillComplete: boolean;
+}
+
+interface CursorRow {
+  object_type: string;
+  watermark: Date | null;
+  backfill_cursor: string | null;
+  backfill_done: number;
+  backfill_started_at: Date | null;
+  backfill_completed_at: Date | null;
+}
+
+function toState(objectType: ObjectType, row: CursorRow | undefined): CursorState {
+  return {
+    objectType,
+    watermark: row?.watermark ? row.watermark.getTime() : null,
+    backfillCursor: row?.backfill_cursor ?? null,
+    backfillDone: row?.backfill_done ?? 0,
+    backfillStarted: Boolean(row?.backfill_started_at),
+    backfillComplete: Boolean(row?.backfill_completed_at),
+  };
+}
+
+export async function readCursors(prisma: PrismaClient, portalId: string, objectTypes: readonly ObjectType[]): Promise<CursorState[]> {
+  const rows = await prisma.$queryRawUnsafe<CursorRow[]>(
+    `SELECT object_type, watermark, backfill_cursor, backfill_done, backfill_started_at, backfill_completed_at
+       FROM sync_cursors WHERE portal_id = $1 AND object_type = ANY($2::text[])`,
+    portalId,
+    [...objectTypes],
+  );
+  const byType = new Map(rows.map((row) => [row.object_type, row]));
+  return objectTypes.map((type) => toState(type, byType.get(type)));
+}
+
+/**
+ * Prepares a backfill of these types: a type never backfilled starts now; one interrupted resumes where its
+ * last committed page left it; one completed starts over only when `restart` (an explicit `hubsync backfill`).
+ */
+export async function beginBackfill(
+  prisma: PrismaClient,
+  input: { portalId: string; objectTypes: readonly ObjectType[]; restart: boolean },
+): Promise<CursorState[]> {
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO sync_cursors (portal_id, object_type, backfill_started_at, updated_at)
+       SELECT $1, t, now(), now() FROM unnest($2::text[]) AS t
+     ON CONFLICT (portal_id, object_type) DO UPDATE SET
+       backfill_cursor     = CASE WHEN $3 AND sync_cursors.backfill_completed_at IS NOT NULL THEN NULL ELSE sync_cursors.backfill_cursor END,
+       backfill_done       = CASE WHEN $3 AND sync_cursors.backfill_completed_at IS NOT NULL THEN 0 ELSE sync_cursors.backfill_done END,
+       backfill_started_at = CASE WHEN ($3 AND sync_cursors.backfill_completed_at IS NOT NULL) OR sync_cursors.backfill_started_at IS NULL
+                                  THEN now() ELSE sync_cursors.backfill_started_at END,
+       backfill_completed_at = CASE WHEN $3 THEN NULL ELSE sync_cursors.backfill_completed_at END,
+       updated_at = now()`,
+    input.portalId,
+    [...input.objectTypes],
+    input.restart,
+  );
+  return readCursors(prisma, input.portalId, input.objectTypes);
+}
+
+/** Moves the watermark to `to` (never backwards: two overlapping runs both end up at the later one). */
+export async function advanceWatermark(prisma: PrismaClient, input: { portalId: string; objectType: ObjectType; to: number }): Promise<void> {
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO sync_cursors (portal_id, object_type, watermark, updated_at) VALUES ($1, $2, $3::timestamptz, now())
+     ON CONFLICT (portal_id, object_type) DO UPDATE SET watermark = GREATEST(sync_cursors.watermark, EXCLUDED.watermark), updated_at = now()`,
+    input.portalId,
+    input.objectType,
+    new Date(input.to).toISOString(),
+  );
+}
+
+export interface BackfillPageResult extends ApplyInboundResult {
+  /** The type's committed record count after this page (exact, whoever committed the page). */
+  done: number;
+  complete: boolean;
+}
+
+/**
+ * Applies one backfill page and moves the cursor from `expected` to `next` in ONE transaction. The cursor
+ * update is a compare-and-set: when another attempt already committed this page (a retried activity whose
+ * first attempt's reply was lost), the rows are re-applied as no-ops and the count does not move twice.
+ * The last page (`next` null) completes the backfill and sets the watermark to when the backfill started,
+ * so the incremental sync picks up whatever changed on pages already passed.
+ */
+export async function applyBackfillPage(
+  prisma: PrismaClient,
+  options: ApplyInboundOptions,
+  records: readonly InboundRecord[],
+  cursor: { expected: string | null; next: string | null },
+): Promise<BackfillPageResult> {
+  let advanced: { done: number; complete: boolean } | undefined;
+  const moveCursor = async (tx: Tx): Promise<void> => {
+    const rows = await tx.$queryRawUnsafe<Array<{ backfill_done: number; backfill_completed_at: Date | null }>>(
+      `UPDATE sync_cursors SET
+         backfill_cursor = $4,
+         backfill_done = backfill_done + $5,
+         backfill_completed_at = CASE WHEN $4::text IS NULL THEN now() ELSE NULL END,
+         watermark = CASE WHEN $4::text IS NULL THEN GREATEST(watermark, backfill_started_at) ELSE watermark END,
+         updated_at = now()
+       WHERE portal_id = $1 AND object_type = $2 AND backfill_cursor IS NOT DISTINCT FROM $3::text AND backfill_completed_at IS NULL
+       RETURNING backfill_done, backfill_completed_at`,
+      options.portalId,
+      options.objectType,
+      cursor.expected,
+      cursor.next,
+      records.length,
+    );
+    const row = rows[0];
+    if (row) advanced = { done: row.backfill_done, complete: row.backfill_completed_at !== null };
+  };
+
+  const applied = await inTransaction(prisma, async (tx) => {
+    const result = await applyInboundRecords(tx, options, records);
+    await moveCursor(tx);
+    return result;
+  });
+
+  if (advanced) return { ...applied, ...advanced };
+  const [state] = await readCursors(prisma, options.portalId, [options.objectType]);
+  return { ...applied, done: state?.backfillDone ?? 0, complete: state?.backfillComplete ?? false };
+}
+
+/** Non-archived local ids among `hubspotIds`: the ones an archived-list page still has to mark. */
+export async function activeIds(prisma: PrismaClient, input: { table: string; portalId: string; hubspotIds: readonly string[] }): Promise<string[]> {
+  if (input.hubspotIds.length === 0) return [];
+  const rows = await prisma.$queryRawUnsafe<Array<{ hubspot_id: string }>>(
+    `SELECT hubspot_id FROM ${input.table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) AND NOT archived`,
+    input.portalId,
+    [...input.hubspotIds],
+  );
+  return rows.map((row) => row.hubspot_id);
+}
