@@ -1,9 +1,4 @@
-import type { Config } from '../src/config';
-import type { HubSpotClient } from '../src/hubspot';
-import type { Logger } from '../src/logger';
-import type { Metrics } from '../src/metrics';
-import type { PrismaClient } from '../src/store/prisma';
-import type { MappingConfig } from '../src/sync';
+import type { ActivityDeps } from './deps';
 import { withTemporalFailures } from './hubspot-failures';
 import { createHubSpotFetchActivities } from './hubspot-fetch';
 import { createInboundActivities } from './inbound';
@@ -12,16 +7,6 @@ import { createPushActivities, createPushStoreActivities } from './push';
 import { createSyncCursorActivities } from './sync-cursors';
 import { createSyncPageActivities } from './sync-pages';
 import { createSyncRunActivities } from './sync-runs';
-
-export interface ActivityDeps {
-  prisma: PrismaClient;
-  logger: Logger;
-  metrics: Metrics;
-  mapping: MappingConfig;
-  /** The HubSpot client of a portal (one rate limiter per portal, shared by the whole process). */
-  hubspotFor: (portalId: string) => HubSpotClient;
-  config: Config;
-}
 
 /** Activities that touch only hubsync's own store; they run on the main task queue. */
 export function createActivities(deps: ActivityDeps) {
@@ -48,5 +33,6 @@ export function createHubSpotActivities(deps: ActivityDeps) {
   });
 }
 
+export type { ActivityDeps } from './deps';
 export type Activities = ReturnType<typeof createActivities>;
 export type HubSpotActivities = ReturnType<typeof createHubSpotActivities>;

@@ -1,7 +1,3 @@
-import type { Config } from '../src/config';
-import type { HubSpotClient } from '../src/hubspot';
-import type { Logger } from '../src/logger';
-import type { Metrics } from '../src/metrics';
 import type { LocalChange, PushObjectType } from '../src/push/changes';
 import { writeUpdates, writeUpserts, type UpdateInput, type UpsertInput, type WriteOutcome } from '../src/push/hubspot-writes';
 import { createPushSchemaCache } from '../src/push/hubspot-schema';
@@ -9,16 +5,9 @@ import { conflictingFields, LOCAL_ID_PROPERTY, planRecordPush, upsertKeyFor, typ
 import { applyInboundRecords, type InboundRecord } from '../src/store/hubspot-records';
 import type { PrismaClient } from '../src/store/prisma';
 import { loadPushRows, savePushOutcome, type PushedRecord, type PushFailureRow } from '../src/store/push-records';
-import type { MappingConfig } from '../src/sync/mapping-types';
+import type { RecordSyncDeps } from './deps';
 
-export interface PushActivityDeps {
-  prisma: PrismaClient;
-  logger: Logger;
-  metrics: Metrics;
-  mapping: MappingConfig;
-  hubspotFor: (portalId: string) => HubSpotClient;
-  config: Pick<Config, 'HUBSPOT_APP_ID'>;
-}
+export type PushActivityDeps = RecordSyncDeps;
 
 export interface PushBatchInput {
   portalId: string;

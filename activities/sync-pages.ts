@@ -1,14 +1,11 @@
 import { Context } from '@temporalio/activity';
-import type { Config } from '../src/config';
 import type { ChangeWindowCursor, CrmObject, HubSpotClient, Owner } from '../src/hubspot';
 import type { Logger } from '../src/logger';
-import type { Metrics } from '../src/metrics';
 import { applyInboundRecords, markArchived, tableFor, type ApplyInboundResult, type InboundRecord } from '../src/store/hubspot-records';
-import type { PrismaClient } from '../src/store/prisma';
 import { activeIds, applyBackfillPage, readCursors } from '../src/store/sync-cursors';
 import { propertiesFor } from '../src/sync/mapping';
-import type { MappingConfig } from '../src/sync/mapping-types';
 import type { CrmObjectType, ObjectType } from '../src/sync/object-types';
+import type { RecordSyncDeps } from './deps';
 
 // The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
 // writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
@@ -16,23 +13,10 @@ import type { CrmObjectType, ObjectType } from '../src/sync/object-types';
 // whole fleet; each makes one HubSpot request (a change-window page may need a second search when a full
 // page shares one timestamp). Search requests are further held to 5/s by the client's portal limiter.
 
-export interface SyncPageDeps {
-  prisma: PrismaClient;
-  logger: Logger;
-  metrics: Metrics;
-  mapping: MappingConfig;
-  hubspotFor: (portalId: string) => HubSpotClient;
-  config: Pick<Config, 'HUBSPOT_APP_ID'>;
-}
+export type SyncPageDeps = RecordSyncDeps;
 
-export interface PageCounts {
+export interface PageCounts extends ApplyInboundResult {
   fetched: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  echoes: number;
-  conflicts: number;
-  stale: number;
   /** Rows newly marked archived locally. */
   archived: number;
   /** Records HubSpot's archived list returned (already archived locally or not). */
