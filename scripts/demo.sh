@@ -16,6 +16,7 @@ export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
 export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$((TEMPORAL_PORT + 1000))}"
 export PORT="${PORT:-3000}"
+given_webhook_url="${HUBSPOT_WEBHOOK_URL:-}"
 export HUBSPOT_WEBHOOK_URL="${HUBSPOT_WEBHOOK_URL:-http://127.0.0.1:$PORT/webhooks/hubspot}"
 LOG_DIR="data/demo"
 mkdir -p "$LOG_DIR"
@@ -48,8 +49,11 @@ bash scripts/temporal-server.sh start
 if [ -z "${HUBSPOT_ACCESS_TOKEN:-}" ]; then
   export HUBSPOT_BASE_URL="http://127.0.0.1:${SIMULATOR_PORT:-3990}"
   echo "[demo] no HUBSPOT_ACCESS_TOKEN: starting the HubSpot simulator at $HUBSPOT_BASE_URL"
+  # Like HubSpot, the simulator signs v3 over https:// + host + path (HubSpot only calls https URLs, through
+  # whatever TLS proxy fronts the server); it calls the plain-http server directly.
+  export HUBSPOT_WEBHOOK_URL="${given_webhook_url:-https://127.0.0.1:$PORT/webhooks/hubspot}"
   node_modules/.bin/tsx src/simulator/main.ts --port "${SIMULATOR_PORT:-3990}" --seed "${DEMO_SEED:-2000}" \
-    --webhook-url "$HUBSPOT_WEBHOOK_URL" --signature-version v3 --indexing-lag-ms 2000 \
+    --webhook-url "http://127.0.0.1:$PORT/webhooks/hubspot" --signature-version v3 --indexing-lag-ms 2000 \
     >"$LOG_DIR/simulator.log" 2>&1 &
   pids+=($!)
   wait_for "$HUBSPOT_BASE_URL/__sim/health" simulator 120

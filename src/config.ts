@@ -40,6 +40,8 @@ const envSchema = z.object({
 
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** The worker's own /metrics listener (its HubSpot, apply and push counters); 0 turns it off. */
+  WORKER_METRICS_PORT: port(9464),
   PLATFORM_API_KEY: z.string().min(16, 'must be at least 16 characters').default('platform-demo-key-change-me'),
 
   SYNC_INTERVAL_MS: durationMs(60 * 60 * 1000),

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { logContext } from './log-context';
 
 export type { Logger };
 
@@ -29,6 +30,13 @@ const REDACT_PATHS = [
   '*.properties',
 ];
 
-export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
-  return pino({ level, base: { service: 'hubsync', ...bindings }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+/** `destination` defaults to stdout; tests pass a memory stream to read what would have been logged. */
+export function createLogger(level: string, bindings: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
+  return pino({
+    level,
+    base: { service: 'hubsync', ...bindings },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // Inside an activity: workflowId, runId, activity, attempt, portalId (see src/log-context.ts).
+    mixin: () => logContext.getStore() ?? {},
+  }, destination);
 }

@@ -1,8 +1,12 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestInfo } from './hubspot';
 
-/** hubsync's Prometheus metrics; one instance per process, exposed at /metrics by the HTTP server. */
+export type WatermarkSource = () => Promise<Array<{ portalId: string; objectType: string; watermark: Date }>>;
+
+/** hubsync's Prometheus metrics; one instance per process, exposed at /metrics by the API server and
+ * by the worker's listener (WORKER_METRICS_PORT, src/http/metrics-server.ts). */
 export function createMetrics() {
+  let watermarks: WatermarkSource | undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'hubsync_process_' });
   const metrics = {
@@ -13,7 +17,23 @@ export function createMetrics() {
     recordsPushed: new Counter({ name: 'hubsync_records_pushed_total', help: 'Platform records written to HubSpot', labelNames: ['object_type', 'result'], registers: [registry] }),
     hubspotCalls: new Counter({ name: 'hubsync_hubspot_requests_total', help: 'HubSpot API requests', labelNames: ['method', 'endpoint', 'status'], registers: [registry] }),
     hubspotRateLimited: new Counter({ name: 'hubsync_hubspot_rate_limited_total', help: 'HubSpot 429 answers by policy', labelNames: ['policy'], registers: [registry] }),
-    syncLagSeconds: new Gauge({ name: 'hubsync_sync_lag_seconds', help: 'Age of the incremental sync watermark', labelNames: ['portal_id', 'object_type'], registers: [registry] }),
+    syncLagSeconds: new Gauge({
+      name: 'hubsync_sync_lag_seconds',
+      help: 'Age of the incremental sync watermark',
+      labelNames: ['portal_id', 'object_type'],
+      registers: [registry],
+      // Measured at scrape time from the watermarks (shared by every process), so the lag keeps growing
+      // when syncs stop advancing it, which is what an alert needs to see.
+      async collect() {
+        if (!watermarks) return;
+        const now = Date.now();
+        for (const w of await watermarks().catch(() => [])) this.set({ portal_id: w.portalId, object_type: w.objectType }, Math.max(0, (now - w.watermark.getTime()) / 1000));
+      },
+    }),
+    /** Where the sync lag gauge reads watermarks at scrape time (the runtime passes the sync_cursors table). */
+    measureSyncLagFrom(source: WatermarkSource): void {
+      watermarks = source;
+    },
     /** Feed for the HubSpot client's onRequest hook. */
     recordHubSpotRequest(info: RequestInfo): void {
       metrics.hubspotCalls.inc({ method: info.method, endpoint: info.endpoint, status: String(info.status) });

@@ -86,6 +86,8 @@ export async function notifyLocalChanges(client: Client, changes: readonly Local
           { key: PortalIdKey, value: group.portalId },
           { key: HubSpotObjectTypeKey, value: group.objectType },
         ]),
+        staticSummary: `PostgreSQL → HubSpot: ${group.objectType} of portal ${group.portalId}`,
+        staticDetails: `Gathers the platform's ${group.objectType} changes and writes them to HubSpot in batches of up to 100 (batch update / upsert). Query pushStatus for counts; refusals are in sync_failures (hubsync failures).`,
       }));
     }
     notified.push({ workflowId, portalId: group.portalId, objectType: group.objectType, changes: group.changes.length });

@@ -1,7 +1,8 @@
 import { isObjectType, OBJECT_TYPES } from '../sync/object-types';
 import { flag, stringOption, UsageError } from './args';
 import { type CliCommand, EXIT_OK } from './context';
-import { table, withDatabase } from './database';
+import { withDatabase } from './database';
+import { singleLine, table } from './format';
 
 // What needs an operator: records HubSpot refused (sync_failures, unresolved unless --all) and conflicts the
 // field policies settled (sync_conflicts), newest first. Values are personal data: shown only with --values.
@@ -101,7 +102,7 @@ export const failuresCommand: CliCommand = {
       e.hubspotId ?? '-',
       e.property ?? '-',
       e.category,
-      e.kind === 'conflict' && showValues ? `platform ${JSON.stringify(e.localValue)} vs HubSpot ${JSON.stringify(e.hubspotValue)}` : oneLine(e.message),
+      e.kind === 'conflict' && showValues ? `platform ${JSON.stringify(e.localValue)} vs HubSpot ${JSON.stringify(e.hubspotValue)}` : singleLine(e.message, 160),
     ]);
     ctx.stdout.write(`${table(['when', 'kind', 'type', 'local id', 'HubSpot id', 'property', 'category', 'message'], rows)}\n`);
     const open = entries.filter((e) => e.kind === 'failure' && !e.resolvedAt).length;
@@ -109,5 +110,3 @@ export const failuresCommand: CliCommand = {
     return EXIT_OK;
   },
 };
-
-const oneLine = (text: string): string => (text.length > 160 ? `${text.slice(0, 157)}...` : text).replace(/\s+/g, ' ');

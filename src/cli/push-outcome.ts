@@ -39,15 +39,33 @@ export async function databaseNow(prisma: PrismaClient): Promise<Date> {
   return rows[0]?.now ?? new Date();
 }
 
-export async function pushOutcomes(prisma: PrismaClient, portalId: string, objectType: PushObjectType, localIds: readonly string[], since: Date): Promise<RecordOutcome[]> {
-  const { table } = tableFor(objectType);
-  const rows = await prisma.$queryRawUnsafe<Array<{ id: string; hubspot_id: string | null; sync_state: Record<string, { pushedAt?: number }> | null }>>(
-    `SELECT id::text AS id, hubspot_id, sync_state FROM ${table} WHERE portal_id = $1 AND id = ANY($2::uuid[])`,
+type PushRowState = { id: string; hubspot_id: string | null; sync_state: Record<string, { pushedAt?: number }> | null };
+
+async function loadRows(prisma: PrismaClient, portalId: string, objectType: PushObjectType, localIds: readonly string[]): Promise<PushRowState[]> {
+  return prisma.$queryRawUnsafe<PushRowState[]>(
+    `SELECT id::text AS id, hubspot_id, sync_state FROM ${tableFor(objectType).table} WHERE portal_id = $1 AND id = ANY($2::uuid[])`,
     portalId,
     [...localIds],
   );
+}
+
+const lastPushedAt = (row: PushRowState): number => Math.max(0, ...Object.values(row.sync_state ?? {}).map((s) => s.pushedAt ?? 0));
+
+/** Each record's latest push time before the request: a later one afterwards means this push wrote it. */
+export async function pushMarks(prisma: PrismaClient, portalId: string, objectType: PushObjectType, localIds: readonly string[]): Promise<Map<string, number>> {
+  return new Map((await loadRows(prisma, portalId, objectType, localIds)).map((r) => [r.id, lastPushedAt(r)]));
+}
+
+export async function pushOutcomes(
+  prisma: PrismaClient,
+  portalId: string,
+  objectType: PushObjectType,
+  localIds: readonly string[],
+  before: { since: Date; marks: ReadonlyMap<string, number> },
+): Promise<RecordOutcome[]> {
+  const rows = await loadRows(prisma, portalId, objectType, localIds);
   const failures = await prisma.syncFailure.findMany({
-    where: { portalId, objectType, direction: 'outbound', localId: { in: [...localIds] }, createdAt: { gte: since } },
+    where: { portalId, objectType, direction: 'outbound', localId: { in: [...localIds] }, createdAt: { gte: before.since } },
     orderBy: { createdAt: 'desc' },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -58,8 +76,6 @@ export async function pushOutcomes(prisma: PrismaClient, portalId: string, objec
       return { localId, outcome: 'failed', hubspotId: row?.hubspot_id ?? null, failure: { category: failure.category, message: failure.message, property: failure.property } };
     }
     if (!row) return { localId, outcome: 'not found', hubspotId: null };
-    const pushedAt = Math.max(0, ...Object.values(row.sync_state ?? {}).map((s) => s.pushedAt ?? 0));
-    // pushedAt is the worker's clock; a second of slack keeps a skewed clock from hiding a push.
-    return { localId, outcome: pushedAt >= since.getTime() - 1_000 ? 'pushed' : 'nothing to send', hubspotId: row.hubspot_id };
+    return { localId, outcome: lastPushedAt(row) > (before.marks.get(localId) ?? 0) ? 'pushed' : 'nothing to send', hubspotId: row.hubspot_id };
   });
 }

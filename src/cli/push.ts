@@ -4,8 +4,9 @@ import { MAPPABLE_COLUMNS } from '../sync/object-types';
 import { tableFor } from '../store/tables';
 import { flag, stringOption, UsageError } from './args';
 import { type CliCommand, EXIT_FAILURE, EXIT_OK } from './context';
-import { isUuid, withDatabase } from './database';
-import { databaseNow, pushOutcomes, waitForPushIdle } from './push-outcome';
+import { withDatabase } from './database';
+import { isUuid, singleLine } from './format';
+import { databaseNow, pushMarks, pushOutcomes, waitForPushIdle } from './push-outcome';
 
 const WAIT_MS = 120_000;
 
@@ -32,7 +33,7 @@ export const pushCommand: CliCommand = {
         ctx.stderr.write(`hubsync push: no ${objectType} row ${localId} in portal ${ctx.portalId}\n`);
         return EXIT_FAILURE;
       }
-      const since = await databaseNow(prisma);
+      const before = { since: await databaseNow(prisma), marks: await pushMarks(prisma, ctx.portalId, objectType, [localId]) };
       const client = await ctx.temporal();
       const [notified] = await notifyLocalChanges(client, [{ objectType, localId, portalId: ctx.portalId, ...(fields ? { fields } : {}) }], pushStartOptions(ctx.config));
       const workflowId = notified?.workflowId ?? '';
@@ -40,12 +41,12 @@ export const pushCommand: CliCommand = {
       if (!flag(args, 'wait', true)) return EXIT_OK;
 
       await waitForPushIdle(client, workflowId, WAIT_MS);
-      const [outcome] = await pushOutcomes(prisma, ctx.portalId, objectType, [localId], since);
+      const [outcome] = await pushOutcomes(prisma, ctx.portalId, objectType, [localId], before);
       if (!outcome) return EXIT_FAILURE;
       const where = outcome.hubspotId ? ` (HubSpot id ${outcome.hubspotId})` : '';
       if (outcome.outcome === 'failed') {
         const f = outcome.failure;
-        ctx.stderr.write(`hubsync push: HubSpot refused ${objectType} ${localId}${where}: ${f?.category ?? ''}${f?.property ? ` ${f.property}` : ''}: ${f?.message ?? ''}\n`);
+        ctx.stderr.write(`hubsync push: HubSpot refused ${objectType} ${localId}${where}: ${f?.category ?? ''}${f?.property ? ` ${f.property}` : ''}: ${singleLine(f?.message ?? '')}\n`);
         return EXIT_FAILURE;
       }
       ctx.stdout.write(`${objectType} ${localId}: ${outcome.outcome}${where}\n`);

@@ -4,8 +4,9 @@ import type { PrismaClient } from '../store/prisma';
 import { isObjectType, OBJECT_TYPES } from '../sync/object-types';
 import { flag, stringOption, UsageError } from './args';
 import { type CliCommand, EXIT_FAILURE, EXIT_OK } from './context';
-import { isUuid, table, withDatabase } from './database';
-import { databaseNow, pushOutcomes, waitForPushIdle, type RecordOutcome } from './push-outcome';
+import { withDatabase } from './database';
+import { isUuid, singleLine, table } from './format';
+import { databaseNow, pushMarks, pushOutcomes, waitForPushIdle, type RecordOutcome } from './push-outcome';
 
 // Re-runs the records behind unresolved outbound sync_failures after the cause was fixed (a HubSpot property
 // option added, a bad local value corrected, a scope granted). Each record is pushed again through its push
@@ -87,6 +88,10 @@ export const replayCommand: CliCommand = {
       }
 
       const since = await databaseNow(prisma);
+      const marks = new Map<string, number>();
+      for (const objectType of new Set(list.map((t) => t.objectType))) {
+        for (const [localId, at] of await pushMarks(prisma, ctx.portalId, objectType, list.filter((t) => t.objectType === objectType).map((t) => t.localId))) marks.set(localId, at);
+      }
       const client = await ctx.temporal();
       const notified = await notifyLocalChanges(client, list.map((t) => ({ objectType: t.objectType, localId: t.localId, portalId: ctx.portalId })), pushStartOptions(ctx.config));
       ctx.stdout.write(`replaying ${list.length} records: ${notified.map((n) => `${n.workflowId} (${n.changes})`).join(', ')}\n`);
@@ -96,7 +101,7 @@ export const replayCommand: CliCommand = {
       for (const n of notified) {
         await waitForPushIdle(client, n.workflowId, WAIT_MS);
         const ids = list.filter((t) => t.objectType === n.objectType).map((t) => t.localId);
-        outcomes.push(...(await pushOutcomes(prisma, ctx.portalId, n.objectType, ids, since)).map((o) => ({ ...o, objectType: n.objectType })));
+        outcomes.push(...(await pushOutcomes(prisma, ctx.portalId, n.objectType, ids, { since, marks })).map((o) => ({ ...o, objectType: n.objectType })));
       }
       await closeSettled(prisma, ctx.portalId, outcomes, since);
 
@@ -104,7 +109,7 @@ export const replayCommand: CliCommand = {
       const tally = (outcome: string) => outcomes.filter((o) => o.outcome === outcome).length;
       ctx.stdout.write(`resolved ${outcomes.length - still.length} (pushed ${tally('pushed')}, nothing left to send ${tally('nothing to send')}, row gone ${tally('not found')}); still refused ${still.length}\n`);
       for (const o of still) {
-        ctx.stderr.write(`hubsync replay: HubSpot still refuses ${o.objectType} ${o.localId}: ${o.failure?.category ?? ''}${o.failure?.property ? ` ${o.failure.property}` : ''}: ${o.failure?.message ?? ''}\n`);
+        ctx.stderr.write(`hubsync replay: HubSpot still refuses ${o.objectType} ${o.localId}: ${o.failure?.category ?? ''}${o.failure?.property ? ` ${o.failure.property}` : ''}: ${singleLine(o.failure?.message ?? '')}\n`);
       }
       return still.length > 0 ? EXIT_FAILURE : EXIT_OK;
     });

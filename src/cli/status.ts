@@ -3,7 +3,8 @@ import { tableFor } from '../store/tables';
 import { OBJECT_TYPES, type ObjectType } from '../sync/object-types';
 import { flag, UsageError } from './args';
 import { type CliCommand, EXIT_FAILURE, EXIT_OK } from './context';
-import { age, table, withDatabase } from './database';
+import { withDatabase } from './database';
+import { age, table } from './format';
 
 // Where each object type of a portal stands, from hubsync's own bookkeeping (no Temporal call, so it answers
 // while Temporal is down): watermark, backfill, the latest run, rows held, open failures, recent conflicts.

@@ -16,6 +16,8 @@ export interface WebhookRoutesOptions {
   temporal: Client;
   /** How long Temporal gets to accept a batch; HubSpot abandons a delivery after 5 s. */
   handoffDeadlineMs?: number;
+  /** The clock the signature's 5-minute window is checked against (tests replay requests "later"). */
+  now?: () => number;
 }
 
 /** 100 events of ~0.5 KB, with room for long text property values (HubSpot allows up to 64 KB each). */
@@ -40,7 +42,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const verdict = verifyWebhookSignature(
       { method: request.method, uri: publicRequestUri(config.HUBSPOT_WEBHOOK_URL, request.url), rawBody, headers: request.headers },
-      { version: config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION, clientSecret: config.HUBSPOT_CLIENT_SECRET },
+      { version: config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION, clientSecret: config.HUBSPOT_CLIENT_SECRET, now: (options.now ?? Date.now)() },
     );
     if (!verdict.valid) {
       metrics.webhooksReceived.inc({ outcome: 'unauthorized' });

@@ -87,6 +87,9 @@ export function verifyWebhookSignature(request: SignedRequest, options: VerifyOp
     if (!Number.isFinite(at) || Math.abs((options.now ?? Date.now()) - at) > (options.maxAgeMs ?? SIGNATURE_MAX_AGE_MS)) {
       return { valid: false, reason: 'stale-timestamp' };
     }
+    // Node's base64 decoder skips junk and stops at padding, so "<valid>, <anything>" (duplicated headers joined
+    // by Node) would decode to the valid digest: accept only the canonical 44-character form of 32 bytes.
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(signature)) return { valid: false, reason: 'bad-signature' };
     const expected = Buffer.from(computeSignature('v3', clientSecret, request, timestamp), 'base64');
     return sameBytes(Buffer.from(signature, 'base64'), expected) ? { valid: true } : { valid: false, reason: 'bad-signature' };
   }

@@ -78,6 +78,8 @@ interface WorkingRow {
   localChangedAt?: Date;
   dirty: boolean;
   isNew: boolean;
+  /** Columns whose local value won a conflict: HubSpot still holds the other value until they are pushed. */
+  pushBack: Set<string>;
 }
 
 interface ConflictRow {
@@ -134,6 +136,7 @@ export async function applyInboundRecords(
     }
     if (dirty.length > 0) await writeRows(tx, options.portalId, options.objectType, dirty);
     if (conflicts.length > 0) await tx.syncConflict.createMany({ data: conflicts });
+    await queuePushBack(tx, options, [...rows.values()]);
     result.conflicts = conflicts.length;
     return result;
   });
@@ -154,11 +157,23 @@ function fromExisting(row: ExistingRow, columnNames: string[]): WorkingRow {
     localChangedAt: row.updated_at,
     dirty: false,
     isNew: false,
+    pushBack: new Set(),
   };
 }
 
 function newRow(hubspotId: string): WorkingRow {
-  return { hubspotId, columns: {}, properties: {}, syncState: {}, hubspotUpdatedAt: null, archived: false, archivedAt: null, dirty: true, isNew: true };
+  return {
+    hubspotId,
+    columns: {},
+    properties: {},
+    syncState: {},
+    hubspotUpdatedAt: null,
+    archived: false,
+    archivedAt: null,
+    dirty: true,
+    isNew: true,
+    pushBack: new Set(),
+  };
 }
 
 function applyRecord(row: WorkingRow, record: InboundRecord, options: ApplyInboundOptions, now: number, result: ApplyInboundResult, conflicts: ConflictRow[]) {
@@ -264,7 +279,9 @@ function applyField(
       });
     }
     if (resolution.winner === 'platform') {
-      // The local value stands; remembering HubSpot's value lets the push side see the field as changed.
+      // The local value stands; remembering HubSpot's value lets the push side see the field as changed, and
+      // the outbox entry written with this apply makes sure the push actually happens.
+      row.pushBack.add(field.column);
       seen();
       return;
     }
@@ -309,6 +326,19 @@ async function writeRows(tx: Db, portalId: string, objectType: ObjectType, rows:
      ON CONFLICT (portal_id, hubspot_id) DO UPDATE SET ${updates}, updated_at = now()`,
     portalId,
     JSON.stringify(payload),
+  );
+}
+
+/** Outbox entries, in the apply's transaction, for records whose local values won over HubSpot's. */
+async function queuePushBack(tx: Db, options: ApplyInboundOptions, rows: WorkingRow[]): Promise<void> {
+  const entries = rows.filter((row) => row.id && row.pushBack.size > 0).map((row) => ({ local_id: row.id, fields: [...row.pushBack] }));
+  if (entries.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outbox (portal_id, object_type, local_id, fields)
+     SELECT $1, $2, x.local_id, x.fields FROM jsonb_to_recordset($3::jsonb) AS x(local_id uuid, fields jsonb)`,
+    options.portalId,
+    options.objectType,
+    JSON.stringify(entries),
   );
 }
 

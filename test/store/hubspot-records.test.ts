@@ -112,6 +112,9 @@ describe('applyInboundRecords', () => {
     const conflicts = await prisma.syncConflict.findMany({ where: { portalId } });
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({ property: 'lastname', localValue: 'Local-Edit', hubspotValue: 'HubSpot-Edit', policy: 'newest', winner: 'platform' });
+    // HubSpot still shows its own value: the apply queued the winning local value for a push.
+    const outbox = await prisma.outboxEntry.findMany({ where: { portalId } });
+    expect(outbox.map((e) => [e.objectType, e.localId, e.fields, e.dispatchedAt])).toEqual([['contacts', row.id, ['lastName'], null]]);
   });
 
   it('takes HubSpot value when only HubSpot changed', async () => {
@@ -121,6 +124,7 @@ describe('applyInboundRecords', () => {
     const row = await prisma.contact.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '1' } } });
     expect(row.firstName).toBe('Augusta');
     expect(await prisma.syncConflict.count({ where: { portalId } })).toBe(0);
+    expect(await prisma.outboxEntry.count({ where: { portalId } })).toBe(0);
   });
 
   it('writes decimals and dates into typed deal columns', async () => {

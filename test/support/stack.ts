@@ -23,6 +23,10 @@ export interface StackOptions {
   withApp?: boolean;
   /** Start the in-process worker (default true); crash tests run their own worker process instead. */
   withWorker?: boolean;
+  /** The HubSpot access token of the stack's portal (default a random `test-token-…`). */
+  token?: string;
+  /** Where every log line of the stack's runtime goes (default stdout, at LOG_LEVEL). */
+  logDestination?: Parameters<typeof createRuntime>[2];
 }
 
 export interface Stack {
@@ -40,7 +44,7 @@ export interface Stack {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const portalId = String(randomInt(2_000_000, 2_000_000_000));
-  const token = `test-token-${randomUUID()}`;
+  const token = options.token ?? `test-token-${randomUUID()}`;
   const queue = `test-${portalId}`;
   const { requestsPer10s, tier, ...simulatorOptions } = options.simulator ?? {};
   const simulator = await startSimulator({
@@ -61,7 +65,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   let app: FastifyInstance | undefined;
   let appUrl: string | undefined;
-  let runtime = createRuntime(config, 'test');
+  let runtime = createRuntime(config, 'test', options.logDestination);
 
   const connection = await Connection.connect({ address: temporalAddress() });
   const temporal = new Client({ connection });
@@ -72,7 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await probe.listen({ port: 0, host: '127.0.0.1' });
     const port = (probe.server.address() as AddressInfo).port;
     await probe.close();
-    runtime = createRuntime({ ...config, PORT: port, HUBSPOT_WEBHOOK_URL: `https://127.0.0.1:${port}/webhooks/hubspot` }, 'test');
+    runtime = createRuntime({ ...config, PORT: port, HUBSPOT_WEBHOOK_URL: `https://127.0.0.1:${port}/webhooks/hubspot` }, 'test', options.logDestination);
     app = await buildApp({ ...runtime, temporal, readiness: {} });
     await app.listen({ port, host: '127.0.0.1' });
     appUrl = `http://127.0.0.1:${port}`;
