@@ -13,6 +13,11 @@ export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export LOG_LEVEL="${LOG_LEVEL:-silent}"
 
 bash scripts/ensure-postgres.sh
+# The Temporal UI browser test drives Debian's headless Chromium.
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "[test] installing Debian's chromium for the Temporal UI browser test" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 bash scripts/db-migrate.sh
 started_temporal=0
 bash scripts/temporal-server.sh status || started_temporal=1
