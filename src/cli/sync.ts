@@ -12,8 +12,10 @@ export const syncCommand: CliCommand = {
   async run(args, ctx) {
     const [sub, ...rest] = args.positionals;
     if (sub !== 'now' || rest.length > 0) throw new UsageError('usage: hubsync sync now [--objects a,b] [--no-wait]');
+    // Arguments are checked before connecting, so a usage mistake is exit 2 even while Temporal is down.
+    const objectTypes = objectTypesOption(args);
     const client = await ctx.temporal();
-    const handle = await startManualSync(client, ctx.portalId, ctx.config, objectTypesOption(args));
+    const handle = await startManualSync(client, ctx.portalId, ctx.config, objectTypes);
     ctx.stdout.write(`started ${handle.workflowId}\n`);
     if (!flag(args, 'wait', true)) return EXIT_OK;
     const result = await handle.result();

@@ -48,6 +48,14 @@ describe('hubsync CLI: sync, backfill, schedule', () => {
     expect(help.out).toContain('Usage: hubsync backfill [--objects a,b]');
   });
 
+  it('checks its arguments before connecting: a usage mistake is exit 2 even with Temporal unreachable', async () => {
+    let err = '';
+    const env = { DATABASE_URL: stack.runtime.config.DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:1', HUBSPOT_PORTAL_ID: stack.portalId };
+    const code = await runCli(['sync', 'now', '--objects', 'bogus'], { stdout: { write: () => undefined }, stderr: { write: (t) => void (err += t) } }, env);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--objects: unknown type bogus/);
+  });
+
   it('fails with exit code 1 and one line when the schedule does not exist', async () => {
     const { code, err } = await cli('schedule', 'pause');
     expect(code).toBe(1);
