@@ -1,6 +1,7 @@
 import type { HubSpotClient } from '../src/hubspot';
 import type { Logger } from '../src/logger';
 import { propertiesFor } from '../src/sync/mapping';
+import { mergedObjectIds } from '../src/sync/merges';
 import type { MappingConfig } from '../src/sync/mapping-types';
 import type { CrmObjectType } from '../src/sync/object-types';
 
@@ -87,6 +88,8 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
       .batchRead(queue.objectType, ids, { properties: propertiesFor(queue.objectType, deps.mapping) })
       .then(({ results }) => {
         const byId = new Map(results.map((r) => [r.id, r]));
+        // HubSpot answers a merged-away id with its survivor: found through the survivor's merged ids.
+        for (const r of results) for (const mergedId of mergedObjectIds(r.id, r.properties)) if (!byId.has(mergedId)) byId.set(mergedId, r);
         for (const [id, waiters] of batch) {
           const found = byId.get(id);
           const record: FetchedRecord | null = found

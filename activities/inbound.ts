@@ -66,6 +66,8 @@ export function createInboundActivities(deps: InboundDeps) {
             return { applied: false, summary: `${input.keys.length} events already applied` };
           }
           if (plan.lifecycle === 'privacyDeleted') {
+            // Records merged into it before the erasure went with it: they must not stay live locally.
+            if (plan.merge) await takeOverMergedRecords(tx, { portalId, objectType, survivorId: plan.merge.newObjectId || objectId, primaryId: plan.merge.primaryObjectId, mergedIds: plan.merge.mergedObjectIds, at });
             if (objectType === 'contacts') await eraseContact(tx, { portalId, hubspotId: objectId, at });
             metrics.eventsApplied.inc({ object_type: objectType, source: 'webhook', result: 'erased' });
             return { applied: true, summary: 'personal data erased' };

@@ -8,6 +8,7 @@ import { writesToHubSpot, type FieldMapping, type MappingConfig } from '../sync/
 import type { CrmObjectType } from '../sync/object-types';
 import { FieldValueError, toHubSpotValue } from '../sync/transforms';
 import type { FieldState, SyncState } from '../store/hubspot-records';
+import { LOCAL_ID_PROPERTY } from '../sync/local-link';
 
 /** A platform row as the push reads it: typed columns by Prisma field name plus sync bookkeeping. */
 export interface PushRow {
@@ -105,7 +106,7 @@ export interface UpsertKey {
   id: string;
 }
 
-export const LOCAL_ID_PROPERTY = 'hubsync_local_id';
+export { LOCAL_ID_PROPERTY };
 
 /**
  * New records are upserted, never created, so a retried call (after a timeout whose request did land) finds the

@@ -5,6 +5,9 @@ export { tableFor } from './tables';
 import { isEcho } from '../sync/echo';
 import { resolveFieldConflict } from '../sync/conflicts';
 import { fieldFingerprint } from '../sync/field-state';
+import { localLinkClaims } from '../sync/local-link';
+import { mergedObjectIds } from '../sync/merges';
+import { linkPushedRecords, takeOverListedMerges } from './inbound-lifecycle';
 import { readsFromHubSpot, type FieldMapping, type MappingConfig } from '../sync/mapping-types';
 import { parseHubSpotInstant, toHubSpotValue, toLocalValue } from '../sync/transforms';
 import type { ObjectType } from '../sync/object-types';
@@ -108,6 +111,11 @@ export async function applyInboundRecords(
   const ids = [...new Set(records.map((r) => r.hubspotId))];
 
   return inTransaction(db, async (tx) => {
+    if (options.mode === 'full') {
+      const survivors = records.map((r) => ({ hubspotId: r.hubspotId, mergedIds: mergedObjectIds(r.hubspotId, r.properties) }));
+      await takeOverListedMerges(tx, { portalId: options.portalId, objectType: options.objectType, survivors, at: new Date(Math.max(...records.map((r) => r.changedAt))) });
+    }
+    await linkPushedRecords(tx, { portalId: options.portalId, objectType: options.objectType, claims: localLinkClaims(records) });
     const existing = (await tx.$queryRawUnsafe(
       `SELECT id::text AS id, hubspot_id, ${columnEntries.map(([name, c]) => `${c.sql} AS "${name}"`).join(', ')},
               properties, sync_state, hubspot_updated_at, archived, archived_at, updated_at

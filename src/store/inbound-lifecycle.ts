@@ -86,7 +86,8 @@ export async function mergedInto(tx: Tx, input: { portalId: string; objectType: 
 /**
  * A merge: the survivor takes over the merged records. When the survivor has no local row yet, the merged
  * row HubSpot kept as primary (else the oldest) becomes the survivor's, so platform references to it stay
- * valid; the other merged ids keep (or get) an archived row with mergedIntoId; associations move to the survivor.
+ * valid (never a merge tombstone: adopting one would leave the survivor pointing at itself); the other merged
+ * ids keep (or get) an archived row with mergedIntoId; associations move to the survivor.
  */
 export async function takeOverMergedRecords(
   tx: Tx,
@@ -97,7 +98,7 @@ export async function takeOverMergedRecords(
   if (merged.length === 0) return { adopted: false, archived: 0, associationsMoved: 0 };
   const adopted = await tx.$executeRawUnsafe(
     `UPDATE ${spec.table} SET hubspot_id = $2, updated_at = now()
-      WHERE id = (SELECT id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($3::text[])
+      WHERE id = (SELECT id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($3::text[]) AND merged_into_id IS NULL
                      AND NOT EXISTS (SELECT 1 FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = $2)
                    ORDER BY (hubspot_id = $4) DESC, created_at LIMIT 1)`,
     input.portalId,
@@ -125,6 +126,52 @@ export async function takeOverMergedRecords(
   );
   const associationsMoved = await moveAssociations(tx, input.portalId, input.objectType, merged, input.survivorId);
   return { adopted: adopted > 0, archived, associationsMoved };
+}
+
+/**
+ * The safety net for merge webhooks that never arrived: merged-away records vanish from HubSpot's lists, so
+ * only a survivor's merged ids reveal the merge. Survivors listing ids whose local rows do not yet point at
+ * them get the webhook's takeover. Call before the survivors' own values are applied, in that transaction,
+ * so a row adopted here is the one they update. Rows already taken over cost one read and no write.
+ */
+export async function takeOverListedMerges(
+  tx: Tx,
+  input: { portalId: string; objectType: ObjectType; survivors: ReadonlyArray<{ hubspotId: string; mergedIds: readonly string[] }>; at: Date },
+): Promise<number> {
+  const listed = input.survivors.filter((s) => s.mergedIds.length > 0);
+  if (listed.length === 0) return 0;
+  const rows = await tx.$queryRawUnsafe<Array<{ hubspot_id: string; merged_into_id: string | null }>>(
+    `SELECT hubspot_id, merged_into_id FROM ${tableFor(input.objectType).table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[])`,
+    input.portalId,
+    listed.flatMap((s) => s.mergedIds),
+  );
+  const mergedInto = new Map(rows.map((r) => [r.hubspot_id, r.merged_into_id]));
+  let taken = 0;
+  for (const survivor of listed) {
+    const pending = survivor.mergedIds.filter((id) => mergedInto.has(id) && mergedInto.get(id) !== survivor.hubspotId);
+    if (pending.length === 0) continue;
+    await takeOverMergedRecords(tx, { portalId: input.portalId, objectType: input.objectType, survivorId: survivor.hubspotId, primaryId: survivor.hubspotId, mergedIds: pending, at: input.at });
+    taken += pending.length;
+  }
+  return taken;
+}
+
+/**
+ * Links unlinked local rows to the HubSpot records that name them in hubsync_local_id (see localLinkClaims),
+ * before those records are applied, so they update the row instead of inserting a duplicate. updated_at is
+ * left alone: linking is not a platform edit.
+ */
+export async function linkPushedRecords(tx: Tx, input: { portalId: string; objectType: ObjectType; claims: ReadonlyArray<{ hubspotId: string; localId: string }> }): Promise<number> {
+  if (input.claims.length === 0) return 0;
+  const table = tableFor(input.objectType).table;
+  return tx.$executeRawUnsafe(
+    `UPDATE ${table} AS t SET hubspot_id = x.hubspot_id
+       FROM (SELECT DISTINCT ON (local_id) hubspot_id, local_id FROM jsonb_to_recordset($2::jsonb) AS c(hubspot_id text, local_id uuid)) AS x
+      WHERE t.portal_id = $1 AND t.id = x.local_id AND t.hubspot_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM ${table} AS o WHERE o.portal_id = $1 AND o.hubspot_id = x.hubspot_id)`,
+    input.portalId,
+    JSON.stringify(input.claims.map((c) => ({ hubspot_id: c.hubspotId, local_id: c.localId }))),
+  );
 }
 
 interface AssociationRow {

@@ -1,5 +1,5 @@
 // Per-field conflict resolution between the platform's value and HubSpot's. Pure: safe in workflows.
-import { changedSinceSync, fieldFingerprint, latestSyncedFingerprint, toEpochMs, type Instant, type SyncBase } from './field-state';
+import { changedSinceSync, fieldFingerprint, hasSyncHistory, latestSyncedFingerprint, toEpochMs, type Instant, type SyncBase } from './field-state';
 import { type ConflictPolicy } from './mapping-types';
 import { type TransformInput } from './transforms';
 
@@ -32,7 +32,7 @@ export interface ConflictResolution {
 
 /**
  * - Local changed ⇔ its value is not the value last synced (changedSinceSync over pushed/pulled).
- * - HubSpot changed ⇔ the same test; so a HubSpot value equal to what we last pushed (our own echo)
+ * - HubSpot changed ⇔ the same test (but an empty value with no sync history is no change); so a HubSpot value equal to what we last pushed (our own echo)
  *   is not a HubSpot change, unless HubSpot's changedAt proves it was set again after a later pull.
  * - Conflict ⇔ both changed and the values differ (normalised). Then the policy decides:
  *   'hubspot' / 'platform' fixed; 'newest' the later changedAt, and HubSpot on a tie or when either
@@ -46,7 +46,10 @@ export function resolveFieldConflict(input: ConflictInput): ConflictResolution {
   const localFp = fieldFingerprint(transform, input.local.value);
   const hubspotFp = fieldFingerprint(transform, input.hubspot.value);
   const localChanged = changedSinceSync(localFp, input.local.changedAt, input.base);
-  const hubspotChanged = changedSinceSync(hubspotFp, input.hubspot.changedAt, input.base);
+  // A field hubsync never synced and HubSpot never filled was not changed there: an empty HubSpot value
+  // must not contest (under policy 'hubspot', erase) a value the platform set before its first push.
+  const hubspotNeverSet = !hasSyncHistory(input.base) && hubspotFp === fieldFingerprint(transform, null);
+  const hubspotChanged = !hubspotNeverSet && changedSinceSync(hubspotFp, input.hubspot.changedAt, input.base);
   const decide = (winner: Winner, conflict = false): ConflictResolution => ({
     conflict,
     winner,

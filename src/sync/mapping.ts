@@ -1,5 +1,7 @@
 // Applying a field mapping in either direction, and checking it against HubSpot's property definitions.
 // No zod here (types only from the schema module), so workflows may import it.
+import { LOCAL_ID_PROPERTY } from './local-link';
+import { MERGED_IDS_PROPERTY } from './merges';
 import { type ObjectType } from './object-types';
 import { readsFromHubSpot, writesToHubSpot, type FieldMapping, type MappingConfig } from './mapping-types';
 import { FieldValueError, parseHubSpotInstant, toHubSpotValue, toLocalValue, type TransformName } from './transforms';
@@ -94,7 +96,9 @@ export function localToHubSpot(
 /** HubSpot property names to request when reading `type`: every property read into a column, plus last-modified. */
 export function propertiesFor(type: ObjectType, mapping: MappingConfig): string[] {
   const names = mapping[type].fields.filter(readsFromHubSpot).map((f) => f.hubspotProperty);
-  return [...new Set([...names, mapping[type].lastModifiedProperty])];
+  // The merged ids let every full read notice a merge whose webhook never arrived; the local id, a push
+  // whose link to its row was lost.
+  return [...new Set([...names, mapping[type].lastModifiedProperty, ...(type === 'owners' ? [] : [MERGED_IDS_PROPERTY, LOCAL_ID_PROPERTY])])];
 }
 
 export interface PropertyDefinition {

@@ -19,6 +19,9 @@ const table: Row[] = [
   ['policy platform beats a newer HubSpot change', { policy: 'platform', local: { value: 'L', changedAt: 1 }, hubspot: { value: 'H', changedAt: 2 } }, { conflict: true, winner: 'platform', value: 'L' }],
   ['policy hubspot beats a newer platform change', { policy: 'hubspot', local: { value: 'L', changedAt: 2 }, hubspot: { value: 'H', changedAt: 1 } }, { conflict: true, winner: 'hubspot', value: 'H' }],
   ['platform cleared, HubSpot changed', { local: { value: null, changedAt: 2 }, hubspot: { value: 'H', changedAt: 1 } }, { conflict: true, winner: 'platform', value: null }],
+  // Found by the chaos run (seed 1): a platform edit not yet pushed met a HubSpot read where the field was never set.
+  ['never synced, HubSpot never set the field: the platform value stands', { base: {}, local: { value: 'L', changedAt: 1 }, hubspot: { value: null, changedAt: 2 } }, { conflict: false, winner: 'platform', value: 'L' }],
+  ['never synced, HubSpot empty string, policy hubspot: still no conflict', { policy: 'hubspot', base: {}, local: { value: 'L', changedAt: 1 }, hubspot: { value: '', changedAt: 2 } }, { conflict: false, winner: 'platform', value: 'L' }],
   ['never synced, values differ (first link by email)', { base: {}, local: { value: 'L', changedAt: 1 }, hubspot: { value: 'H', changedAt: 2 } }, { conflict: true, winner: 'hubspot', value: 'H' }],
   [
     'neither changed, HubSpot read is stale (we pushed P after pulling Q)',

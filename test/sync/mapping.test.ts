@@ -106,7 +106,7 @@ describe('localToHubSpot', () => {
 
 describe('propertiesFor', () => {
   it('lists the mapped properties plus last-modified', () => {
-    expect(propertiesFor('contacts', DEFAULT_MAPPING)).toEqual(['email', 'firstname', 'lastname', 'phone', 'jobtitle', 'lifecyclestage', 'hubspot_owner_id', 'lastmodifieddate']);
+    expect(propertiesFor('contacts', DEFAULT_MAPPING)).toEqual(['email', 'firstname', 'lastname', 'phone', 'jobtitle', 'lifecyclestage', 'hubspot_owner_id', 'lastmodifieddate', 'hs_merged_object_ids', 'hubsync_local_id']);
   });
 });
 

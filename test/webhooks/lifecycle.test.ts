@@ -91,6 +91,25 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     expect(links.map((l) => [l.toId, l.archived])).toEqual([[keep, false]]);
   });
 
+  // Found by the chaos run: HubSpot reads a merged-away id as its survivor, so a late event of the merged
+  // record whose merge webhook was lost must take it over, not archive it as deleted.
+  it('a late creation event of a merged-away record, its merge webhook lost, archives it into the survivor', async () => {
+    const keep = await createContact({ email: 'keep2@example.com' });
+    const gone = await createContact({ email: 'gone2@example.com' });
+    await drainWebhooks(stack);
+    await waitFor('both rows', async () => (await contactRow(gone)) && (await contactRow(keep)));
+    const config = await stack.sim<{ targetUrl: string }>('GET', '/__sim/webhooks/config');
+    await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: null });
+    await stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: gone });
+    await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: config.targetUrl });
+
+    const late = { eventId: 998, subscriptionId: 1, portalId: Number(stack.portalId), appId: 1, occurredAt: Date.now(), subscriptionType: 'contact.creation', attemptNumber: 0, objectId: Number(gone), changeSource: 'CRM_UI' };
+    expect((await deliver(stack, [late])).status).toBe(200);
+    await waitFor('merged row taken over', async () => (await contactRow(gone))?.mergedIntoId === keep);
+    expect(await contactRow(gone)).toMatchObject({ archived: true, mergedIntoId: keep });
+    expect(await contactRow(keep)).toMatchObject({ archived: false, mergedIntoId: null });
+  });
+
   it('privacy deletion erases the personal data and records the erasure', async () => {
     const id = await createContact({ email: 'erase.me@example.com', firstname: 'Erase', lastname: 'Me', city: 'Paris' });
     await drainWebhooks(stack);
