@@ -13,3 +13,5 @@ export * from './conflicts';
 export * from './events';
 export * from './pending-changes';
 export * from './associations';
+export * from './merges';
+export * from './local-link';
