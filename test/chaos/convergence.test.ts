@@ -8,8 +8,8 @@ import { startManualSync } from '../../src/temporal/sync-runs';
 import { startStack, type Stack } from '../support/stack';
 import { configEnv, HubsyncProcess, prng, privateTemporal, waitForHttp } from './processes';
 
-// `npm test` runs the short version on a fixed seed so CI is reproducible; `npm run test:chaos` (CHAOS_FULL)
-// explores a fresh random seed each time unless CHAOS_SEED names one.
+// `npm run test:chaos:short` runs the short version on a fixed seed (reproducible); `npm run test:chaos`
+// (CHAOS_FULL) explores a fresh random seed each time unless CHAOS_SEED names one.
 const SEED = Number(process.env.CHAOS_SEED ?? (process.env.CHAOS_FULL ? randomInt(1, 2 ** 31) : 1));
 const OPS = Number(process.env.CHAOS_OPS ?? (process.env.CHAOS_FULL ? 3000 : 300));
 const DEADLINE_MS = Number(process.env.CHAOS_SETTLE_MS ?? 240_000);
