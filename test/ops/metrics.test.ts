@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { startMetricsServer, type MetricsServer } from '../../src/http/metrics-server';
 import { startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 jest.setTimeout(120_000);
 
@@ -19,15 +20,6 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return 0;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('metrics', () => {
   let stack: Stack;

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../src/store/prisma';
 import { describeSyncSchedule } from '../../src/temporal/schedules';
 import { tableFor } from '../../src/store/hubspot-records';
 import type { ObjectType } from '../../src/sync/object-types';
+import { waitFor } from '../support/wait';
 
 export const CRM_TYPES = ['contacts', 'companies', 'deals', 'tasks', 'tickets'] as const;
 
@@ -37,17 +38,6 @@ export async function watermark(prisma: PrismaClient, portalId: string, type: Ob
   return rows[0]?.watermark?.getTime() ?? null;
 }
 
-/** Polls until `check` returns a value, failing after `timeoutMs` with `what` in the message. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
 /** The workflow id of the schedule's n-th action (1-based), once the server has started it. */
 export async function scheduledRun(client: Client, portalId: string, n: number): Promise<string> {
   return waitFor(`schedule action #${n}`, async () => {
@@ -57,3 +47,5 @@ export async function scheduledRun(client: Client, portalId: string, n: number):
     return ids.length >= n ? ids[n - 1] : undefined;
   });
 }
+
+export { waitFor };

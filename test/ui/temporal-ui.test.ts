@@ -8,6 +8,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { inboundObjectWorkflowId, pushWorkflowId } from '../../src/temporal/workflow-ids';
 import { temporalAddress } from '../support/env';
 import { startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 jest.setTimeout(180_000);
 
@@ -18,15 +19,6 @@ const uiUrl = (): string => {
   return process.env.TEMPORAL_UI_URL ?? `http://${host ?? '127.0.0.1'}:${Number(port ?? 7233) + 1000}`;
 };
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('Temporal UI: sync runs filtered by search attributes', () => {
   let stack: Stack;
