@@ -1,9 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PrismaClient } from '../store/prisma';
+import { WebhookDispatcher } from '../temporal/webhook-dispatcher';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { platformChangesRoutes } from './platform-changes';
 import { webhookRoutes } from './webhooks';
@@ -21,9 +22,25 @@ export interface AppDeps {
 
 /** Builds the HTTP app without listening, so tests can `inject()` requests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+  // Per-request lines are off: the routes log what matters (refusals, hand-off failures) without bodies or headers.
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
   await app.register(healthRoutes, { checks: deps.readiness });
-  await app.register(webhookRoutes, { config: deps.config, metrics: deps.metrics, temporal: deps.temporal, ...(deps.now ? { now: deps.now } : {}) });
+  const { config } = deps;
+  const dispatcher = new WebhookDispatcher(deps, {
+    handoff: {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      coalesceMs: config.WEBHOOK_COALESCE_MS,
+      idleTimeoutMs: config.WORKFLOW_IDLE_TIMEOUT_MS,
+      ourAppId: config.HUBSPOT_APP_ID,
+      deadlineMs: 10_000,
+    },
+    leaseMs: config.WEBHOOK_INBOX_LEASE_MS,
+    concurrency: config.WEBHOOK_HANDOFF_CONCURRENCY,
+    sweepIntervalMs: config.WEBHOOK_INBOX_SWEEP_MS,
+  });
+  app.addHook('onReady', async () => dispatcher.start());
+  app.addHook('onClose', async () => dispatcher.close());
+  await app.register(webhookRoutes, { config, metrics: deps.metrics, dispatcher, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(platformChangesRoutes, { config: deps.config, temporal: deps.temporal, logger: deps.logger });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);

@@ -1,21 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { publicRequestUri, verifyWebhookSignature } from '../hubspot/webhook-signature';
 import type { Metrics } from '../metrics';
-import { groupByObject, handOffToWorkflows } from '../temporal/inbound-handoff';
+import { groupByObject } from '../temporal/inbound-handoff';
+import type { WebhookDispatcher } from '../temporal/webhook-dispatcher';
 import { parseWebhookBatch } from './webhook-schema';
 
-// POST /webhooks/hubspot: HubSpot's change events. 200 only once every record's workflow has accepted its
-// events (then they are durable in Temporal); 503 otherwise, so HubSpot retries the batch — redelivery is
-// harmless, the workflows deduplicate. Refusals (401/400) start nothing.
+// POST /webhooks/hubspot: HubSpot's change events. 200 once the verified batch is committed to the webhook
+// inbox, from which the dispatcher hands every record's events to its workflow; 503 while Temporal is known to
+// be down or PostgreSQL does not take the batch, so HubSpot retries it — redelivery is harmless, the workflows
+// deduplicate. Refusals (401/400) store and start nothing.
 
 export interface WebhookRoutesOptions {
   config: Config;
   metrics: Metrics;
-  temporal: Client;
-  /** How long Temporal gets to accept a batch; HubSpot abandons a delivery after 5 s. */
-  handoffDeadlineMs?: number;
+  dispatcher: WebhookDispatcher;
   /** The clock the signature's 5-minute window is checked against (tests replay requests "later"). */
   now?: () => number;
 }
@@ -24,14 +23,7 @@ export interface WebhookRoutesOptions {
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
-  const { config, metrics, temporal } = options;
-  const handoff = {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    coalesceMs: config.WEBHOOK_COALESCE_MS,
-    idleTimeoutMs: config.WORKFLOW_IDLE_TIMEOUT_MS,
-    ourAppId: config.HUBSPOT_APP_ID,
-    deadlineMs: options.handoffDeadlineMs ?? 2_000,
-  };
+  const { config, metrics, dispatcher } = options;
 
   // The signature covers the exact bytes HubSpot sent: keep them, parse JSON only after verifying.
   // This plugin is encapsulated, so the rest of the app keeps Fastify's JSON parser.
@@ -67,12 +59,19 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     const { groups, ignored } = groupByObject(parsed.events);
     for (const group of groups) metrics.webhookEvents.inc({ object_type: group.objectType }, group.events.length);
     if (ignored > 0) metrics.webhookEvents.inc({ object_type: 'unsynced' }, ignored);
-    try {
-      await handOffToWorkflows(temporal, groups, handoff);
-    } catch (err) {
-      metrics.webhooksReceived.inc({ outcome: 'unavailable' });
-      request.log.error({ err: (err as Error).message, records: groups.length }, 'webhook not accepted by Temporal: asking HubSpot to retry');
-      return reply.code(503).send({ status: 'error', message: 'events not accepted yet; retry later' });
+    if (groups.length > 0) {
+      if (!(await dispatcher.temporalAvailable())) {
+        metrics.webhooksReceived.inc({ outcome: 'unavailable' });
+        request.log.warn({ records: groups.length }, 'webhook not accepted: Temporal unavailable, asking HubSpot to retry');
+        return reply.code(503).send({ status: 'error', message: 'events not accepted: Temporal is unavailable; retry later' });
+      }
+      try {
+        await dispatcher.accept(groups);
+      } catch (err) {
+        metrics.webhooksReceived.inc({ outcome: 'unavailable' });
+        request.log.error({ err: (err as Error).message, records: groups.length }, 'webhook not accepted: the inbox did not store it, asking HubSpot to retry');
+        return reply.code(503).send({ status: 'error', message: 'events not accepted: storage is unavailable; retry later' });
+      }
     }
     metrics.webhooksReceived.inc({ outcome: 'accepted' });
     return reply.code(200).send({ status: 'ok', records: groups.length, ignored });

@@ -8,7 +8,7 @@ export interface CountingTemporal {
   client: Client;
   /** signalWithStart calls that reached Temporal, newest last (workflow ids). */
   signalled: string[];
-  /** When set, every signalWithStart fails as if Temporal were down. */
+  /** When set, every signalWithStart and connection check fails as if Temporal were down. */
   down: boolean;
 }
 
@@ -25,9 +25,20 @@ export function countingTemporal(real: Client): CountingTemporal {
       };
     },
   });
+  const connection = new Proxy(real.connection, {
+    get(target, property, receiver) {
+      if (property !== 'ensureConnected') return Reflect.get(target, property, receiver) as unknown;
+      return async () => {
+        if (state.down) throw new Error('14 UNAVAILABLE: connection refused (simulated)');
+        return target.ensureConnected();
+      };
+    },
+  });
   state.client = new Proxy(real, {
     get(target, property, receiver) {
-      return property === 'workflow' ? workflow : (Reflect.get(target, property, receiver) as unknown);
+      if (property === 'workflow') return workflow;
+      if (property === 'connection') return connection;
+      return Reflect.get(target, property, receiver) as unknown;
     },
   });
   return state;

@@ -10,6 +10,7 @@ import { buildApp } from '../../src/http/app';
 import { computeSignature, publicRequestUri, SIGNATURE_MAX_AGE_MS } from '../../src/hubspot/webhook-signature';
 import type { Runtime } from '../../src/runtime';
 import { temporalAddress } from '../support/env';
+import { waitFor } from '../support/wait';
 import { testRuntime } from '../support/runtime';
 import { countingTemporal, rawRequest, refusalMessage, type CountingTemporal } from './helpers';
 
@@ -74,13 +75,21 @@ describe('hostile input: POST /webhooks/hubspot', () => {
   const post = (payload: Buffer | string, headers: Record<string, string | string[]>) =>
     app.inject({ method: 'POST', url: '/webhooks/hubspot', headers, payload });
 
-  /** Runs `send` and checks it was refused with a 4xx JSON reason and started no workflow. */
+  /** What the app took in so far: batches ever stored in the inbox and signals sent, once its hand-offs are done. */
+  async function intake(): Promise<{ stored: bigint; signalled: number }> {
+    await waitFor('hand-offs finished', async () => ((await runtime.metrics.webhookHandoffsPending.get()).values[0]?.value ?? 0) === 0 || undefined);
+    const [sequence] = await runtime.prisma.$queryRaw<Array<{ next: bigint }>>`
+      SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END AS next FROM webhook_inbox_id_seq`;
+    return { stored: sequence!.next, signalled: temporal.signalled.length };
+  }
+
+  /** Runs `send` and checks it was refused with a 4xx JSON reason and stored and started nothing. */
   async function expectRefused(send: () => Promise<{ statusCode: number; body: string }>, reason?: RegExp): Promise<string> {
-    const before = temporal.signalled.length;
+    const before = await intake();
     const res = await send();
     const message = refusalMessage(res.statusCode, res.body);
     if (reason && !reason.test(message)) throw new Error(`refusal ${res.statusCode} "${message}" does not name ${reason}`);
-    expect(temporal.signalled.length).toBe(before);
+    expect(await intake()).toEqual(before);
     return message;
   }
 
@@ -92,12 +101,12 @@ describe('hostile input: POST /webhooks/hubspot', () => {
   );
   const arbitraryHeaderValue = fc.oneof(fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 60 }), fc.constant(''));
 
-  it('a valid signed batch is accepted and signals a workflow (so the counter can see one)', async () => {
+  it('a valid signed batch is stored, then signals a workflow (so the counters can see one)', async () => {
     const body = validBody();
-    const before = temporal.signalled.length;
+    const before = await intake();
     const res = await post(body, { 'content-type': 'application/json', ...signed(body) });
     expect(res.statusCode).toBe(200);
-    expect(temporal.signalled.length).toBe(before + 1);
+    expect(await intake()).toEqual({ stored: before.stored + 1n, signalled: before.signalled + 1 });
   });
 
   it('random bodies with random or forged signature headers are refused with 401 naming the problem', async () => {
@@ -159,13 +168,13 @@ describe('hostile input: POST /webhooks/hubspot', () => {
       .map(({ field, value }) => ({ json: JSON.stringify([{ ...valid[0], [field]: value }]), field }));
     await fc.assert(
       fc.asyncProperty(fc.oneof(arbitraryBody.map((b) => ({ json: b.toString('utf8'), field: undefined as string | undefined })), mutatedBatch), async ({ json, field }) => {
-        const before = temporal.signalled.length;
+        const before = await intake();
         const res = await post(json, { 'content-type': 'application/json', ...signed(json) });
         if (res.statusCode === 200) return; // a random body that happens to be a valid batch
         const message = refusalMessage(res.statusCode, res.body);
         expect(res.statusCode).toBe(400);
         if (field !== undefined && !/JSON/.test(message)) expect(message).toContain(field);
-        expect(temporal.signalled.length).toBe(before);
+        expect(await intake()).toEqual(before);
       }),
       { numRuns: 150 },
     );
@@ -190,12 +199,26 @@ describe('hostile input: POST /webhooks/hubspot', () => {
     expect((await post(body, headers)).statusCode).toBe(200);
   });
 
-  it('with Temporal unavailable a valid batch gets the documented 503 (and HubSpot retries), never another 5xx', async () => {
+  it('with Temporal unavailable a valid batch is kept (200) or refused with the documented 503, never lost, never another 5xx', async () => {
+    const from = (await intake()).stored;
+    const send = async () => {
+      const body = validBody();
+      return post(body, { 'content-type': 'application/json', ...signed(body) });
+    };
     temporal.down = true;
-    const body = validBody();
-    const res = await post(body, { 'content-type': 'application/json', ...signed(body) });
-    expect(res.statusCode).toBe(503);
-    expect(JSON.parse(res.body)).toMatchObject({ status: 'error', message: expect.stringMatching(/retry/) });
+    // Until a hand-off has failed the outage is unknown: the batch is acknowledged from the inbox, kept for later.
+    expect([200, 503]).toContain((await send()).statusCode);
+    const refused = await waitFor('the outage noticed', async () => {
+      const res = await send();
+      if (res.statusCode !== 503) expect(res.statusCode).toBe(200);
+      return res.statusCode === 503 ? res : undefined;
+    }, 10_000, 100);
+    expect(JSON.parse(refused.body)).toMatchObject({ status: 'error', message: expect.stringMatching(/Temporal is unavailable; retry/) });
+    // Temporal back: within a probe interval batches are accepted again, and every batch acknowledged during
+    // the outage is handed off from the inbox.
+    temporal.down = false;
+    await waitFor('accepted again', async () => ((await send()).statusCode === 200) || undefined, 10_000, 250);
+    await waitFor('acknowledged batches handed off', async () => (await runtime.prisma.webhookInboxEntry.count({ where: { id: { gte: from } } })) === 0 || undefined, 20_000);
   });
 
   describe('over a real socket', () => {
@@ -203,11 +226,11 @@ describe('hostile input: POST /webhooks/hubspot', () => {
       ['POST /webhooks/hubspot HTTP/1.1', 'Host: 127.0.0.1', 'Connection: close', ...headers, ...(length === undefined ? [] : [`Content-Length: ${length}`]), ''].join('\n');
 
     async function rawRefused(headers: string[], body: Buffer | string, reason?: RegExp): Promise<void> {
-      const before = temporal.signalled.length;
+      const before = await intake();
       const res = await rawRequest(port, head(headers, Buffer.byteLength(body)), body);
       const message = refusalMessage(res.status, res.body);
       if (reason) expect(message).toMatch(reason);
-      expect(temporal.signalled.length).toBe(before);
+      expect(await intake()).toEqual(before);
     }
 
     it('duplicate signature headers (a valid one plus another, either order) are refused', async () => {
@@ -236,11 +259,11 @@ describe('hostile input: POST /webhooks/hubspot', () => {
 
     it('a huge body is refused with 413 and a reason, signed or not, and the process keeps answering', async () => {
       const huge = Buffer.alloc(3 * 1024 * 1024, 0x5b); // "[[[[…" beyond the 1 MB limit
-      const before = temporal.signalled.length;
+      const before = await intake();
       const res = await rawRequest(port, head(['Content-Type: application/json', ...Object.entries(signed(huge)).map(([k, v]) => `${k}: ${v}`)], huge.length), huge);
       expect(res.status).toBe(413);
       refusalMessage(res.status, res.body);
-      expect(temporal.signalled.length).toBe(before);
+      expect(await intake()).toEqual(before);
       const health = await rawRequest(port, 'GET /healthz HTTP/1.1\nHost: x\nConnection: close\n');
       expect(health.status).toBe(200);
     });
@@ -259,10 +282,10 @@ describe('hostile input: POST /webhooks/hubspot', () => {
       const headers = [`X-HubSpot-Signature-v3: ${s}`, `X-HubSpot-Request-Timestamp: ${at}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked'];
       const ok = await rawRequest(port, head(headers), chunked(body));
       expect(ok.status).toBe(200);
-      const before = temporal.signalled.length;
+      const before = await intake();
       const tampered = await rawRequest(port, head(headers), chunked(body.replace('Ada', 'Eve')));
       expect(refusalMessage(tampered.status, tampered.body)).toMatch(/bad-signature/);
-      expect(temporal.signalled.length).toBe(before);
+      expect(await intake()).toEqual(before);
     });
 
     it('a request smuggling attempt (Content-Length and Transfer-Encoding together) is refused', async () => {

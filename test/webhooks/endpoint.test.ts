@@ -6,9 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app';
 import { WEBHOOK_BODY_LIMIT } from '../../src/http/webhooks';
 import type { Runtime } from '../../src/runtime';
+import { createPrisma } from '../../src/store/prisma';
+import { storeWebhookBatch } from '../../src/store/webhook-inbox';
+import { groupByObject } from '../../src/temporal/inbound-handoff';
 import { inboundObjectWorkflowId } from '../../src/temporal/workflow-ids';
 import { temporalAddress } from '../support/env';
 import { testRuntime } from '../support/runtime';
+import { waitFor } from '../support/wait';
 import { signedHeaders } from './helpers';
 
 describe('POST /webhooks/hubspot', () => {
@@ -59,14 +63,15 @@ describe('POST /webhooks/hubspot', () => {
     }
   }
 
-  it('accepts a correctly signed batch: 200, one workflow per record', async () => {
+  const inboxRows = async (id: bigint) => runtime.prisma.webhookInboxEntry.count({ where: { id } });
+
+  it('accepts a correctly signed batch: 200 once stored, then one workflow per record', async () => {
     const raw = JSON.stringify([event(11), event(11, { propertyName: 'lastname' }), event(12)]);
     const res = await post(raw, signedHeaders(runtime.config, raw));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', records: 2 });
     started.push(inboundObjectWorkflowId(String(portalId), 'contacts', '11'), inboundObjectWorkflowId(String(portalId), 'contacts', '12'));
-    expect(await exists(11)).toBe(true);
-    expect(await exists(12)).toBe(true);
+    await waitFor('both workflows started', async () => ((await exists(11)) && (await exists(12))) || undefined, 10_000);
   });
 
   it('refuses a forged signature with 401 and starts nothing', async () => {
@@ -162,5 +167,40 @@ describe('POST /webhooks/hubspot', () => {
       await dead.close();
       await deadConnection.close().catch(() => undefined);
     }
+  });
+
+  it('answers 503 when PostgreSQL does not store the batch, and hands nothing to Temporal', async () => {
+    const unreachable = createPrisma('postgresql://postgres@127.0.0.1:1/hubsync_nowhere');
+    const noStore = await buildApp({ ...runtime, prisma: unreachable, temporal, readiness: {} });
+    try {
+      const raw = JSON.stringify([event(82)]);
+      const res = await noStore.inject({ method: 'POST', url: '/webhooks/hubspot', headers: signedHeaders(runtime.config, raw), payload: raw });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().message).toMatch(/storage is unavailable; retry later/);
+      expect(await exists(82)).toBe(false);
+    } finally {
+      await noStore.close();
+      await unreachable.$disconnect().catch(() => undefined);
+    }
+  });
+
+  it('hands off a stored batch whose server died before handing it off (its lease ran out), then removes it', async () => {
+    const { groups } = groupByObject(JSON.parse(JSON.stringify([event(91), event(92)])) as Parameters<typeof groupByObject>[0]);
+    const id = await storeWebhookBatch(runtime.prisma, groups, 0);
+    started.push(inboundObjectWorkflowId(String(portalId), 'contacts', '91'), inboundObjectWorkflowId(String(portalId), 'contacts', '92'));
+    await app.ready();
+    await waitFor('the sweeper handed the batch off', async () => ((await exists(91)) && (await exists(92))) || undefined, 15_000);
+    await waitFor('the batch left the inbox', async () => (await inboxRows(id)) === 0 || undefined, 5_000);
+  });
+
+  it('leaves a stored batch alone while the server that stored it still holds its lease', async () => {
+    const { groups } = groupByObject(JSON.parse(JSON.stringify([event(93)])) as Parameters<typeof groupByObject>[0]);
+    const id = await storeWebhookBatch(runtime.prisma, groups, 60_000);
+    await app.ready();
+    // Three sweeps' worth: a sweeper taking leased batches would have handed this one off by now.
+    await new Promise((resolve) => setTimeout(resolve, 3 * runtime.config.WEBHOOK_INBOX_SWEEP_MS + 500));
+    expect(await exists(93)).toBe(false);
+    expect(await inboxRows(id)).toBe(1);
+    await runtime.prisma.webhookInboxEntry.delete({ where: { id } });
   });
 });
