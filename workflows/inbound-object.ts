@@ -21,6 +21,8 @@ export interface InboundObjectInput {
   idleTimeoutMs: number;
   /** Our HubSpot app id, to recognise echoes of our own writes. */
   ourAppId?: string;
+  /** History length after which the workflow continues as new (default MAX_HISTORY_EVENTS; tests lower it). */
+  historyLimit?: number;
   /** State carried across continue-as-new. */
   carry?: InboundCarry;
 }
@@ -87,7 +89,7 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
     setCurrentDetails(`${applies} applies; last: ${outcome.summary}`);
 
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS)) {
       await continueAsNew<typeof inboundObjectWorkflow>({
         ...input,
         carry: { pending: pending.snapshot(), seenKeys: seen.toArray(), pendingKeys, applies },

@@ -29,6 +29,8 @@ export interface PushWorkflowInput {
   maxBatchSize?: number;
   /** Batches in flight at once (a record is never in two of them). */
   maxConcurrentBatches?: number;
+  /** History length after which the workflow continues as new (default HISTORY_LIMIT; tests lower it). */
+  historyLimit?: number;
   /** Carried across continue-as-new. */
   carried?: { pending: Array<[string, string[] | null]>; summary: PushSummary };
 }
@@ -165,7 +167,7 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
     await condition(() => running < maxConcurrent);
 
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
       await condition(() => running === 0);
       await closeSyncRun({ runKey: runId, status: 'completed', counts: counts() });
       await continueAsNew<typeof pushWorkflow>({ ...input, carried: { pending: [...pending.entries()], summary } });
