@@ -33,14 +33,3 @@ export const admin = <T = any>(sim: RunningSimulator, method: string, path: stri
 export function start(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   return startSimulator({ indexingLagMs: 0, portals: [{ portalId: '1000001', token: TOKEN, tier: 'unlimited' }], ...options });
 }
-
-/** Polls until check returns a value, or fails after the deadline. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

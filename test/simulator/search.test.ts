@@ -1,5 +1,6 @@
 import type { RunningSimulator } from '../../src/simulator';
-import { admin, call, start, waitFor } from './helpers';
+import { waitFor } from '../support/wait';
+import { admin, call, start } from './helpers';
 
 const BULK_AT = '2025-03-01T12:00:00.000Z';
 const search = (sim: RunningSimulator, type: string, body: unknown) => call(sim, 'POST', `/crm/v3/objects/${type}/search`, body);
@@ -111,9 +112,9 @@ describe('simulator: search', () => {
       const created = await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'lagging@example.com' } });
       const byEmail = { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'lagging@example.com' }] }] };
       expect((await search(sim, 'contacts', byEmail)).body.total).toBe(0);
-      await waitFor(async () => ((await search(sim, 'contacts', byEmail)).body.total === 1 ? true : undefined), 5000, 'indexing');
+      await waitFor('indexing', async () => (await search(sim, 'contacts', byEmail)).body.total === 1, 5000, 20);
       await call(sim, 'DELETE', `/crm/v3/objects/contacts/${created.body.id}`);
-      await waitFor(async () => ((await search(sim, 'contacts', byEmail)).body.total === 0 ? true : undefined), 5000, 'archive indexing');
+      await waitFor('archive indexing', async () => (await search(sim, 'contacts', byEmail)).body.total === 0, 5000, 20);
     } finally {
       await admin(sim, 'POST', '/config', { indexingLagMs: 0 });
     }

@@ -2,7 +2,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../../src/simulator';
-import { admin, call, start, waitFor } from './helpers';
+import { waitFor } from '../support/wait';
+import { admin, call, start } from './helpers';
 
 const SECRET = 'test-client-secret';
 
@@ -180,10 +181,10 @@ describe('simulator: webhooks', () => {
     await admin(sim, 'POST', '/webhooks/config', { targetUrl: null });
     try {
       await call(sim, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'Silent' } });
-      const events = await waitFor(async () => {
+      const events = await waitFor('the event recorded', async () => {
         const e = (await admin(sim, 'GET', '/webhooks/events')).body.events;
         return e.length > 0 ? e : undefined;
-      });
+      }, 10_000, 20);
       expect(events[0]).toMatchObject({ subscriptionType: 'deal.creation' });
       expect(received).toHaveLength(0);
     } finally {

@@ -3,21 +3,7 @@ import type { Config } from '../../src/config';
 import { publicRequestUri, signatureHeaders } from '../../src/hubspot/webhook-signature';
 import type { Stack } from '../support/stack';
 
-/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false | 0 | ''>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { waitFor } from '../support/wait';
 
 /** Headers HubSpot would send for this body to the app's configured public URL. */
 export function signedHeaders(config: Config, rawBody: string, path = '/webhooks/hubspot', now = Date.now()): Record<string, string> {
