@@ -12,6 +12,7 @@ import type { Runtime } from '../../src/runtime';
 import { temporalAddress } from '../support/env';
 import { waitFor } from '../support/wait';
 import { testRuntime } from '../support/runtime';
+import { propertyChangeEvent } from '../webhooks/helpers';
 import { countingTemporal, rawRequest, refusalMessage, type CountingTemporal } from './helpers';
 
 jest.setTimeout(120_000);
@@ -57,20 +58,7 @@ describe('hostile input: POST /webhooks/hubspot', () => {
     'x-hubspot-signature-v3': sign(body, String(at)),
     'x-hubspot-request-timestamp': String(at),
   });
-  const event = (objectId: number, extra: Record<string, unknown> = {}) => ({
-    eventId: randomInt(1, 1_000_000_000),
-    subscriptionId: 1,
-    portalId,
-    appId: 424242,
-    occurredAt: Date.now(),
-    subscriptionType: 'contact.propertyChange',
-    attemptNumber: 0,
-    objectId,
-    propertyName: 'firstname',
-    propertyValue: 'Ada',
-    changeSource: 'CRM_UI',
-    ...extra,
-  });
+  const event = (objectId: number, extra: Record<string, unknown> = {}) => propertyChangeEvent(portalId, objectId, extra);
   const validBody = () => JSON.stringify([event(randomInt(1, 1_000_000_000))]);
   const post = (payload: Buffer | string, headers: Record<string, string | string[]>) =>
     app.inject({ method: 'POST', url: '/webhooks/hubspot', headers, payload });

@@ -13,7 +13,7 @@ import { inboundObjectWorkflowId } from '../../src/temporal/workflow-ids';
 import { temporalAddress } from '../support/env';
 import { testRuntime } from '../support/runtime';
 import { waitFor } from '../support/wait';
-import { signedHeaders } from './helpers';
+import { propertyChangeEvent, signedHeaders } from './helpers';
 
 describe('POST /webhooks/hubspot', () => {
   let runtime: Runtime;
@@ -36,20 +36,7 @@ describe('POST /webhooks/hubspot', () => {
     await Promise.allSettled([connection.close(), runtime.prisma.$disconnect()]);
   });
 
-  const event = (objectId: number, extra: Record<string, unknown> = {}) => ({
-    eventId: randomInt(1, 1_000_000),
-    subscriptionId: 1,
-    portalId,
-    appId: 424242,
-    occurredAt: Date.now(),
-    subscriptionType: 'contact.propertyChange',
-    attemptNumber: 0,
-    objectId,
-    propertyName: 'firstname',
-    propertyValue: 'Ada',
-    changeSource: 'CRM_UI',
-    ...extra,
-  });
+  const event = (objectId: number, extra: Record<string, unknown> = {}) => propertyChangeEvent(portalId, objectId, extra);
 
   const post = (raw: string, headers: Record<string, string>, url = '/webhooks/hubspot') => app.inject({ method: 'POST', url, headers, payload: raw });
 

@@ -1,9 +1,28 @@
 // Shared helpers of the webhook tests: signed deliveries played as HubSpot, and bounded waits.
+import { randomInt } from 'node:crypto';
 import type { Config } from '../../src/config';
 import { publicRequestUri, signatureHeaders } from '../../src/hubspot/webhook-signature';
 import type { Stack } from '../support/stack';
 
 export { waitFor } from '../support/wait';
+
+/** A contact propertyChange event as HubSpot sends it (firstname = "Ada" from the CRM UI), with overrides. */
+export function propertyChangeEvent(portalId: number, objectId: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventId: randomInt(1, 1_000_000_000),
+    subscriptionId: 1,
+    portalId,
+    appId: 424242,
+    occurredAt: Date.now(),
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId,
+    propertyName: 'firstname',
+    propertyValue: 'Ada',
+    changeSource: 'CRM_UI',
+    ...extra,
+  };
+}
 
 /** Headers HubSpot would send for this body to the app's configured public URL. */
 export function signedHeaders(config: Config, rawBody: string, path = '/webhooks/hubspot', now = Date.now()): Record<string, string> {
