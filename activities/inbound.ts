@@ -65,31 +65,43 @@ export function createInboundActivities(deps: InboundDeps) {
           if ((await recordProcessedEvents(tx, target, input.keys)) === 0 && input.keys.length > 0) {
             return { applied: false, summary: `${input.keys.length} events already applied` };
           }
-          if (plan.lifecycle === 'privacyDeleted') {
-            // Records merged into it before the erasure went with it: they must not stay live locally.
-            if (plan.merge) await takeOverMergedRecords(tx, { portalId, objectType, survivorId: plan.merge.newObjectId || objectId, primaryId: plan.merge.primaryObjectId, mergedIds: plan.merge.mergedObjectIds, at });
+          // What the record absorbed (a pending merge) follows it wherever it went since: into its erasure, or
+          // into the survivor of a later merge. Skipped, the absorbed rows would stay live for good once that last
+          // record is erased: no survivor lists them any more for the sync's safety net.
+          const takeOverPlannedMerge = async (survivorId: string) =>
+            plan.merge ? takeOverMergedRecords(tx, { portalId, objectType, survivorId, primaryId: plan.merge.primaryObjectId, mergedIds: plan.merge.mergedObjectIds, at }) : undefined;
+          const erase = async (): Promise<void> => {
+            await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
             if (objectType === 'contacts') await eraseContact(tx, { portalId, hubspotId: objectId, at });
+          };
+          if (plan.lifecycle === 'privacyDeleted') {
+            await erase();
             metrics.eventsApplied.inc({ object_type: objectType, source: 'webhook', result: 'erased' });
             return { applied: true, summary: 'personal data erased' };
           }
           if (await isErased(tx, { portalId, objectType, hubspotId: objectId })) {
-            return { applied: false, summary: 'record was privacy-deleted: ignored' };
+            if (!plan.merge) return { applied: false, summary: 'record was privacy-deleted: ignored' };
+            // Its merge was delivered after its erasure: erasing again takes the merged records with it.
+            await erase();
+            return { applied: true, summary: 'record was privacy-deleted: its late merge applied' };
           }
           // Events of a merged-away record that arrive after the merge: its survivor holds the truth.
           const survivor = await mergedInto(tx, { portalId, objectType, hubspotId: objectId });
-          if (survivor) return { applied: false, summary: `merged into ${survivor}: ignored` };
+          if (survivor) {
+            if (!plan.merge) return { applied: false, summary: `merged into ${survivor}: ignored` };
+            await takeOverPlannedMerge(survivor);
+            return { applied: true, summary: `merged into ${survivor}: its late merge handed over` };
+          }
           // The record was merged away before its own events were applied (HubSpot reads it as the survivor).
           if (input.record && input.record.id !== objectId) {
-            await takeOverMergedRecords(tx, { portalId, objectType, survivorId: input.record.id, primaryId: input.record.id, mergedIds: [objectId], at });
+            const mergedIds = [objectId, ...(plan.merge?.mergedObjectIds ?? [])];
+            await takeOverMergedRecords(tx, { portalId, objectType, survivorId: input.record.id, primaryId: input.record.id, mergedIds, at });
             return { applied: true, summary: `merged into ${input.record.id}` };
           }
 
           const notes: string[] = [];
-          if (plan.merge) {
-            const survivorId = plan.merge.newObjectId || objectId;
-            const merged = await takeOverMergedRecords(tx, { portalId, objectType, survivorId, primaryId: plan.merge.primaryObjectId, mergedIds: plan.merge.mergedObjectIds, at });
-            notes.push(`merge: ${merged.archived} archived, ${merged.associationsMoved} links moved${merged.adopted ? ', row adopted' : ''}`);
-          }
+          const merged = await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
+          if (merged) notes.push(`merge: ${merged.archived} archived, ${merged.associationsMoved} links moved${merged.adopted ? ', row adopted' : ''}`);
           const counts: ApplyInboundResult = { inserted: 0, updated: 0, unchanged: 0, echoes: 0, conflicts: 0, stale: 0 };
           const add = (r: ApplyInboundResult) => (Object.keys(counts) as Array<keyof ApplyInboundResult>).forEach((k) => (counts[k] += r[k]));
           const options = { portalId, objectType, mapping, ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}) };

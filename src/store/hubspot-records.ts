@@ -65,6 +65,7 @@ interface ExistingRow {
   hubspot_updated_at: Date | null;
   archived: boolean;
   archived_at: Date | null;
+  merged_into_id: string | null;
   updated_at: Date;
   [column: string]: unknown;
 }
@@ -118,16 +119,24 @@ export async function applyInboundRecords(
     await linkPushedRecords(tx, { portalId: options.portalId, objectType: options.objectType, claims: localLinkClaims(records) });
     const existing = (await tx.$queryRawUnsafe(
       `SELECT id::text AS id, hubspot_id, ${columnEntries.map(([name, c]) => `${c.sql} AS "${name}"`).join(', ')},
-              properties, sync_state, hubspot_updated_at, archived, archived_at, updated_at
+              properties, sync_state, hubspot_updated_at, archived, archived_at, merged_into_id, updated_at
          FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) FOR UPDATE`,
       options.portalId,
       ids,
     )) as ExistingRow[];
-    const rows = new Map<string, WorkingRow>(existing.map((row) => [row.hubspot_id, fromExisting(row, columnEntries.map(([n]) => n))]));
+    // Values of a merged-away record were read before its merge was applied here (a sync page, a push's read,
+    // a webhook apply racing the survivor's merge apply): HubSpot answers that id with its survivor now, and a
+    // revived row would never be taken down again (its merged_into_id already names the survivor).
+    const mergedAway = new Set(existing.filter((row) => row.merged_into_id !== null).map((row) => row.hubspot_id));
+    const rows = new Map<string, WorkingRow>(existing.filter((row) => !mergedAway.has(row.hubspot_id)).map((row) => [row.hubspot_id, fromExisting(row, columnEntries.map(([n]) => n))]));
     const conflicts: ConflictRow[] = [];
     const now = Date.now();
 
     for (const record of records) {
+      if (mergedAway.has(record.hubspotId)) {
+        result.stale += 1;
+        continue;
+      }
       let row = rows.get(record.hubspotId);
       if (!row) {
         row = newRow(record.hubspotId);
@@ -301,6 +310,8 @@ function applyField(
   seen();
 }
 
+// A row the apply's read did not find can meet, on insert, a merge tombstone that a concurrent takeover
+// committed since: it stays a tombstone.
 async function writeRows(tx: Db, portalId: string, objectType: ObjectType, rows: WorkingRow[]): Promise<void> {
   const spec = tableFor(objectType);
   const columnEntries = Object.entries(spec.columns);
@@ -331,7 +342,8 @@ async function writeRows(tx: Db, portalId: string, objectType: ObjectType, rows:
             x.hubspot_updated_at, x.archived, x.archived_at, now()
        FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, hubspot_id text, ${typed}, properties jsonb, sync_state jsonb,
             hubspot_updated_at timestamptz, archived boolean, archived_at timestamptz)
-     ON CONFLICT (portal_id, hubspot_id) DO UPDATE SET ${updates}, updated_at = now()`,
+     ON CONFLICT (portal_id, hubspot_id) DO UPDATE SET ${updates}, updated_at = now()
+     WHERE ${spec.table}.merged_into_id IS NULL`,
     portalId,
     JSON.stringify(payload),
   );

@@ -50,7 +50,7 @@ interface Applied {
   lifecycle?: number;
   merge?: number;
   associations: Record<string, number>;
-  /** Once erased, nothing about the object may be written again. */
+  /** Once erased, nothing about the object may be written again (only merges it made still go through). */
   privacyDeleted?: boolean;
 }
 
@@ -111,7 +111,9 @@ export class PendingChanges {
     const kind = eventKind(event);
     const s = this.state as Mutable<PendingSnapshot>;
     const { applied } = s;
-    if (kind === undefined || (applied.privacyDeleted && kind !== 'privacyDeletion')) return false;
+    // A merge made before the erasure but delivered after it still counts: the records it absorbed must go
+    // down locally, and nothing else will say so (an erased survivor lists its merged ids nowhere).
+    if (kind === undefined || (applied.privacyDeleted && kind !== 'privacyDeletion' && kind !== 'merge')) return false;
     const at = event.occurredAt;
     switch (kind) {
       case 'propertyChange': {
@@ -171,7 +173,8 @@ export class PendingChanges {
       rank: newest.rank,
       mergedObjectIds: [...merged].sort(idOrder),
     };
-    s.fullFetch = true;
+    // An erased record has nothing left to read.
+    if (!s.applied.privacyDeleted) s.fullFetch = true;
     return true;
   }
 
@@ -202,9 +205,16 @@ export class PendingChanges {
     const s = this.state;
     const applied: Applied = structuredCopy(s.applied);
     let plan: DrainPlan;
+    let merge: PlannedMerge | undefined;
+    if (s.merge) {
+      const { rank: _rank, occurredAt, ...rest } = s.merge;
+      merge = rest;
+      applied.merge = occurredAt;
+    }
     if (s.privacyDeletion) {
       applied.privacyDeleted = true;
-      plan = { needsFullFetch: false, properties: {}, lifecycle: 'privacyDeleted', associations: [] };
+      // A merge drained with the erasure is kept: the records merged into the erased one go with it.
+      plan = { needsFullFetch: false, properties: {}, lifecycle: 'privacyDeleted', ...(merge ? { merge } : {}), associations: [] };
     } else {
       const lifecycle = s.deletedAt === undefined && s.activatedAt === undefined ? undefined : (s.deletedAt ?? -Infinity) >= (s.activatedAt ?? -Infinity) ? 'archived' : 'active';
       const properties: Record<string, PlannedProperty> = {};
@@ -221,12 +231,6 @@ export class PendingChanges {
           return change;
         });
       for (const at of [s.deletedAt, s.activatedAt]) if (at !== undefined) applied.lifecycle = maxOf(applied.lifecycle, at);
-      let merge: PlannedMerge | undefined;
-      if (s.merge) {
-        const { rank: _rank, occurredAt, ...rest } = s.merge;
-        merge = rest;
-        applied.merge = occurredAt;
-      }
       plan = {
         needsFullFetch: s.fullFetch && lifecycle !== 'archived',
         properties,

@@ -71,6 +71,34 @@ describe('PendingChanges', () => {
     expect(pending.drain().lifecycle).toBe('privacyDeleted');
   });
 
+  // Found by the chaos run (seed 1, 300 ops): the survivor of a merge GDPR-deleted soon after. Its erasure removes
+  // the only other trace of the merge (the survivor's hs_merged_object_ids), so the merge must not be dropped.
+  it('keeps a merge drained with a privacy deletion, so the merged records go with the erased one', () => {
+    const merge = ev('merge', 6, { primaryObjectId: 1, mergedObjectIds: [7], newObjectId: 1 });
+    const pending = new PendingChanges().addAll([merge, ev('privacyDeletion', 7), ev('deletion', 7)]);
+    expect(pending.drain()).toEqual({
+      needsFullFetch: false,
+      properties: {},
+      lifecycle: 'privacyDeleted',
+      merge: { primaryObjectId: '1', mergedObjectIds: ['7'], newObjectId: '1' },
+      associations: [],
+    });
+    expect(pending.add(merge)).toBe(false);
+  });
+
+  it('takes a merge delivered after the erasure was drained, without reading the erased record', () => {
+    const pending = new PendingChanges().addAll([ev('privacyDeletion', 7), ev('deletion', 7)]);
+    pending.drain();
+    expect(pending.add(ev('merge', 6, { primaryObjectId: 1, mergedObjectIds: [7], newObjectId: 1 }))).toBe(true);
+    expect(pending.drain()).toEqual({
+      needsFullFetch: false,
+      properties: {},
+      lifecycle: undefined,
+      merge: { primaryObjectId: '1', mergedObjectIds: ['7'], newObjectId: '1' },
+      associations: [],
+    });
+  });
+
   it('plans a merge with the union of merged ids and asks for a full fetch', () => {
     const plan = planFor([
       ev('merge', 10, { primaryObjectId: 1, mergedObjectIds: [7], newObjectId: 1 }),

@@ -1,6 +1,7 @@
 // End to end: changes made in the simulated HubSpot are delivered as real signed webhooks to the running
 // app, handed to per-record workflows on the real Temporal server, and land in PostgreSQL.
 import { HubSpotObjectIdKey, HubSpotObjectTypeKey, PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../../src/temporal/search-attributes';
+import { dedupeKey, type HubSpotWebhookEvent } from '../../src/sync/events';
 import { inboundObjectWorkflowId } from '../../src/temporal/workflow-ids';
 import { startStack, type Stack } from '../support/stack';
 import { deliver, drainWebhooks, waitFor } from './helpers';
@@ -108,6 +109,92 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     await waitFor('merged row taken over', async () => (await contactRow(gone))?.mergedIntoId === keep);
     expect(await contactRow(gone)).toMatchObject({ archived: true, mergedIntoId: keep });
     expect(await contactRow(keep)).toMatchObject({ archived: false, mergedIntoId: null });
+  });
+
+  // Found by the chaos run (seed 1, 300 ops): merges whose (final) survivor HubSpot then erased. The erasure also
+  // removes the survivor's hs_merged_object_ids, the sync's only other trace of the merges, so a merge event whose
+  // takeover is skipped leaves the merged-away row live for good, pointing at a record HubSpot no longer has.
+  describe('merges whose survivor is then erased', () => {
+    const merge = (primaryObjectId: string, objectIdToMerge: string) => stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
+    const gdprDelete = (id: string) => stack.sim('POST', `/__sim/objects/contacts/${id}/gdpr-delete`);
+    /** Makes the changes with webhooks off and returns their events, to be delivered in a chosen order. */
+    const heldBack = async (changes: () => Promise<void>): Promise<HubSpotWebhookEvent[]> => {
+      const config = await stack.sim<{ targetUrl: string }>('GET', '/__sim/webhooks/config');
+      const before = await stack.sim<{ events: HubSpotWebhookEvent[] }>('GET', '/__sim/webhooks/events?limit=1');
+      const lastEventId = Number(before.events[0]?.eventId ?? 0);
+      await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: null });
+      await changes();
+      await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: config.targetUrl });
+      const { events } = await stack.sim<{ events: HubSpotWebhookEvent[] }>('GET', '/__sim/webhooks/events?limit=50');
+      return events.filter((e) => Number(e.eventId) > lastEventId);
+    };
+    const of = (events: HubSpotWebhookEvent[], objectId: string, ...kinds: string[]) =>
+      events.filter((e) => String(e.objectId) === objectId && kinds.some((kind) => e.subscriptionType === `contact.${kind}`));
+    const contacts = async (...emails: string[]): Promise<string[]> => {
+      const ids = await Promise.all(emails.map((email) => createContact({ email })));
+      await drainWebhooks(stack);
+      await waitFor('rows', async () => (await Promise.all(ids.map(contactRow))).every(Boolean));
+      return ids;
+    };
+    const applied = (event: HubSpotWebhookEvent) =>
+      waitFor('event applied', async () => (await stack.runtime.prisma.processedWebhookEvent.count({ where: { portalId: stack.portalId, dedupeKey: dedupeKey(event) } })) === 1);
+    const erased = (id: string) => waitFor('erasure', async () => stack.runtime.prisma.privacyErasure.findFirst({ where: { portalId: stack.portalId, hubspotId: id } }));
+    /** HubSpot has none of these records any more: no live local row may point at one. */
+    const noneLive = async (...ids: string[]): Promise<void> => {
+      const state = await stack.sim<{ objects: { contacts: Array<{ id: string }> } }>('GET', '/__sim/state?types=contacts');
+      expect(state.objects.contacts.filter((c) => ids.includes(c.id))).toEqual([]);
+      const rows = await stack.runtime.prisma.contact.findMany({ where: { portalId: stack.portalId, hubspotId: { in: ids } } });
+      expect(rows.filter((r) => !r.archived).map((r) => r.hubspotId)).toEqual([]);
+    };
+
+    it('the merge delivered together with the privacy deletion: the merged-away row goes down with the survivor', async () => {
+      const [keep, gone] = await contacts('keep3@example.com', 'gone3@example.com');
+      const events = await heldBack(async () => {
+        await merge(keep!, gone!);
+        await gdprDelete(keep!);
+      });
+      expect((await deliver(stack, of(events, keep!, 'merge', 'privacyDeletion', 'deletion'))).status).toBe(200);
+      await erased(keep!);
+      expect(await contactRow(gone!)).toMatchObject({ archived: true, mergedIntoId: keep });
+      await noneLive(keep!, gone!);
+    });
+
+    it('the merge delivered after the erasure was applied: the merged-away row still goes down', async () => {
+      const [keep, gone] = await contacts('keep4@example.com', 'gone4@example.com');
+      const events = await heldBack(async () => {
+        await merge(keep!, gone!);
+        await gdprDelete(keep!);
+      });
+      expect((await deliver(stack, of(events, keep!, 'privacyDeletion', 'deletion'))).status).toBe(200);
+      await erased(keep!);
+      const [late] = of(events, keep!, 'merge');
+      expect((await deliver(stack, [late!])).status).toBe(200);
+      // Same workflow run (the erasure's) or a fresh one, whichever the idle period left.
+      await applied(late!);
+      expect(await contactRow(gone!)).toMatchObject({ archived: true, mergedIntoId: keep });
+      await noneLive(keep!, gone!);
+    });
+
+    // The chaos run's history: m merged into s1; s1 later merged into s2, which was erased; s1's merge webhook was
+    // applied only after all that (its workflow waited two minutes on a read lost with a killed worker).
+    it('a merge applied after its survivor was merged again and that record erased: the merged-away row goes down', async () => {
+      const [m, s1, s2] = await contacts('m5@example.com', 's5a@example.com', 's5b@example.com');
+      const events = await heldBack(async () => {
+        await merge(s1!, m!);
+        await merge(s2!, s1!);
+        await gdprDelete(s2!);
+      });
+      const [s2Merge] = of(events, s2!, 'merge');
+      expect((await deliver(stack, [s2Merge!])).status).toBe(200);
+      await applied(s2Merge!);
+      expect((await deliver(stack, of(events, s2!, 'privacyDeletion', 'deletion'))).status).toBe(200);
+      await erased(s2!);
+      const [s1Merge] = of(events, s1!, 'merge');
+      expect((await deliver(stack, [s1Merge!])).status).toBe(200);
+      await applied(s1Merge!);
+      expect(await contactRow(m!)).toMatchObject({ archived: true, mergedIntoId: s2 });
+      await noneLive(m!, s1!, s2!);
+    });
   });
 
   it('privacy deletion erases the personal data and records the erasure', async () => {
