@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from './config';
+import { dataConverterFor } from './temporal/payload-codec';
 
 export interface TemporalHandle {
   connection: Connection;
@@ -10,9 +11,10 @@ export interface TemporalHandle {
  * A Temporal client whose connection is opened lazily: the HTTP server must start (and answer /readyz with
  * 503) while Temporal is down, and reconnects by itself once it is back.
  */
-export function createTemporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): TemporalHandle {
+export function createTemporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>): TemporalHandle {
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = dataConverterFor(config);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
   return { connection, client };
 }
 

@@ -24,6 +24,11 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('hubsync'),
   TEMPORAL_HUBSPOT_TASK_QUEUE: z.string().min(1).default('hubsync-hubspot'),
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  // 32 random bytes, base64 (`openssl rand -base64 32`): every Temporal payload is then AES-256-GCM encrypted.
+  TEMPORAL_PAYLOAD_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
 
   HUBSPOT_BASE_URL: z.string().url().default('http://127.0.0.1:3990'),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).default('sim-token-demo'),

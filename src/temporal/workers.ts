@@ -2,10 +2,11 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Config } from '../config';
 import { requestsPer10s } from '../config';
 import { activityLogContext } from './activity-logging';
+import { dataConverterFor } from './payload-codec';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
-  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S'>;
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S' | 'TEMPORAL_PAYLOAD_KEY'>;
   /** Store-only activities, on the main queue beside the workflows. */
   activities: object;
   /** Activities that call HubSpot: on their own queue, whose server-side rate keeps a whole fleet under the limit. */
@@ -30,12 +31,15 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
+  const dataConverter = dataConverterFor(config);
+  const shared = dataConverter ? { dataConverter } : {};
 
   const main = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflowSource,
+    ...shared,
     activities: options.activities,
     interceptors: { activity: [activityLogContext] },
     shutdownGraceTime: '10s',
@@ -48,6 +52,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
         activities: options.hubspotActivities,
+        ...shared,
         interceptors: { activity: [activityLogContext] },
         maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10,
         shutdownGraceTime: '10s',

@@ -2,15 +2,17 @@
 // secret, platform key and personal values: webhooks in, pushes out, a rejected push, a 401 from HubSpot, refused
 // HTTP requests. None of the secrets may appear in the logs (captured at trace level), the Temporal search
 // attributes, memos or summaries of the stack's workflows, the stored error messages or the HTTP error bodies;
-// the personal values may not appear in the logs or the workflows' search attributes and memos either.
-// Known gap, not asserted: personal values do travel in workflow history payloads (webhook signals, activity results).
-import { randomUUID } from 'node:crypto';
+// the personal values may not appear in the logs, the workflows' search attributes and memos, or — with
+// TEMPORAL_PAYLOAD_KEY set, as in production — anywhere in the workflows' histories (signals, activity inputs
+// and results, failures are encrypted).
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Writable } from 'node:stream';
 import { createRuntime } from '../../src/runtime';
 import { toTemporalFailure } from '../../src/hubspot';
 import { signatureHeaders } from '../../src/hubspot/webhook-signature';
 import { startStack, type Stack } from '../support/stack';
-import { reportChanges, waitFor } from '../push/helpers';
+import { pushStatus, reportChanges, waitFor } from '../push/helpers';
 
 jest.setTimeout(120_000);
 
@@ -25,6 +27,17 @@ const PERSON = {
   outbound: { email: `yorick.outbound.${tag}@private.example`, firstName: `Yorickprivate${tag}`, lastName: `Thistlewood${tag}`, phone: `+44-20-${tag}` },
 };
 const PERSONAL = [...Object.values(PERSON.inbound), ...Object.values(PERSON.outbound)];
+
+/** A history as text, with every payload's metadata and data decoded (so plaintext JSON inside would show). */
+function historyText(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): string {
+  const decode = (bytes: unknown) =>
+    typeof bytes === 'string' ? Buffer.from(bytes, 'base64').toString('utf8') : bytes instanceof Uint8Array ? Buffer.from(bytes).toString('utf8') : String(bytes);
+  return JSON.stringify(history, (_key, value: unknown) => {
+    if (value === null || typeof value !== 'object' || !('metadata' in value) || !('data' in value)) return value;
+    const payload = value as { metadata?: Record<string, unknown>; data: unknown };
+    return { metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, decode(v)])), data: decode(payload.data) };
+  });
+}
 
 /** Every place a value is searched for, with its name, so a failure says where it leaked. */
 function leaks(places: Record<string, string>, values: readonly string[]): string[] {
@@ -46,7 +59,15 @@ describe('secrets and personal data', () => {
     stack = await startStack({
       token: TOKEN,
       logDestination: logStream,
-      env: { LOG_LEVEL: 'trace', HUBSPOT_CLIENT_SECRET: CLIENT_SECRET, PLATFORM_API_KEY: PLATFORM_KEY, PUSH_BATCH_WINDOW_MS: '100', WEBHOOK_COALESCE_MS: '50', WORKFLOW_IDLE_TIMEOUT_MS: '20000' },
+      env: {
+        LOG_LEVEL: 'trace',
+        HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
+        PLATFORM_API_KEY: PLATFORM_KEY,
+        TEMPORAL_PAYLOAD_KEY: randomBytes(32).toString('base64'),
+        PUSH_BATCH_WINDOW_MS: '100',
+        WEBHOOK_COALESCE_MS: '50',
+        WORKFLOW_IDLE_TIMEOUT_MS: '20000',
+      },
     });
   });
   afterAll(async () => {
@@ -94,8 +115,11 @@ describe('secrets and personal data', () => {
 
     // Everything the stack's workflows expose to anyone with Temporal UI access.
     const workflows: Record<string, string> = {};
+    const histories: Record<string, string> = {};
     for await (const execution of stack.temporal.workflow.list({ query: `PortalId = "${stack.portalId}"` })) {
-      const description = await stack.temporal.workflow.getHandle(execution.workflowId, execution.runId).describe();
+      const handle = stack.temporal.workflow.getHandle(execution.workflowId, execution.runId);
+      histories[`history of ${execution.workflowId}`] = historyText(await handle.fetchHistory());
+      const description = await handle.describe();
       workflows[`workflow ${execution.workflowId}`] = JSON.stringify({
         id: description.workflowId,
         searchAttributes: description.searchAttributes,
@@ -116,5 +140,12 @@ describe('secrets and personal data', () => {
     expect(lines.length).toBeGreaterThan(5); // trace logging really ran (HubSpot calls, refusals, the 401)
     expect(leaks({ ...logs, ...workflows, ...stored, ...httpBodies }, SECRETS)).toEqual([]);
     expect(leaks({ ...logs, ...workflows }, PERSONAL)).toEqual([]);
+    // The histories were really read (event types in plain text) and their payloads are sealed; hubsync's own
+    // client still reads them back (the push workflow's status query decodes through the same codec).
+    const everyHistory = Object.values(histories).join('\n');
+    expect(everyHistory).toContain('inboundObjectWorkflow');
+    expect(everyHistory).toContain('binary/encrypted');
+    expect(leaks(histories, [...PERSONAL, ...SECRETS, `not-a-stage-${tag}`])).toEqual([]);
+    expect(await pushStatus(stack, 'contacts')).toMatchObject({ created: expect.any(Number) as number });
   });
 });

@@ -12,6 +12,7 @@ import type { Runtime } from '../../src/runtime';
 import { createRuntime } from '../../src/runtime';
 import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { dataConverterFor } from '../../src/temporal/payload-codec';
 import { temporalAddress } from './env';
 import { testConfig } from './runtime';
 
@@ -68,7 +69,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let runtime = createRuntime(config, 'test', options.logDestination);
 
   const connection = await Connection.connect({ address: temporalAddress() });
-  const temporal = new Client({ connection });
+  const dataConverter = dataConverterFor(config);
+  const temporal = new Client({ connection, ...(dataConverter ? { dataConverter } : {}) });
 
   if (withApp) {
     // Listen first on a random port, then rebuild the config with the real public webhook URL.
