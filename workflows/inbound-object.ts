@@ -42,8 +42,11 @@ const MAX_SEEN_KEYS = 2_000;
 // Well under Temporal's 50k-event hard limit; each apply costs ~10-15 history events.
 const MAX_HISTORY_EVENTS = 5_000;
 
+// Heartbeat timeouts: activities heartbeat while they run (src/temporal/activity-heartbeats.ts), so an attempt
+// lost with its worker is retried after seconds, while the events behind it wait.
 const { applyInboundPlan } = proxyActivities<InboundActivities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
@@ -51,6 +54,7 @@ const { applyInboundPlan } = proxyActivities<InboundActivities>({
 // HubSpot queue's per-activity rate limit would serialise (see activities/hubspot-fetch.ts).
 const { fetchHubSpotRecord } = proxyActivities<HubSpotFetchActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

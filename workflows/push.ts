@@ -73,6 +73,7 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
     // The client waits out short 429 windows inside the call; everything else is retried here, with the delay
     // toTemporalFailure chose (429 DAILY: the account's midnight), without an attempt limit: changes must land.
     startToCloseTimeout: '3m',
+    heartbeatTimeout: '10s', // a batch lost with its worker is retried in seconds (src/temporal/activity-heartbeats.ts)
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
   });
   const { recordPushBatchFailure, openSyncRun, closeSyncRun } = proxyActivities<PushStoreActivities & SyncRunActivities>({

@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { requestsPer10s } from '../config';
+import { activityHeartbeats } from './activity-heartbeats';
 import { activityLogContext } from './activity-logging';
 import { dataConverterFor } from './payload-codec';
 
@@ -41,7 +42,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
     ...workflowSource,
     ...shared,
     activities: options.activities,
-    interceptors: { activity: [activityLogContext] },
+    interceptors: { activity: [activityLogContext, activityHeartbeats] },
     shutdownGraceTime: '10s',
   });
   const workers = [main];
@@ -53,7 +54,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         taskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
         activities: options.hubspotActivities,
         ...shared,
-        interceptors: { activity: [activityLogContext] },
+        interceptors: { activity: [activityLogContext, activityHeartbeats] },
         maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10,
         shutdownGraceTime: '10s',
       }),
