@@ -2,8 +2,11 @@ import { Context } from '@temporalio/activity';
 import type { ChangeWindowCursor, CrmObject, HubSpotClient, Owner } from '../src/hubspot';
 import type { Logger } from '../src/logger';
 import { applyInboundRecords, markArchived, tableFor, type ApplyInboundResult, type InboundRecord } from '../src/store/hubspot-records';
-import { activeIds, applyBackfillPage, readCursors } from '../src/store/sync-cursors';
+import { takeOverListedMerges } from '../src/store/inbound-lifecycle';
+import { inTransaction } from '../src/store/prisma';
+import { activeIds, applyBackfillPage, linkedIds, readCursors } from '../src/store/sync-cursors';
 import { propertiesFor } from '../src/sync/mapping';
+import { mergedObjectIds } from '../src/sync/merges';
 import type { CrmObjectType, ObjectType } from '../src/sync/object-types';
 import type { RecordSyncDeps } from './deps';
 
@@ -138,6 +141,31 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       }
       if (archived > 0) metrics.eventsApplied.inc({ object_type: input.objectType, source: 'sync', result: 'archived' }, archived);
       return { ...ZERO_COUNTS, archivedListed: ids.length, archived, ...(page.nextAfter ? { next: page.nextAfter } : {}) };
+    },
+
+    /**
+     * One page of the link check: the type's live local rows linked to HubSpot, read back by id (batch/read).
+     * A record merged away is answered by its survivor, which lists it in its merged ids: the survivor takes the
+     * row over. A record HubSpot no longer knows at all — deleted, or erased with no webhook to say so (a merge
+     * into a record that was later erased leaves nothing any list or search could show) — is archived locally.
+     */
+    async checkLinksPage(input: { portalId: string; objectType: CrmObjectType; after?: string }): Promise<PageReport> {
+      const ids = await linkedIds(prisma, { table: tableFor(input.objectType).table, portalId: input.portalId, after: input.after, limit: 100 });
+      if (ids.length === 0) return { ...ZERO_COUNTS };
+      const { results } = await deps.hubspotFor(input.portalId).batchRead(input.objectType, ids, { properties: ['hs_merged_object_ids'] });
+      const survivors = results.map((r) => ({ hubspotId: r.id, mergedIds: mergedObjectIds(r.id, r.properties) }));
+      const known = new Set([...survivors.map((s) => s.hubspotId), ...survivors.flatMap((s) => s.mergedIds)]);
+      const gone = ids.filter((id) => !known.has(id));
+      const at = new Date();
+      const { merged, archived } = await inTransaction(prisma, async (tx) => ({
+        merged: await takeOverListedMerges(tx, { portalId: input.portalId, objectType: input.objectType, survivors, at }),
+        archived: await markArchived(tx, { portalId: input.portalId, objectType: input.objectType, hubspotIds: gone, archived: true, at }),
+      }));
+      if (merged + archived > 0) {
+        metrics.eventsApplied.inc({ object_type: input.objectType, source: 'link-check', result: 'archived' }, merged + archived);
+        log(input.portalId, input.objectType).info({ checked: ids.length, mergedAway: merged, gone: archived }, 'link check archived rows HubSpot no longer has');
+      }
+      return { ...ZERO_COUNTS, archived: archived + merged, ...(ids.length === 100 ? { next: ids[ids.length - 1]! } : {}) };
     },
 
     /**

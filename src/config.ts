@@ -51,6 +51,7 @@ const envSchema = z.object({
 
   SYNC_INTERVAL_MS: durationMs(60 * 60 * 1000),
   SYNC_WINDOW_OVERLAP_MS: durationMs(5 * 60 * 1000),
+  LINK_CHECK_INTERVAL_MS: durationMs(24 * 60 * 60 * 1000),
   WEBHOOK_COALESCE_MS: durationMs(500),
   WORKFLOW_IDLE_TIMEOUT_MS: durationMs(5 * 60 * 1000),
   WEBHOOK_INBOX_LEASE_MS: durationMs(60_000),

@@ -26,6 +26,10 @@ export interface TypeProgress {
   /** HubSpot's count when the backfill began; null when unknown (owners). */
   total: number | null;
   complete: boolean;
+  /** After loading: false until every row linked before the load was read back (see checkLinksPage). */
+  linksChecked?: boolean;
+  /** Where that check stands, across continue-as-new. */
+  linksAfter?: string;
   failed?: string;
   counts: SyncCounts;
 }
@@ -49,7 +53,7 @@ function summarize(types: Partial<Record<ObjectType, TypeProgress>>): BackfillPr
   const done = all.reduce((sum, t) => sum + t.done, 0);
   // A type's count moves while we load it; never report an estimate below what is already done.
   const estimatedTotal = all.reduce((sum, t) => sum + (t.complete ? t.done : Math.max(t.total ?? t.done, t.done)), 0);
-  return { done, estimatedTotal, complete: all.every((t) => t.complete || t.failed !== undefined), types };
+  return { done, estimatedTotal, complete: all.every((t) => (t.complete && t.linksChecked !== false) || t.failed !== undefined), types };
 }
 
 export async function backfillWorkflow(input: BackfillInput): Promise<BackfillProgress> {
@@ -81,8 +85,23 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
         progress.complete = page.complete;
         progress.counts = addCounts(progress.counts, page);
         if (historyIsLong(workflowInfo(), input.historyLimit)) draining = true;
+        if (progress.complete && type !== 'owners') progress.linksChecked = false;
       }
-      if (progress.complete) await store.closeSyncRun({ runKey: runKeyOf(type), status: 'completed', counts: { ...progress.counts, done: progress.done } });
+      // Rows hubsync held before the load (from webhooks, an earlier load) whose records HubSpot no longer has
+      // are in no list the load read: only reading them back by id finds them.
+      while (progress.complete && progress.linksChecked === false && !draining && type !== 'owners') {
+        const page = await hubspot.checkLinksPage({ portalId, objectType: type, after: progress.linksAfter });
+        progress.counts = addCounts(progress.counts, page);
+        progress.linksAfter = page.next;
+        if (page.next === undefined) {
+          progress.linksChecked = true;
+          await store.markLinksChecked({ portalId, objectType: type, at: Date.now() }); // the workflow clock
+        }
+        if (historyIsLong(workflowInfo(), input.historyLimit)) draining = true;
+      }
+      if (progress.complete && progress.linksChecked !== false) {
+        await store.closeSyncRun({ runKey: runKeyOf(type), status: 'completed', counts: { ...progress.counts, done: progress.done } });
+      }
     } catch (err) {
       progress.failed = (err as Error).message;
       await CancellationScope.nonCancellable(() =>
@@ -92,7 +111,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     }
   };
 
-  const pending = (Object.entries(types) as Array<[ObjectType, TypeProgress]>).filter(([, p]) => !p.complete && p.failed === undefined);
+  const pending = (Object.entries(types) as Array<[ObjectType, TypeProgress]>).filter(([, p]) => (!p.complete || p.linksChecked === false) && p.failed === undefined);
   const outcomes = await Promise.allSettled(pending.map(([type, progress]) => load(type, progress)));
   const summary = summarize(types);
   setCurrentDetails(`backfill: ${summary.done} of ~${summary.estimatedTotal} records; ${describeCounts(sumCounts(types))}`);

@@ -28,6 +28,11 @@ export interface IncrementalSyncInput {
   overlapMs: number;
   /** Default: every type. */
   objectTypes?: ObjectType[];
+  /**
+   * A type's run also checks that every linked row's record still exists in HubSpot when its last check is at
+   * least this old (LINK_CHECK_INTERVAL_MS; 0: every run; absent: never).
+   */
+  linkCheckEveryMs?: number;
   /** Passed to the children: history events before they continue as new. */
   historyLimit?: number;
 }
@@ -64,12 +69,15 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
 
     const runs: Array<Promise<void>> = cursors
       .filter((c) => c.watermark !== null)
-      .map(async ({ objectType, watermark }) => {
+      .map(async ({ objectType, watermark, linksCheckedAt }) => {
         const window = { from: Math.max(0, (watermark as number) - input.overlapMs), to };
+        // Owners are few and listed in full on every run: nothing to check.
+        const checkLinks =
+          objectType !== 'owners' && input.linkCheckEveryMs !== undefined && (linksCheckedAt === null || to - linksCheckedAt >= input.linkCheckEveryMs);
         try {
           result.counts[objectType] = await executeChild(objectSyncWorkflow, {
             workflowId: objectSyncWorkflowId(info.workflowId, objectType),
-            args: [{ portalId, objectType, trigger, hubspotTaskQueue, window, ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}) }],
+            args: [{ portalId, objectType, trigger, hubspotTaskQueue, window, checkLinks, ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}) }],
             typedSearchAttributes: [
               { key: PortalIdKey, value: portalId },
               { key: HubSpotObjectTypeKey, value: objectType },

@@ -1,6 +1,8 @@
 // One object type's part of an incremental sync run: every record changed in the window, one page per
 // activity, then HubSpot's archived list (archiving does not bump last-modified, so no change search can
-// see it). The watermark moves to the window's end only after both passes completed.
+// see it), then — once a day by default — a check that every linked row's record still exists (a merge whose
+// webhook was lost and whose survivor was later erased shows in no list). The watermark moves to the window's
+// end only after every pass completed.
 import { CancellationScope, continueAsNew, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { SyncCursorActivities } from '../activities/sync-cursors';
 import type { PageReport, SyncPageActivities } from '../activities/sync-pages';
@@ -15,6 +17,8 @@ export interface ObjectSyncInput {
   hubspotTaskQueue: string;
   /** Epoch ms; `from` already includes the overlap with the previous window. */
   window: { from: number; to: number };
+  /** Also run the link check (see checkLinksPage). */
+  checkLinks?: boolean;
   /** History events before continuing as new (default HISTORY_LIMIT). */
   historyLimit?: number;
   /** Carried across continue-as-new. */
@@ -23,7 +27,7 @@ export interface ObjectSyncInput {
 
 export interface ObjectSyncProgress {
   runKey: string;
-  phase: 'changes' | 'archived';
+  phase: 'changes' | 'archived' | 'links';
   cursor?: string;
   counts: SyncCounts;
 }
@@ -46,6 +50,7 @@ export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<SyncCo
   const nextPage = (): Promise<PageReport> => {
     const page = { portalId, objectType, after: state.cursor };
     if (state.phase === 'archived') return hubspot.syncArchivedPage(page);
+    if (state.phase === 'links' && objectType !== 'owners') return hubspot.checkLinksPage({ portalId, objectType, after: state.cursor });
     if (objectType === 'owners') return hubspot.syncListPage(page);
     return hubspot.syncChangesPage({ portalId, objectType, window, cursor: state.cursor });
   };
@@ -59,13 +64,14 @@ export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<SyncCo
       setCurrentDetails(`${objectType} ${state.phase}: ${describeCounts(state.counts)}`);
       if (state.cursor !== undefined) continue;
       if (state.phase === 'changes') state.phase = 'archived';
+      else if (state.phase === 'archived' && input.checkLinks) state.phase = 'links';
       else {
         finished = true;
         break;
       }
     }
     if (finished) {
-      await store.advanceWatermark({ portalId, objectType, to: window.to });
+      await store.advanceWatermark({ portalId, objectType, to: window.to, linksChecked: input.checkLinks === true });
       await store.closeSyncRun({ runKey, status: 'completed', counts: { ...state.counts } });
     }
   } catch (err) {

@@ -17,6 +17,8 @@ export interface CursorState {
   backfillDone: number;
   backfillStarted: boolean;
   backfillComplete: boolean;
+  /** Epoch ms: the window end of the last run that checked the type's links (null: never). */
+  linksCheckedAt: number | null;
 }
 
 interface CursorRow {
@@ -26,6 +28,7 @@ interface CursorRow {
   backfill_done: number;
   backfill_started_at: Date | null;
   backfill_completed_at: Date | null;
+  links_checked_at: Date | null;
 }
 
 function toState(objectType: ObjectType, row: CursorRow | undefined): CursorState {
@@ -36,12 +39,13 @@ function toState(objectType: ObjectType, row: CursorRow | undefined): CursorStat
     backfillDone: row?.backfill_done ?? 0,
     backfillStarted: Boolean(row?.backfill_started_at),
     backfillComplete: Boolean(row?.backfill_completed_at),
+    linksCheckedAt: row?.links_checked_at ? row.links_checked_at.getTime() : null,
   };
 }
 
 export async function readCursors(prisma: PrismaClient, portalId: string, objectTypes: readonly ObjectType[]): Promise<CursorState[]> {
   const rows = await prisma.$queryRawUnsafe<CursorRow[]>(
-    `SELECT object_type, watermark, backfill_cursor, backfill_done, backfill_started_at, backfill_completed_at
+    `SELECT object_type, watermark, backfill_cursor, backfill_done, backfill_started_at, backfill_completed_at, links_checked_at
        FROM sync_cursors WHERE portal_id = $1 AND object_type = ANY($2::text[])`,
     portalId,
     [...objectTypes],
@@ -75,15 +79,44 @@ export async function beginBackfill(
   return readCursors(prisma, input.portalId, input.objectTypes);
 }
 
-/** Moves the watermark to `to` (never backwards: two overlapping runs both end up at the later one). */
-export async function advanceWatermark(prisma: PrismaClient, input: { portalId: string; objectType: ObjectType; to: number }): Promise<void> {
+/**
+ * Moves the watermark to `to` (never backwards: two overlapping runs both end up at the later one), and records
+ * a completed link check the same way.
+ */
+export async function advanceWatermark(prisma: PrismaClient, input: { portalId: string; objectType: ObjectType; to: number; linksChecked?: boolean }): Promise<void> {
   await prisma.$executeRawUnsafe(
-    `INSERT INTO sync_cursors (portal_id, object_type, watermark, updated_at) VALUES ($1, $2, $3::timestamptz, now())
-     ON CONFLICT (portal_id, object_type) DO UPDATE SET watermark = GREATEST(sync_cursors.watermark, EXCLUDED.watermark), updated_at = now()`,
+    `INSERT INTO sync_cursors (portal_id, object_type, watermark, links_checked_at, updated_at) VALUES ($1, $2, $3::timestamptz, $4::timestamptz, now())
+     ON CONFLICT (portal_id, object_type) DO UPDATE SET watermark = GREATEST(sync_cursors.watermark, EXCLUDED.watermark),
+       links_checked_at = GREATEST(sync_cursors.links_checked_at, EXCLUDED.links_checked_at), updated_at = now()`,
     input.portalId,
     input.objectType,
     new Date(input.to).toISOString(),
+    input.linksChecked ? new Date(input.to).toISOString() : null,
   );
+}
+
+/** Records a link check completed outside a sync run (after a backfill), never moving the time backwards. */
+export async function markLinksChecked(prisma: PrismaClient, input: { portalId: string; objectType: ObjectType; at: number }): Promise<void> {
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO sync_cursors (portal_id, object_type, links_checked_at, updated_at) VALUES ($1, $2, $3::timestamptz, now())
+     ON CONFLICT (portal_id, object_type) DO UPDATE SET links_checked_at = GREATEST(sync_cursors.links_checked_at, EXCLUDED.links_checked_at), updated_at = now()`,
+    input.portalId,
+    input.objectType,
+    new Date(input.at).toISOString(),
+  );
+}
+
+/** One page of the type's live rows linked to a HubSpot record, in hubspot_id order after `after`. */
+export async function linkedIds(prisma: PrismaClient, input: { table: string; portalId: string; after?: string; limit: number }): Promise<string[]> {
+  const rows = (await prisma.$queryRawUnsafe(
+    `SELECT hubspot_id FROM ${input.table}
+      WHERE portal_id = $1 AND archived = false AND hubspot_id IS NOT NULL AND hubspot_id > $2
+      ORDER BY hubspot_id LIMIT $3`,
+    input.portalId,
+    input.after ?? '',
+    input.limit,
+  )) as Array<{ hubspot_id: string }>;
+  return rows.map((r) => r.hubspot_id);
 }
 
 export interface BackfillPageResult extends ApplyInboundResult {

@@ -11,7 +11,7 @@ import { incrementalSyncWorkflowId, syncScheduleId } from './workflow-ids';
 // next run covers everything since the watermark anyway. For the same reason the catch-up window is one
 // interval: after an outage, one missed tick is run, not all of them.
 
-export type ScheduleConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'SYNC_INTERVAL_MS' | 'SYNC_WINDOW_OVERLAP_MS'>;
+export type ScheduleConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'SYNC_INTERVAL_MS' | 'SYNC_WINDOW_OVERLAP_MS' | 'LINK_CHECK_INTERVAL_MS'>;
 
 const MIN_CATCHUP_MS = 60_000;
 
@@ -22,7 +22,7 @@ function scheduleAction(portalId: string, config: ScheduleConfig): ScheduleOptio
     // The server appends the tick's timestamp, so each run has its own readable id.
     workflowId: incrementalSyncWorkflowId(portalId, 'scheduled'),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ portalId, trigger: 'schedule', hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE, overlapMs: config.SYNC_WINDOW_OVERLAP_MS }],
+    args: [{ portalId, trigger: 'schedule', hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE, overlapMs: config.SYNC_WINDOW_OVERLAP_MS, linkCheckEveryMs: config.LINK_CHECK_INTERVAL_MS }],
     typedSearchAttributes: [
       { key: PortalIdKey, value: portalId },
       { key: SyncTriggerKey, value: 'schedule' },
