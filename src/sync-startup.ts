@@ -1,7 +1,10 @@
 // Start-up check of the field mapping against the portal's HubSpot schema. A mapping naming a property HubSpot
 // does not have (or writing a read-only one) would fail every push and every read of that field, so the worker
 // refuses to start and says which property is wrong. Also creates hubsync_local_id, the push's upsert key.
-import type { HubSpotClient, PropertyDefinition } from './hubspot';
+// HubSpot being briefly unavailable is not a reason to refuse: those failures are retried (the chaos run saw a
+// worker started during a burst of 504s exit, and with it the outbox relay).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HubSpotLockedError, HubSpotNetworkError, HubSpotRateLimitError, HubSpotServerError, type HubSpotClient, type PropertyDefinition } from './hubspot';
 import type { Logger } from './logger';
 import { ensureLocalIdProperty, uniquePropertyUsable } from './push/hubspot-schema';
 import { PUSH_OBJECT_TYPES, type PushObjectType } from './push/changes';
@@ -15,11 +18,36 @@ export class MappingStartupError extends Error {
   }
 }
 
+export interface StartupRetry {
+  /** Give up on a HubSpot that stays unavailable after this long (default 10 minutes). */
+  retryForMs?: number;
+  /** First pause between attempts; doubles up to 30 s (default 1 s). */
+  firstDelayMs?: number;
+}
+
+const TRANSIENT = [HubSpotServerError, HubSpotNetworkError, HubSpotRateLimitError, HubSpotLockedError];
+
 /**
  * Fetches the property definitions of every mapped object type, validates the mapping against them (throws
- * MappingStartupError naming each bad property), then makes sure hubsync_local_id exists on each type.
+ * MappingStartupError naming each bad property), then makes sure hubsync_local_id exists on each type. 5xx,
+ * 429, 423 and network failures are retried with backoff; any other failure is final.
  */
-export async function checkMappingAtStartup(hubspot: HubSpotClient, mapping: MappingConfig, logger?: Logger): Promise<void> {
+export async function checkMappingAtStartup(hubspot: HubSpotClient, mapping: MappingConfig, logger?: Logger, retry: StartupRetry = {}): Promise<void> {
+  const deadline = Date.now() + (retry.retryForMs ?? 10 * 60_000);
+  let delayMs = retry.firstDelayMs ?? 1_000;
+  for (;;) {
+    try {
+      return await checkMapping(hubspot, mapping, logger);
+    } catch (err) {
+      if (!TRANSIENT.some((kind) => err instanceof kind) || Date.now() + delayMs > deadline) throw err;
+      logger?.warn({ err: (err as Error).message, retryInMs: delayMs }, 'HubSpot unavailable at start-up: checking the mapping again');
+      await sleep(delayMs);
+      delayMs = Math.min(delayMs * 2, 30_000);
+    }
+  }
+}
+
+async function checkMapping(hubspot: HubSpotClient, mapping: MappingConfig, logger?: Logger): Promise<void> {
   const types = PUSH_OBJECT_TYPES.filter((type) => mapping[type].fields.length > 0);
   const definitions: Partial<Record<PushObjectType, PropertyDefinition[]>> = {};
   for (const type of types) definitions[type] = await hubspot.getProperties(type);

@@ -56,6 +56,23 @@ describe('mapping check at worker start', () => {
     await expect(checkMappingAtStartup(hubspot, DEFAULT_MAPPING)).resolves.toBeUndefined();
   });
 
+  it('retries while HubSpot answers 5xx or drops the connection, but not a refused token', async () => {
+    const faults = (rules: unknown[]) =>
+      fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
+    await faults([
+      { type: 'error', status: 504, match: 'GET /crm/v3/properties', times: 2 },
+      { type: 'drop', match: 'GET /crm/v3/properties', times: 1 },
+    ]);
+    await expect(checkMappingAtStartup(hubspot, DEFAULT_MAPPING, undefined, { firstDelayMs: 20 })).resolves.toBeUndefined();
+    const left = (await (await fetch(`${sim.url}/__sim/faults`)).json()) as { rules: Array<{ remaining: number }> };
+    expect(left.rules.every((rule) => rule.remaining === 0)).toBe(true); // every fault was met, and retried past
+
+    const refused = createHubSpotClient({ baseUrl: sim.url, portalId: '7700001', tokens: new StaticTokenProvider('not-the-token'), requestsPer10s: 1000 });
+    const startedAt = Date.now();
+    await expect(checkMappingAtStartup(refused, DEFAULT_MAPPING, undefined, { firstDelayMs: 5_000 })).rejects.toThrow(/401|auth/i);
+    expect(Date.now() - startedAt).toBeLessThan(5_000); // not retried
+  });
+
   it('the worker process exits at start with a message naming the property', async () => {
     const file = join(tmpdir(), `hubsync-bad-mapping-${randomUUID()}.json`);
     writeFileSync(file, JSON.stringify(badMapping));
