@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from './config';
-import { dataConverterFor } from './temporal/payload-codec';
+import { dataConverterOption } from './temporal/payload-codec';
 
 export interface TemporalHandle {
   connection: Connection;
@@ -13,8 +13,7 @@ export interface TemporalHandle {
  */
 export function createTemporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>): TemporalHandle {
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-  const dataConverter = dataConverterFor(config);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...dataConverterOption(config) });
   return { connection, client };
 }
 

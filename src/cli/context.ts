@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import { isObjectType, OBJECT_TYPES, type ObjectType } from '../sync/object-types';
-import { dataConverterFor } from '../temporal/payload-codec';
+import { dataConverterOption } from '../temporal/payload-codec';
 import { type OptionSpec, type ParsedArgs, stringOption, UsageError } from './args';
 
 // What every CLI command gets: the parsed config, the portal it acts on, output streams, and a Temporal
@@ -52,8 +52,7 @@ export function lazyTemporal(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL
     get: async () => {
       if (!client) {
         connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-        const dataConverter = dataConverterFor(config);
-        client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
+        client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...dataConverterOption(config) });
       }
       return client;
     },

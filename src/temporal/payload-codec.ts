@@ -70,13 +70,16 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /**
- * The data converter every Temporal client and worker of hubsync uses: with a payload key, payloads are
- * encrypted and failure messages and stack traces travel inside the encrypted attributes too.
+ * The data converter option every Temporal client and worker of hubsync is given (spread into its options):
+ * with a payload key, payloads are encrypted and failure messages and stack traces travel inside the encrypted
+ * attributes too; without one, Temporal's default.
  */
-export function dataConverterFor(config: Pick<Config, 'TEMPORAL_PAYLOAD_KEY'>): DataConverter | undefined {
-  if (!config.TEMPORAL_PAYLOAD_KEY) return undefined;
+export function dataConverterOption(config: Pick<Config, 'TEMPORAL_PAYLOAD_KEY'>): { dataConverter?: DataConverter } {
+  if (!config.TEMPORAL_PAYLOAD_KEY) return {};
   return {
-    payloadCodecs: [new EncryptionCodec(Buffer.from(config.TEMPORAL_PAYLOAD_KEY, 'base64'))],
-    failureConverterPath: require.resolve('./failure-converter'),
+    dataConverter: {
+      payloadCodecs: [new EncryptionCodec(Buffer.from(config.TEMPORAL_PAYLOAD_KEY, 'base64'))],
+      failureConverterPath: require.resolve('./failure-converter'),
+    },
   };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { requestsPer10s } from '../config';
 import { activityHeartbeats } from './activity-heartbeats';
 import { activityLogContext } from './activity-logging';
-import { dataConverterFor } from './payload-codec';
+import { dataConverterOption } from './payload-codec';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -32,8 +32,8 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
-  const dataConverter = dataConverterFor(config);
-  const shared = dataConverter ? { dataConverter } : {};
+  // One instance for both workers: the codec holds the key.
+  const shared = dataConverterOption(config);
 
   const main = await Worker.create({
     connection,

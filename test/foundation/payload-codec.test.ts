@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { ConfigError, parseConfig } from '../../src/config';
-import { dataConverterFor, EncryptionCodec, ENCRYPTED_ENCODING, payloadKeyId } from '../../src/temporal/payload-codec';
+import { dataConverterOption, EncryptionCodec, ENCRYPTED_ENCODING, payloadKeyId } from '../../src/temporal/payload-codec';
 
 const person = { email: 'ada.private@example.com', firstname: 'Ada' };
 const plain = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
@@ -41,8 +41,8 @@ describe('EncryptionCodec', () => {
   });
 
   it('is only used when TEMPORAL_PAYLOAD_KEY is set, and a malformed key stops start-up without being echoed', () => {
-    expect(dataConverterFor(parseConfig({}))).toBeUndefined();
-    const converter = dataConverterFor(parseConfig({ TEMPORAL_PAYLOAD_KEY: key.toString('base64') }));
+    expect(dataConverterOption(parseConfig({})).dataConverter).toBeUndefined();
+    const converter = dataConverterOption(parseConfig({ TEMPORAL_PAYLOAD_KEY: key.toString('base64') })).dataConverter;
     expect(converter?.payloadCodecs).toHaveLength(1);
     expect(converter?.failureConverterPath).toMatch(/failure-converter/);
     const short = randomBytes(16).toString('base64');

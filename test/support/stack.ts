@@ -12,7 +12,7 @@ import type { Runtime } from '../../src/runtime';
 import { createRuntime } from '../../src/runtime';
 import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
-import { dataConverterFor } from '../../src/temporal/payload-codec';
+import { dataConverterOption } from '../../src/temporal/payload-codec';
 import { temporalAddress } from './env';
 import { testConfig } from './runtime';
 
@@ -69,8 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let runtime = createRuntime(config, 'test', options.logDestination);
 
   const connection = await Connection.connect({ address: temporalAddress() });
-  const dataConverter = dataConverterFor(config);
-  const temporal = new Client({ connection, ...(dataConverter ? { dataConverter } : {}) });
+  const temporal = new Client({ connection, ...dataConverterOption(config) });
 
   if (withApp) {
     // Listen first on a random port, then rebuild the config with the real public webhook URL.
