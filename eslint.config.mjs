@@ -21,7 +21,19 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../src/store/*', '../src/hubspot/*', '../src/http/*', '@prisma/*', 'axios', 'fastify', 'pg', 'node:*'], message: 'Workflows must not import I/O modules.' },
+            {
+              group: [
+                '../src/store/*',
+                '../src/hubspot/*',
+                '../src/http/*',
+                '@prisma/*',
+                'axios',
+                'fastify',
+                'pg',
+                'node:*',
+              ],
+              message: 'Workflows must not import I/O modules.',
+            },
           ],
         },
       ],
@@ -29,7 +41,18 @@ export default tseslint.config(
   },
   {
     files: ['**/*.cjs', 'scripts/**/*.js', 'jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', URL: 'readonly', global: 'writable' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        global: 'writable',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

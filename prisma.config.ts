@@ -23,7 +23,8 @@ class CatalogSafeClient extends Client {
   override query(...args: unknown[]): never {
     const last = args[args.length - 1];
     if (typeof last === 'function') {
-      args[args.length - 1] = (err: unknown, res: QueryResultLike) => (last as (e: unknown, r: unknown) => void)(err, readCatalogTypesAsText(res));
+      args[args.length - 1] = (err: unknown, res: QueryResultLike) =>
+        (last as (e: unknown, r: unknown) => void)(err, readCatalogTypesAsText(res));
     }
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
     if (result && typeof (result as Promise<unknown>).then === 'function') {
@@ -52,5 +53,9 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
   adapter: async () =>
-    new PrismaPg({ ...discreteConnection(process.env.DATABASE_URL ?? ''), idleTimeoutMillis: 1, Client: CatalogSafeClient }),
+    new PrismaPg({
+      ...discreteConnection(process.env.DATABASE_URL ?? ''),
+      idleTimeoutMillis: 1,
+      Client: CatalogSafeClient,
+    }),
 });

@@ -91,17 +91,26 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
       .then(({ results }) => {
         const byId = new Map(results.map((r) => [r.id, r]));
         // HubSpot answers a merged-away id with its survivor: found through the survivor's merged ids.
-        for (const r of results) for (const mergedId of mergedObjectIds(r.id, r.properties)) if (!byId.has(mergedId)) byId.set(mergedId, r);
+        for (const r of results)
+          for (const mergedId of mergedObjectIds(r.id, r.properties)) if (!byId.has(mergedId)) byId.set(mergedId, r);
         for (const [id, waiters] of batch) {
           const found = byId.get(id);
           const record: FetchedRecord | null = found
-            ? { id: found.id, properties: found.properties, updatedAt: Date.parse(found.updatedAt), archived: found.archived }
+            ? {
+                id: found.id,
+                properties: found.properties,
+                updatedAt: Date.parse(found.updatedAt),
+                archived: found.archived,
+              }
             : null;
           waiters.forEach((w) => w.resolve(record));
         }
       })
       .catch((err: unknown) => {
-        deps.logger.warn({ portalId: queue.portalId, objectType: queue.objectType, ids: ids.length, err: (err as Error).message }, 'batched record read failed');
+        deps.logger.warn(
+          { portalId: queue.portalId, objectType: queue.objectType, ids: ids.length, err: (err as Error).message },
+          'batched record read failed',
+        );
         for (const waiters of batch.values()) waiters.forEach((w) => w.reject(err));
       })
       .finally(() => {
@@ -127,7 +136,14 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
       const key = `${input.portalId}:${input.objectType}`;
       let queue = queues.get(key);
       if (!queue) {
-        queue = { portalId: input.portalId, objectType: input.objectType, waiters: new Map(), openedAt: Date.now(), inFlight: 0, recent: [] };
+        queue = {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          waiters: new Map(),
+          openedAt: Date.now(),
+          inFlight: 0,
+          recent: [],
+        };
         queues.set(key, queue);
       }
       const current = queue;

@@ -1,6 +1,11 @@
 import type { Logger } from '../src/logger';
 import type { Metrics } from '../src/metrics';
-import { applyInboundRecords, markArchived, type ApplyInboundResult, type InboundRecord } from '../src/store/hubspot-records';
+import {
+  applyInboundRecords,
+  markArchived,
+  type ApplyInboundResult,
+  type InboundRecord,
+} from '../src/store/hubspot-records';
 import {
   applyAssociationChanges,
   eraseContact,
@@ -52,7 +57,8 @@ export function createInboundActivities(deps: InboundDeps) {
   const { prisma, mapping, metrics } = deps;
 
   const count = (objectType: string, counts: ApplyInboundResult) => {
-    for (const [result, n] of Object.entries(counts)) if (n > 0) metrics.eventsApplied.inc({ object_type: objectType, source: 'webhook', result }, n);
+    for (const [result, n] of Object.entries(counts))
+      if (n > 0) metrics.eventsApplied.inc({ object_type: objectType, source: 'webhook', result }, n);
   };
 
   return {
@@ -69,7 +75,16 @@ export function createInboundActivities(deps: InboundDeps) {
           // into the survivor of a later merge. Skipped, the absorbed rows would stay live for good once that last
           // record is erased: no survivor lists them any more for the sync's safety net.
           const takeOverPlannedMerge = async (survivorId: string) =>
-            plan.merge ? takeOverMergedRecords(tx, { portalId, objectType, survivorId, primaryId: plan.merge.primaryObjectId, mergedIds: plan.merge.mergedObjectIds, at }) : undefined;
+            plan.merge
+              ? takeOverMergedRecords(tx, {
+                  portalId,
+                  objectType,
+                  survivorId,
+                  primaryId: plan.merge.primaryObjectId,
+                  mergedIds: plan.merge.mergedObjectIds,
+                  at,
+                })
+              : undefined;
           const erase = async (): Promise<void> => {
             await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
             if (objectType === 'contacts') await eraseContact(tx, { portalId, hubspotId: objectId, at });
@@ -95,18 +110,41 @@ export function createInboundActivities(deps: InboundDeps) {
           // The record was merged away before its own events were applied (HubSpot reads it as the survivor).
           if (input.record && input.record.id !== objectId) {
             const mergedIds = [objectId, ...(plan.merge?.mergedObjectIds ?? [])];
-            await takeOverMergedRecords(tx, { portalId, objectType, survivorId: input.record.id, primaryId: input.record.id, mergedIds, at });
+            await takeOverMergedRecords(tx, {
+              portalId,
+              objectType,
+              survivorId: input.record.id,
+              primaryId: input.record.id,
+              mergedIds,
+              at,
+            });
             return { applied: true, summary: `merged into ${input.record.id}` };
           }
 
           const notes: string[] = [];
           const merged = await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
-          if (merged) notes.push(`merge: ${merged.archived} archived, ${merged.associationsMoved} links moved${merged.adopted ? ', row adopted' : ''}`);
-          const counts: ApplyInboundResult = { inserted: 0, updated: 0, unchanged: 0, echoes: 0, conflicts: 0, stale: 0 };
-          const add = (r: ApplyInboundResult) => (Object.keys(counts) as Array<keyof ApplyInboundResult>).forEach((k) => (counts[k] += r[k]));
+          if (merged)
+            notes.push(
+              `merge: ${merged.archived} archived, ${merged.associationsMoved} links moved${merged.adopted ? ', row adopted' : ''}`,
+            );
+          const counts: ApplyInboundResult = {
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            echoes: 0,
+            conflicts: 0,
+            stale: 0,
+          };
+          const add = (r: ApplyInboundResult) =>
+            (Object.keys(counts) as Array<keyof ApplyInboundResult>).forEach((k) => (counts[k] += r[k]));
           const options = { portalId, objectType, mapping, ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}) };
           if (input.record) {
-            const full: InboundRecord = { hubspotId: objectId, properties: input.record.properties, archived: input.record.archived, changedAt: input.record.updatedAt };
+            const full: InboundRecord = {
+              hubspotId: objectId,
+              properties: input.record.properties,
+              archived: input.record.archived,
+              changedAt: input.record.updatedAt,
+            };
             add(await applyInboundRecords(tx, { ...options, mode: 'full' }, [full]));
           }
           const partial = propertyRecords(objectId, plan.properties);
@@ -114,10 +152,17 @@ export function createInboundActivities(deps: InboundDeps) {
           // Asked for and not found: HubSpot no longer has the record live (deleted or merged away since).
           const gone = plan.needsFullFetch && input.record === null;
           if (plan.lifecycle === 'archived' || gone) {
-            const archived = await markArchived(tx, { portalId, objectType, hubspotIds: [objectId], archived: true, at });
+            const archived = await markArchived(tx, {
+              portalId,
+              objectType,
+              hubspotIds: [objectId],
+              archived: true,
+              at,
+            });
             if (archived > 0) notes.push('archived');
           }
-          if (plan.associations.length > 0) notes.push(`${await applyAssociationChanges(tx, portalId, plan.associations)} association changes`);
+          if (plan.associations.length > 0)
+            notes.push(`${await applyAssociationChanges(tx, portalId, plan.associations)} association changes`);
           count(objectType, counts);
           const changed = Object.entries(counts)
             .filter(([, n]) => n > 0)

@@ -1,7 +1,20 @@
 import type { LocalChange, PushObjectType } from '../src/push/changes';
-import { writeUpdates, writeUpserts, type UpdateInput, type UpsertInput, type WriteOutcome } from '../src/push/hubspot-writes';
+import {
+  writeUpdates,
+  writeUpserts,
+  type UpdateInput,
+  type UpsertInput,
+  type WriteOutcome,
+} from '../src/push/hubspot-writes';
 import { createPushSchemaCache } from '../src/push/hubspot-schema';
-import { conflictingFields, LOCAL_ID_PROPERTY, planRecordPush, upsertKeyFor, type PushRow, type RecordPlan } from '../src/push/plan';
+import {
+  conflictingFields,
+  LOCAL_ID_PROPERTY,
+  planRecordPush,
+  upsertKeyFor,
+  type PushRow,
+  type RecordPlan,
+} from '../src/push/plan';
 import { applyInboundRecords, type InboundRecord } from '../src/store/hubspot-records';
 import type { PrismaClient } from '../src/store/prisma';
 import { loadPushRows, savePushOutcome, type PushedRecord, type PushFailureRow } from '../src/store/push-records';
@@ -49,12 +62,21 @@ const FAILURES_REPORTED = 10;
 export function createPushActivities(deps: PushActivityDeps) {
   const schemaFor = createPushSchemaCache(deps.hubspotFor, deps.mapping);
 
-  async function settleConflicts(input: PushBatchInput, rows: PushRow[], plans: Map<string, RecordPlan>, result: PushBatchResult): Promise<PushRow[]> {
+  async function settleConflicts(
+    input: PushBatchInput,
+    rows: PushRow[],
+    plans: Map<string, RecordPlan>,
+    result: PushBatchResult,
+  ): Promise<PushRow[]> {
     const known = rows.filter((r) => r.hubspotId && plans.get(r.id)?.fields.some((f) => f.field.direction === 'both'));
     if (known.length === 0) return rows;
     const properties = new Set(known.flatMap((r) => plans.get(r.id)?.fields.map((f) => f.field.hubspotProperty) ?? []));
     result.readCalls += 1;
-    const current = await deps.hubspotFor(input.portalId).batchRead(input.objectType, known.map((r) => r.hubspotId as string), { properties: [...properties] });
+    const current = await deps.hubspotFor(input.portalId).batchRead(
+      input.objectType,
+      known.map((r) => r.hubspotId as string),
+      { properties: [...properties] },
+    );
     const byId = new Map(current.results.map((record) => [record.id, record]));
     const inbound: InboundRecord[] = [];
     const touched = new Set<string>();
@@ -76,22 +98,48 @@ export function createPushActivities(deps: PushActivityDeps) {
     // HubSpot's value where HubSpot wins; re-reading the rows then leaves only the platform's winners to push.
     const applied = await applyInboundRecords(
       deps.prisma,
-      { portalId: input.portalId, objectType: input.objectType, mapping: deps.mapping, ourAppId: deps.config.HUBSPOT_APP_ID, mode: 'partial' },
+      {
+        portalId: input.portalId,
+        objectType: input.objectType,
+        mapping: deps.mapping,
+        ourAppId: deps.config.HUBSPOT_APP_ID,
+        mode: 'partial',
+      },
       inbound,
     );
     result.conflicts += applied.conflicts;
-    const fresh = new Map((await loadPushRows(deps.prisma, input.portalId, input.objectType, [...touched])).map((r) => [r.id, r]));
-    return rows.flatMap((row) => (touched.has(row.id) ? (fresh.has(row.id) ? [fresh.get(row.id) as PushRow] : []) : [row]));
+    const fresh = new Map(
+      (await loadPushRows(deps.prisma, input.portalId, input.objectType, [...touched])).map((r) => [r.id, r]),
+    );
+    return rows.flatMap((row) =>
+      touched.has(row.id) ? (fresh.has(row.id) ? [fresh.get(row.id) as PushRow] : []) : [row],
+    );
   }
 
   return {
     async pushBatch(input: PushBatchInput): Promise<PushBatchResult> {
       const { portalId, objectType: type } = input;
-      const result: PushBatchResult = { missing: 0, unchanged: 0, created: 0, updated: 0, failed: 0, conflicts: 0, writeCalls: 0, readCalls: 0, failures: [] };
+      const result: PushBatchResult = {
+        missing: 0,
+        unchanged: 0,
+        created: 0,
+        updated: 0,
+        failed: 0,
+        conflicts: 0,
+        writeCalls: 0,
+        readCalls: 0,
+        failures: [],
+      };
       const columnsOf = new Map(input.changes.map((c) => [c.localId, c.fields ?? null]));
       const schema = await schemaFor(portalId, type);
       // A record HubSpot does not know yet is sent whole, whatever columns the platform named.
-      const planAll = (rows: PushRow[]) => new Map(rows.map((r) => [r.id, planRecordPush(type, r, deps.mapping, r.hubspotId ? (columnsOf.get(r.id) ?? null) : null)]));
+      const planAll = (rows: PushRow[]) =>
+        new Map(
+          rows.map((r) => [
+            r.id,
+            planRecordPush(type, r, deps.mapping, r.hubspotId ? (columnsOf.get(r.id) ?? null) : null),
+          ]),
+        );
 
       let rows = await loadPushRows(deps.prisma, portalId, type, [...columnsOf.keys()]);
       result.missing = columnsOf.size - rows.length;
@@ -104,31 +152,59 @@ export function createPushActivities(deps: PushActivityDeps) {
       for (const row of rows) {
         const plan = plans.get(row.id) as RecordPlan;
         for (const bad of plan.unrepresentable) {
-          failures.push({ localId: row.id, ...(row.hubspotId ? { hubspotId: row.hubspotId } : {}), operation: 'map', category: 'INVALID_LOCAL_VALUE', message: bad.message, property: bad.property });
+          failures.push({
+            localId: row.id,
+            ...(row.hubspotId ? { hubspotId: row.hubspotId } : {}),
+            operation: 'map',
+            category: 'INVALID_LOCAL_VALUE',
+            message: bad.message,
+            property: bad.property,
+          });
         }
         const properties = Object.fromEntries(plan.fields.map((f) => [f.field.hubspotProperty, f.value]));
         if (row.hubspotId) {
           if (plan.fields.length === 0) result.unchanged += 1;
           else updates.push({ localId: row.id, hubspotId: row.hubspotId, properties });
         } else {
-          upserts.push({ localId: row.id, key: upsertKeyFor(type, row, deps.mapping, schema.uniquePropertyUsable), properties: { ...properties, [LOCAL_ID_PROPERTY]: row.id } });
+          upserts.push({
+            localId: row.id,
+            key: upsertKeyFor(type, row, deps.mapping, schema.uniquePropertyUsable),
+            properties: { ...properties, [LOCAL_ID_PROPERTY]: row.id },
+          });
         }
       }
 
       const hubspot = deps.hubspotFor(portalId);
-      const outcomes: WriteOutcome[] = [await writeUpdates(hubspot, type, updates), await writeUpserts(hubspot, type, upserts)];
+      const outcomes: WriteOutcome[] = [
+        await writeUpdates(hubspot, type, updates),
+        await writeUpserts(hubspot, type, upserts),
+      ];
       const pushedAt = Date.now();
       const pushed: PushedRecord[] = [];
       for (const outcome of outcomes) {
         result.writeCalls += outcome.writeCalls;
         result.readCalls += outcome.readCalls;
         for (const rejected of outcome.rejected) {
-          failures.push({ localId: rejected.localId, ...(rejected.hubspotId ? { hubspotId: rejected.hubspotId } : {}), operation: rejected.operation, category: rejected.category, message: rejected.message, ...(rejected.property ? { property: rejected.property } : {}) });
+          failures.push({
+            localId: rejected.localId,
+            ...(rejected.hubspotId ? { hubspotId: rejected.hubspotId } : {}),
+            operation: rejected.operation,
+            category: rejected.category,
+            message: rejected.message,
+            ...(rejected.property ? { property: rejected.property } : {}),
+          });
         }
         for (const success of outcome.succeeded) {
           const plan = plans.get(success.localId) as RecordPlan;
           const state = Object.fromEntries(
-            plan.fields.map((f) => [f.field.hubspotProperty, { pushed: f.fingerprint, pushedAt, ...(success.hubspotAt === undefined ? {} : { hubspotAt: success.hubspotAt }) }]),
+            plan.fields.map((f) => [
+              f.field.hubspotProperty,
+              {
+                pushed: f.fingerprint,
+                pushedAt,
+                ...(success.hubspotAt === undefined ? {} : { hubspotAt: success.hubspotAt }),
+              },
+            ]),
           );
           const isNew = !rows.find((r) => r.id === success.localId)?.hubspotId;
           pushed.push({
@@ -140,7 +216,13 @@ export function createPushActivities(deps: PushActivityDeps) {
         }
       }
 
-      const recorded = await savePushOutcome(deps.prisma, { portalId, objectType: type, ...(input.workflowId ? { workflowId: input.workflowId } : {}), pushed, failures });
+      const recorded = await savePushOutcome(deps.prisma, {
+        portalId,
+        objectType: type,
+        ...(input.workflowId ? { workflowId: input.workflowId } : {}),
+        pushed,
+        failures,
+      });
       const failedIds = new Set(recorded.map((f) => f.localId));
       for (const record of pushed) {
         if (failedIds.has(record.localId)) continue;
@@ -148,7 +230,12 @@ export function createPushActivities(deps: PushActivityDeps) {
         else result.updated += 1;
       }
       result.failed = failedIds.size;
-      result.failures = recorded.slice(0, FAILURES_REPORTED).map((f) => ({ localId: f.localId, category: f.category, message: f.message, ...(f.property ? { property: f.property } : {}) }));
+      result.failures = recorded.slice(0, FAILURES_REPORTED).map((f) => ({
+        localId: f.localId,
+        category: f.category,
+        message: f.message,
+        ...(f.property ? { property: f.property } : {}),
+      }));
 
       const metric = deps.metrics.recordsPushed;
       if (result.created) metric.inc({ object_type: type, result: 'created' }, result.created);

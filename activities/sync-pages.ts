@@ -1,7 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { ChangeWindowCursor, CrmObject, HubSpotClient, Owner } from '../src/hubspot';
 import type { Logger } from '../src/logger';
-import { applyInboundRecords, markArchived, tableFor, type ApplyInboundResult, type InboundRecord } from '../src/store/hubspot-records';
+import {
+  applyInboundRecords,
+  markArchived,
+  tableFor,
+  type ApplyInboundResult,
+  type InboundRecord,
+} from '../src/store/hubspot-records';
 import { takeOverListedMerges } from '../src/store/inbound-lifecycle';
 import { inTransaction } from '../src/store/prisma';
 import { activeIds, applyBackfillPage, linkedIds, readCursors } from '../src/store/sync-cursors';
@@ -43,10 +49,25 @@ export interface ChangesPageInput {
   cursor?: string;
 }
 
-export const ZERO_COUNTS: PageCounts = { fetched: 0, inserted: 0, updated: 0, unchanged: 0, echoes: 0, conflicts: 0, stale: 0, archived: 0, archivedListed: 0 };
+export const ZERO_COUNTS: PageCounts = {
+  fetched: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  echoes: 0,
+  conflicts: 0,
+  stale: 0,
+  archived: 0,
+  archivedListed: 0,
+};
 
 function fromCrmObject(record: CrmObject): InboundRecord {
-  return { hubspotId: record.id, properties: record.properties, archived: record.archived, changedAt: Date.parse(record.updatedAt) };
+  return {
+    hubspotId: record.id,
+    properties: record.properties,
+    archived: record.archived,
+    changedAt: Date.parse(record.updatedAt),
+  };
 }
 
 /** Owners are not CRM objects; their API fields stand in for properties, as the owners mapping expects. */
@@ -72,9 +93,18 @@ async function fetchListPage(
 ): Promise<{ records: InboundRecord[]; nextAfter?: string; archivedAt: Array<Date | undefined> }> {
   if (objectType === 'owners') {
     const page = await hubspot.listOwnersPage({ after: opts.after, limit: 100, archived: opts.archived });
-    return { records: page.results.map(fromOwner), nextAfter: page.nextAfter, archivedAt: page.results.map(() => undefined) };
+    return {
+      records: page.results.map(fromOwner),
+      nextAfter: page.nextAfter,
+      archivedAt: page.results.map(() => undefined),
+    };
   }
-  const page = await hubspot.listPage(objectType, { after: opts.after, limit: 100, archived: opts.archived, properties: opts.properties });
+  const page = await hubspot.listPage(objectType, {
+    after: opts.after,
+    limit: 100,
+    archived: opts.archived,
+    properties: opts.properties,
+  });
   return {
     records: page.results.map(fromCrmObject),
     nextAfter: page.nextAfter,
@@ -84,7 +114,13 @@ async function fetchListPage(
 
 export function createSyncPageActivities(deps: SyncPageDeps) {
   const { prisma, mapping, metrics } = deps;
-  const applyOptions = (portalId: string, objectType: ObjectType) => ({ portalId, objectType, mapping, ourAppId: deps.config.HUBSPOT_APP_ID, mode: 'full' as const });
+  const applyOptions = (portalId: string, objectType: ObjectType) => ({
+    portalId,
+    objectType,
+    mapping,
+    ourAppId: deps.config.HUBSPOT_APP_ID,
+    mode: 'full' as const,
+  });
 
   const count = (objectType: ObjectType, source: string, fetched: number, applied: ApplyInboundResult): PageCounts => {
     for (const result of ['inserted', 'updated', 'unchanged'] as const) {
@@ -95,7 +131,12 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
 
   const log = (portalId: string, objectType: ObjectType): Logger => {
     const info = Context.current().info;
-    return deps.logger.child({ portalId, objectType, workflowId: info.workflowExecution?.workflowId, activity: info.activityType });
+    return deps.logger.child({
+      portalId,
+      objectType,
+      workflowId: info.workflowExecution?.workflowId,
+      activity: info.activityType,
+    });
   };
 
   return {
@@ -103,10 +144,19 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     async syncChangesPage(input: ChangesPageInput): Promise<PageReport> {
       const hubspot = deps.hubspotFor(input.portalId);
       const cursor = input.cursor === undefined ? undefined : (JSON.parse(input.cursor) as ChangeWindowCursor);
-      const page = await hubspot.changedSincePage(input.objectType, input.window, cursor, { properties: propertiesFor(input.objectType, mapping) });
-      const applied = await applyInboundRecords(prisma, applyOptions(input.portalId, input.objectType), page.results.map(fromCrmObject));
+      const page = await hubspot.changedSincePage(input.objectType, input.window, cursor, {
+        properties: propertiesFor(input.objectType, mapping),
+      });
+      const applied = await applyInboundRecords(
+        prisma,
+        applyOptions(input.portalId, input.objectType),
+        page.results.map(fromCrmObject),
+      );
       log(input.portalId, input.objectType).debug({ fetched: page.results.length, ...applied }, 'change page applied');
-      return { ...count(input.objectType, 'sync', page.results.length, applied), ...(page.next ? { next: JSON.stringify(page.next) } : {}) };
+      return {
+        ...count(input.objectType, 'sync', page.results.length, applied),
+        ...(page.next ? { next: JSON.stringify(page.next) } : {}),
+      };
     },
 
     /** One page of a full listing (owners have no search, and there are few of them: each run reads them all). */
@@ -117,7 +167,10 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         properties: input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping),
       });
       const applied = await applyInboundRecords(prisma, applyOptions(input.portalId, input.objectType), page.records);
-      return { ...count(input.objectType, 'sync', page.records.length, applied), ...(page.nextAfter ? { next: page.nextAfter } : {}) };
+      return {
+        ...count(input.objectType, 'sync', page.records.length, applied),
+        ...(page.nextAfter ? { next: page.nextAfter } : {}),
+      };
     },
 
     /**
@@ -125,9 +178,15 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
      * it). Only ids still active locally are updated: a run where nothing was archived writes nothing.
      */
     async syncArchivedPage(input: { portalId: string; objectType: ObjectType; after?: string }): Promise<PageReport> {
-      const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, { after: input.after, archived: true, properties: ['hs_object_id'] });
+      const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
+        after: input.after,
+        archived: true,
+        properties: ['hs_object_id'],
+      });
       const ids = page.records.map((r) => r.hubspotId);
-      const active = new Set(await activeIds(prisma, { table: tableFor(input.objectType).table, portalId: input.portalId, hubspotIds: ids }));
+      const active = new Set(
+        await activeIds(prisma, { table: tableFor(input.objectType).table, portalId: input.portalId, hubspotIds: ids }),
+      );
       // Bulk archives share one archivedAt, so grouping keeps this to a statement or two per page.
       const byTime = new Map<number | undefined, string[]>();
       page.records.forEach((record, i) => {
@@ -137,10 +196,22 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       });
       let archived = 0;
       for (const [at, hubspotIds] of byTime) {
-        archived += await markArchived(prisma, { portalId: input.portalId, objectType: input.objectType, hubspotIds, archived: true, ...(at === undefined ? {} : { at: new Date(at) }) });
+        archived += await markArchived(prisma, {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          hubspotIds,
+          archived: true,
+          ...(at === undefined ? {} : { at: new Date(at) }),
+        });
       }
-      if (archived > 0) metrics.eventsApplied.inc({ object_type: input.objectType, source: 'sync', result: 'archived' }, archived);
-      return { ...ZERO_COUNTS, archivedListed: ids.length, archived, ...(page.nextAfter ? { next: page.nextAfter } : {}) };
+      if (archived > 0)
+        metrics.eventsApplied.inc({ object_type: input.objectType, source: 'sync', result: 'archived' }, archived);
+      return {
+        ...ZERO_COUNTS,
+        archivedListed: ids.length,
+        archived,
+        ...(page.nextAfter ? { next: page.nextAfter } : {}),
+      };
     },
 
     /**
@@ -150,22 +221,50 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
      * into a record that was later erased leaves nothing any list or search could show) — is archived locally.
      */
     async checkLinksPage(input: { portalId: string; objectType: CrmObjectType; after?: string }): Promise<PageReport> {
-      const ids = await linkedIds(prisma, { table: tableFor(input.objectType).table, portalId: input.portalId, after: input.after, limit: 100 });
+      const ids = await linkedIds(prisma, {
+        table: tableFor(input.objectType).table,
+        portalId: input.portalId,
+        after: input.after,
+        limit: 100,
+      });
       if (ids.length === 0) return { ...ZERO_COUNTS };
-      const { results } = await deps.hubspotFor(input.portalId).batchRead(input.objectType, ids, { properties: ['hs_merged_object_ids'] });
+      const { results } = await deps
+        .hubspotFor(input.portalId)
+        .batchRead(input.objectType, ids, { properties: ['hs_merged_object_ids'] });
       const survivors = results.map((r) => ({ hubspotId: r.id, mergedIds: mergedObjectIds(r.id, r.properties) }));
       const known = new Set([...survivors.map((s) => s.hubspotId), ...survivors.flatMap((s) => s.mergedIds)]);
       const gone = ids.filter((id) => !known.has(id));
       const at = new Date();
       const { merged, archived } = await inTransaction(prisma, async (tx) => ({
-        merged: await takeOverListedMerges(tx, { portalId: input.portalId, objectType: input.objectType, survivors, at }),
-        archived: await markArchived(tx, { portalId: input.portalId, objectType: input.objectType, hubspotIds: gone, archived: true, at }),
+        merged: await takeOverListedMerges(tx, {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          survivors,
+          at,
+        }),
+        archived: await markArchived(tx, {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          hubspotIds: gone,
+          archived: true,
+          at,
+        }),
       }));
       if (merged + archived > 0) {
-        metrics.eventsApplied.inc({ object_type: input.objectType, source: 'link-check', result: 'archived' }, merged + archived);
-        log(input.portalId, input.objectType).info({ checked: ids.length, mergedAway: merged, gone: archived }, 'link check archived rows HubSpot no longer has');
+        metrics.eventsApplied.inc(
+          { object_type: input.objectType, source: 'link-check', result: 'archived' },
+          merged + archived,
+        );
+        log(input.portalId, input.objectType).info(
+          { checked: ids.length, mergedAway: merged, gone: archived },
+          'link check archived rows HubSpot no longer has',
+        );
       }
-      return { ...ZERO_COUNTS, archived: archived + merged, ...(ids.length === 100 ? { next: ids[ids.length - 1]! } : {}) };
+      return {
+        ...ZERO_COUNTS,
+        archived: archived + merged,
+        ...(ids.length === 100 ? { next: ids[ids.length - 1]! } : {}),
+      };
     },
 
     /**
@@ -174,7 +273,8 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
      */
     async backfillPage(input: { portalId: string; objectType: ObjectType }): Promise<BackfillPageReport> {
       const [state] = await readCursors(prisma, input.portalId, [input.objectType]);
-      if (!state || !state.backfillStarted) throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
+      if (!state || !state.backfillStarted)
+        throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
       if (state.backfillComplete) return { ...ZERO_COUNTS, done: state.backfillDone, complete: true };
       const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
         after: state.backfillCursor ?? undefined,
@@ -190,7 +290,10 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     },
 
     /** HubSpot's record count per type (one search each; owners have no count and are few): the progress estimate. */
-    async estimateTotals(input: { portalId: string; objectTypes: ObjectType[] }): Promise<Partial<Record<ObjectType, number>>> {
+    async estimateTotals(input: {
+      portalId: string;
+      objectTypes: ObjectType[];
+    }): Promise<Partial<Record<ObjectType, number>>> {
       const hubspot = deps.hubspotFor(input.portalId);
       const totals: Partial<Record<ObjectType, number>> = {};
       for (const type of input.objectTypes) {

@@ -20,7 +20,8 @@ import { startBackfill } from '../src/temporal/sync-runs';
 import type { BackfillProgress } from '../workflows/backfill';
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set((process.argv[i] ?? '').replace(/^--/, ''), process.argv[i + 1] ?? '');
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set((process.argv[i] ?? '').replace(/^--/, ''), process.argv[i + 1] ?? '');
 const RECORDS = Number(args.get('records') ?? 100_000);
 const CEILING_PER_10S = Number(args.get('requests-per-10s') ?? 190);
 const NAIVE_SECONDS = Number(args.get('naive-seconds') ?? 20);
@@ -46,8 +47,18 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): voi
 process.on('exit', () => children.forEach((c) => killGroup(c, 'SIGKILL')));
 
 /** Spawns `tsx <script>` in its own process group and resolves once a stdout line matches `ready`. */
-function spawnTsx(script: string, argv: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script, ...argv], { cwd: ROOT, detached: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnTsx(
+  script: string,
+  argv: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script, ...argv], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -81,7 +92,11 @@ function groupRssBytes(pgid: number): number {
 }
 
 async function admin<T>(simUrl: string, method: string, p: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${simUrl}${p}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${simUrl}${p}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`simulator ${method} ${p} → ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -111,7 +126,12 @@ interface PipelineRun {
   workerPeakRssMb: number;
 }
 
-async function runPipeline(client: Client, simUrl: string, label: string, requestsPer10s: number): Promise<PipelineRun> {
+async function runPipeline(
+  client: Client,
+  simUrl: string,
+  label: string,
+  requestsPer10s: number,
+): Promise<PipelineRun> {
   const env = workerConfig(simUrl, `bench-${PORTAL}-${label}`, requestsPer10s);
   const { child } = await spawnTsx('src/worker.ts', [], env, /worker running/);
   let peak = 0;
@@ -125,7 +145,11 @@ async function runPipeline(client: Client, simUrl: string, label: string, reques
   const progress: BackfillProgress = await handle.result();
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const counters = await admin<{ total: number; rateLimited: Record<string, number> }>(simUrl, 'GET', '/__sim/counters');
+  const counters = await admin<{ total: number; rateLimited: Record<string, number> }>(
+    simUrl,
+    'GET',
+    '/__sim/counters',
+  );
   killGroup(child);
   await new Promise((resolve) => child.once('exit', resolve));
   const rateLimited10s = counters.rateLimited.TEN_SECONDLY_ROLLING ?? 0;
@@ -141,8 +165,17 @@ async function runPipeline(client: Client, simUrl: string, label: string, reques
 }
 
 /** The loop the pipeline replaces: one page after another, one upsert statement per record. */
-async function runNaive(prisma: PrismaClient, simUrl: string, requestsPer10s: number): Promise<{ records: number; seconds: number; recordsPerSecond: number }> {
-  const hubspot = createHubSpotClient({ baseUrl: simUrl, portalId: PORTAL, tokens: new StaticTokenProvider(TOKEN), requestsPer10s });
+async function runNaive(
+  prisma: PrismaClient,
+  simUrl: string,
+  requestsPer10s: number,
+): Promise<{ records: number; seconds: number; recordsPerSecond: number }> {
+  const hubspot = createHubSpotClient({
+    baseUrl: simUrl,
+    portalId: PORTAL,
+    tokens: new StaticTokenProvider(TOKEN),
+    requestsPer10s,
+  });
   const localPortal = `naive-${PORTAL}`;
   await admin(simUrl, 'POST', '/__sim/rate-limits/reset', {});
   const started = performance.now();
@@ -150,10 +183,23 @@ async function runNaive(prisma: PrismaClient, simUrl: string, requestsPer10s: nu
   let records = 0;
   let after: string | undefined;
   do {
-    const page = await hubspot.listPage('contacts', { after, limit: 100, properties: ['email', 'firstname', 'lastname', 'lastmodifieddate'] });
+    const page = await hubspot.listPage('contacts', {
+      after,
+      limit: 100,
+      properties: ['email', 'firstname', 'lastname', 'lastmodifieddate'],
+    });
     for (const r of page.results) {
-      const data = { email: r.properties.email ?? null, firstName: r.properties.firstname ?? null, lastName: r.properties.lastname ?? null, hubspotUpdatedAt: new Date(r.updatedAt) };
-      await prisma.contact.upsert({ where: { portalId_hubspotId: { portalId: localPortal, hubspotId: r.id } }, create: { portalId: localPortal, hubspotId: r.id, ...data }, update: data });
+      const data = {
+        email: r.properties.email ?? null,
+        firstName: r.properties.firstname ?? null,
+        lastName: r.properties.lastname ?? null,
+        hubspotUpdatedAt: new Date(r.updatedAt),
+      };
+      await prisma.contact.upsert({
+        where: { portalId_hubspotId: { portalId: localPortal, hubspotId: r.id } },
+        create: { portalId: localPortal, hubspotId: r.id, ...data },
+        update: data,
+      });
       records++;
     }
     after = page.nextAfter;
@@ -172,18 +218,43 @@ async function clearPortal(prisma: PrismaClient): Promise<void> {
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 async function main(): Promise<void> {
-  const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], { cwd: ROOT, env: { ...process.env, DATABASE_URL }, stdio: 'ignore' });
+  const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL },
+    stdio: 'ignore',
+  });
   if (migrate.status !== 0) throw new Error('migrating the bench database failed (is PostgreSQL up?)');
   const { child: simulator, match } = await spawnTsx(
     'src/simulator/main.ts',
-    ['--port', '0', '--portal-id', PORTAL, '--token', TOKEN, '--tier', 'professional', '--requests-per-10s', String(CEILING_PER_10S), '--daily-limit', '100000000', '--indexing-lag-ms', '0'],
+    [
+      '--port',
+      '0',
+      '--portal-id',
+      PORTAL,
+      '--token',
+      TOKEN,
+      '--tier',
+      'professional',
+      '--requests-per-10s',
+      String(CEILING_PER_10S),
+      '--daily-limit',
+      '100000000',
+      '--indexing-lag-ms',
+      '0',
+    ],
     {},
     /listening on (http:\/\/\S+)/,
   );
   const simUrl = match[1] as string;
   const seed = Object.fromEntries(Object.entries(MIX).map(([type, share]) => [type, Math.round(RECORDS * share)]));
-  const seeded = await admin<{ counts: Record<string, number> }>(simUrl, 'POST', '/__sim/seed', { ...seed, associations: false });
-  const total = Object.values(seeded.counts).reduce((a, b) => a + b, 0) - (seeded.counts.associations ?? 0) - (seeded.counts.users ?? 0);
+  const seeded = await admin<{ counts: Record<string, number> }>(simUrl, 'POST', '/__sim/seed', {
+    ...seed,
+    associations: false,
+  });
+  const total =
+    Object.values(seeded.counts).reduce((a, b) => a + b, 0) -
+    (seeded.counts.associations ?? 0) -
+    (seeded.counts.users ?? 0);
 
   const prisma = createPrisma(DATABASE_URL);
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
@@ -191,7 +262,9 @@ async function main(): Promise<void> {
   try {
     await clearPortal(prisma);
     const ceilingRecordsPerSecond = (CEILING_PER_10S / 10) * 100;
-    console.log(`seeded ${total} records; ceiling ${CEILING_PER_10S} requests/10 s = ${ceilingRecordsPerSecond} records/s`);
+    console.log(
+      `seeded ${total} records; ceiling ${CEILING_PER_10S} requests/10 s = ${ceilingRecordsPerSecond} records/s`,
+    );
 
     const limited = await runPipeline(client, simUrl, 'limited', CEILING_PER_10S);
     console.log('pipeline at the ceiling', limited);
@@ -210,7 +283,11 @@ async function main(): Promise<void> {
       temporal: { address: TEMPORAL_ADDRESS, note: process.env.BENCH_TEMPORAL_NOTE ?? '' },
       recordsSeeded: total,
       ceiling: { requestsPer10s: CEILING_PER_10S, recordsPerSecond: ceilingRecordsPerSecond },
-      atCeiling: { ...limited, fractionOfCeiling: round(limited.recordsPerSecond / ceilingRecordsPerSecond), goal: '>= 0.90, 0 ten-second 429s' },
+      atCeiling: {
+        ...limited,
+        fractionOfCeiling: round(limited.recordsPerSecond / ceilingRecordsPerSecond),
+        goal: '>= 0.90, 0 ten-second 429s',
+      },
       naiveAtCeiling: { ...naive, fractionOfCeiling: round(naive.recordsPerSecond / ceilingRecordsPerSecond) },
       unlimited: { ...unlimited, goal: '>= 3000 records/s into PostgreSQL' },
     };

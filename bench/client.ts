@@ -12,7 +12,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import axios from 'axios';
-import { CRM_OBJECT_TYPES, type CrmObjectType, StaticTokenProvider, createHubSpotClient, resetPortalRateLimiters } from '../src/hubspot';
+import {
+  CRM_OBJECT_TYPES,
+  type CrmObjectType,
+  StaticTokenProvider,
+  createHubSpotClient,
+  resetPortalRateLimiters,
+} from '../src/hubspot';
 import { startSimulator } from '../src/simulator';
 
 const PORTAL = '1000001';
@@ -77,7 +83,13 @@ async function measure(base: string, pull: (onPage: (ids: string[]) => void) => 
 
 function hubsync(base: string) {
   return async (onPage: (ids: string[]) => void) => {
-    const client = createHubSpotClient({ baseUrl: base, portalId: PORTAL, tokens: new StaticTokenProvider(TOKEN), requestsPer10s: ceiling, maxConcurrency: 8 });
+    const client = createHubSpotClient({
+      baseUrl: base,
+      portalId: PORTAL,
+      tokens: new StaticTokenProvider(TOKEN),
+      requestsPer10s: ceiling,
+      maxConcurrency: 8,
+    });
     // A backfill pulls every object type; the types page independently, the limiter holds them to the budget.
     await Promise.all(
       CRM_OBJECT_TYPES.map(async (type) => {
@@ -88,7 +100,11 @@ function hubsync(base: string) {
 }
 
 function naive(base: string) {
-  const http = axios.create({ baseURL: base, headers: { authorization: `Bearer ${TOKEN}` }, validateStatus: () => true });
+  const http = axios.create({
+    baseURL: base,
+    headers: { authorization: `Bearer ${TOKEN}` },
+    validateStatus: () => true,
+  });
   return async (onPage: (ids: string[]) => void) => {
     for (const type of CRM_OBJECT_TYPES as readonly CrmObjectType[]) {
       let after: string | undefined;
@@ -118,17 +134,35 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const sim = await startSimulator({ port: 0, indexingLagMs: 0, portals: [{ portalId: PORTAL, token: TOKEN, requestsPer10s: ceiling, dailyLimit: 10_000_000 }] });
+  const sim = await startSimulator({
+    port: 0,
+    indexingLagMs: 0,
+    portals: [{ portalId: PORTAL, token: TOKEN, requestsPer10s: ceiling, dailyLimit: 10_000_000 }],
+  });
   try {
     const admin = axios.create({ baseURL: `${sim.url}/__sim`, timeout: 600_000 });
-    await admin.post('/seed', { seedValue: 1, contacts: perType, companies: perType, deals: perType, tickets: perType, tasks: perType, owners: 0, associations: false });
-    if (latencyMs > 0) await admin.post('/faults', { rules: [{ type: 'latency', ms: latencyMs, jitterMs: Math.round(latencyMs / 2) }] });
+    await admin.post('/seed', {
+      seedValue: 1,
+      contacts: perType,
+      companies: perType,
+      deals: perType,
+      tickets: perType,
+      tasks: perType,
+      owners: 0,
+      associations: false,
+    });
+    if (latencyMs > 0)
+      await admin.post('/faults', { rules: [{ type: 'latency', ms: latencyMs, jitterMs: Math.round(latencyMs / 2) }] });
     const expected = perType * CRM_OBJECT_TYPES.length;
     const runs: Record<'hubsync' | 'naive', Run[]> = { hubsync: [], naive: [] };
     for (let rep = 0; rep < reps; rep++) {
-      for (const [name, pull] of [['hubsync', hubsync(sim.url)], ['naive', naive(sim.url)]] as const) {
+      for (const [name, pull] of [
+        ['hubsync', hubsync(sim.url)],
+        ['naive', naive(sim.url)],
+      ] as const) {
         const run = await measure(sim.url, pull);
-        if (run.records !== expected || run.unique !== expected) throw new Error(`${name} pulled ${run.records} (${run.unique} unique), expected ${expected}`);
+        if (run.records !== expected || run.unique !== expected)
+          throw new Error(`${name} pulled ${run.records} (${run.unique} unique), expected ${expected}`);
         runs[name].push(run);
         console.log(`rep ${rep + 1} ${name.padEnd(7)} ${JSON.stringify(run)}`);
       }
@@ -145,7 +179,15 @@ async function main(): Promise<void> {
       benchmark: 'client',
       at: new Date().toISOString(),
       node: process.version,
-      settings: { reps, requestsPer10s: ceiling, ceilingRecordsPerSec, recordsPerRun: expected, pageSize: 100, latencyMs, maxConcurrency: 8 },
+      settings: {
+        reps,
+        requestsPer10s: ceiling,
+        ceilingRecordsPerSec,
+        recordsPerRun: expected,
+        pageSize: 100,
+        latencyMs,
+        maxConcurrency: 8,
+      },
       goal: { fractionOfCeiling: 0.95, tenSecondly429: 0 },
       hubsync: summary('hubsync'),
       naive: summary('naive'),

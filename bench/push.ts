@@ -39,7 +39,11 @@ const percentile = (values: number[], p: number): number => {
 };
 
 async function main(): Promise<void> {
-  const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], { cwd: join(__dirname, '..'), env: { ...process.env, DATABASE_URL }, stdio: 'ignore' });
+  const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], {
+    cwd: join(__dirname, '..'),
+    env: { ...process.env, DATABASE_URL },
+    stdio: 'ignore',
+  });
   if (migrate.status !== 0) throw new Error('database migration failed');
   // Loaded after DATABASE_URL is set: the test stack reads it when building its config.
   const { startStack } = await import('../test/support/stack');
@@ -49,16 +53,28 @@ async function main(): Promise<void> {
     for (let i = 0; i < ids.length; i += 2_000) {
       const res = await fetch(`${stack.appUrl}/platform/changes`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.runtime.config.PLATFORM_API_KEY}` },
-        body: JSON.stringify({ changes: ids.slice(i, i + 2_000).map((localId) => ({ objectType, localId, ...(fields ? { fields } : {}) })) }),
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${stack.runtime.config.PLATFORM_API_KEY}`,
+        },
+        body: JSON.stringify({
+          changes: ids.slice(i, i + 2_000).map((localId) => ({ objectType, localId, ...(fields ? { fields } : {}) })),
+        }),
       });
       if (res.status !== 202) throw new Error(`POST /platform/changes → ${res.status}`);
     }
   };
-  const counters = (stack: Stack) => stack.sim<{ total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> }>('GET', '/__sim/counters');
+  const counters = (stack: Stack) =>
+    stack.sim<{ total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> }>(
+      'GET',
+      '/__sim/counters',
+    );
 
   async function singleLatencies(windowMs: number) {
-    const stack = await startStack({ simulator: { tier: 'professional' }, env: { PUSH_BATCH_WINDOW_MS: String(windowMs), WORKFLOW_IDLE_TIMEOUT_MS: '60000' } });
+    const stack = await startStack({
+      simulator: { tier: 'professional' },
+      env: { PUSH_BATCH_WINDOW_MS: String(windowMs), WORKFLOW_IDLE_TIMEOUT_MS: '60000' },
+    });
     try {
       await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: null });
       const prisma = stack.runtime.prisma;
@@ -74,8 +90,13 @@ async function main(): Promise<void> {
       for (let i = 0; i < singles; i++) {
         creates.push(
           await measure(async () => {
-            const row = await prisma.contact.create({ data: { portalId: stack.portalId, email: `single${i}@bench.example`, firstName: 'Single' } });
-            return { id: row.id, done: async () => (await prisma.contact.findUniqueOrThrow({ where: { id: row.id } })).hubspotId !== null };
+            const row = await prisma.contact.create({
+              data: { portalId: stack.portalId, email: `single${i}@bench.example`, firstName: 'Single' },
+            });
+            return {
+              id: row.id,
+              done: async () => (await prisma.contact.findUniqueOrThrow({ where: { id: row.id } })).hubspotId !== null,
+            };
           }),
         );
       }
@@ -86,12 +107,23 @@ async function main(): Promise<void> {
             await prisma.contact.update({ where: { id: row.id }, data: { jobTitle: `title ${i}` } });
             return {
               id: row.id,
-              done: async () => (await stack.sim<{ properties: Record<string, string | null> }>('GET', `/__sim/objects/contacts/${row.hubspotId}`)).properties.jobtitle === `title ${i}`,
+              done: async () =>
+                (
+                  await stack.sim<{ properties: Record<string, string | null> }>(
+                    'GET',
+                    `/__sim/objects/contacts/${row.hubspotId}`,
+                  )
+                ).properties.jobtitle === `title ${i}`,
             };
           }),
         );
       }
-      const summary = (values: number[]) => ({ n: values.length, p50Ms: Math.round(percentile(values, 50)), p99Ms: Math.round(percentile(values, 99)), maxMs: Math.round(Math.max(...values)) });
+      const summary = (values: number[]) => ({
+        n: values.length,
+        p50Ms: Math.round(percentile(values, 50)),
+        p99Ms: Math.round(percentile(values, 99)),
+        maxMs: Math.round(Math.max(...values)),
+      });
       return { batchWindowMs: windowMs, create: summary(creates), update: summary(updates) };
     } finally {
       await stack.close();
@@ -99,12 +131,16 @@ async function main(): Promise<void> {
   }
 
   async function bulkRuns() {
-    const stack = await startStack({ simulator: { tier: 'professional' }, env: { WORKFLOW_IDLE_TIMEOUT_MS: '120000' } });
+    const stack = await startStack({
+      simulator: { tier: 'professional' },
+      env: { WORKFLOW_IDLE_TIMEOUT_MS: '120000' },
+    });
     const runs: Array<Record<string, number | string>> = [];
     try {
       await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: null });
       const prisma = stack.runtime.prisma;
-      const pushed = () => stack.temporal.workflow.getHandle(pushWorkflowId(stack.portalId, 'contacts')).query(pushStatusQuery);
+      const pushed = () =>
+        stack.temporal.workflow.getHandle(pushWorkflowId(stack.portalId, 'contacts')).query(pushStatusQuery);
       for (let rep = 0; rep < reps; rep++) {
         const rows = await prisma.$queryRaw<Array<{ id: string }>>`
           INSERT INTO contacts (portal_id, email, first_name)
@@ -113,7 +149,8 @@ async function main(): Promise<void> {
         const ids = rows.map((r) => r.id);
         for (const kind of ['create', 'update'] as const) {
           await sleep(10_500); // an empty rolling window, so every run starts from the same budget
-          if (kind === 'update') await prisma.contact.updateMany({ where: { id: { in: ids } }, data: { jobTitle: `rep ${rep}` } });
+          if (kind === 'update')
+            await prisma.contact.updateMany({ where: { id: { in: ids } }, data: { jobTitle: `rep ${rep}` } });
           await stack.sim('DELETE', '/__sim/counters');
           const updatedBefore = kind === 'update' ? (await pushed()).updated : 0;
           const started = performance.now();
@@ -137,7 +174,9 @@ async function main(): Promise<void> {
             recordsPerSec: Math.round(recordsPerSec),
             fractionOfCeiling: Number((recordsPerSec / ceilingRecordsPerSec).toFixed(3)),
             requests: c.total,
-            writeCalls: (c.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert'] ?? 0) + (c.byEndpoint['POST /crm/v3/objects/contacts/batch/update'] ?? 0),
+            writeCalls:
+              (c.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert'] ?? 0) +
+              (c.byEndpoint['POST /crm/v3/objects/contacts/batch/update'] ?? 0),
             readCalls: c.byEndpoint['POST /crm/v3/objects/contacts/batch/read'] ?? 0,
             rateLimited429: c.byStatus['429'] ?? 0,
           });
@@ -176,13 +215,20 @@ async function main(): Promise<void> {
     '',
     '| batch window | kind | n | p50 ms | p99 ms | max ms |',
     '|---|---|---|---|---|---|',
-    ...latency.flatMap((l) => (['create', 'update'] as const).map((k) => `| ${l.batchWindowMs} ms | ${k} | ${l[k].n} | ${l[k].p50Ms} | ${l[k].p99Ms} | ${l[k].maxMs} |`)),
+    ...latency.flatMap((l) =>
+      (['create', 'update'] as const).map(
+        (k) => `| ${l.batchWindowMs} ms | ${k} | ${l[k].n} | ${l[k].p50Ms} | ${l[k].p99Ms} | ${l[k].maxMs} |`,
+      ),
+    ),
     '',
     '## Bulk: 10,000 records reported at once',
     '',
     '| kind | rep | elapsed ms | records/s | fraction of ceiling | write calls | read calls | 429s |',
     '|---|---|---|---|---|---|---|---|',
-    ...bulkResults.map((r) => `| ${r.kind} | ${r.rep} | ${r.elapsedMs} | ${r.recordsPerSec} | ${r.fractionOfCeiling} | ${r.writeCalls} | ${r.readCalls} | ${r.rateLimited429} |`),
+    ...bulkResults.map(
+      (r) =>
+        `| ${r.kind} | ${r.rep} | ${r.elapsedMs} | ${r.recordsPerSec} | ${r.fractionOfCeiling} | ${r.writeCalls} | ${r.readCalls} | ${r.rateLimited429} |`,
+    ),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'push.md'), md);

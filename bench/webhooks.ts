@@ -16,7 +16,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench_webhooks';
+process.env.DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench_webhooks';
 process.env.LOG_LEVEL = 'silent';
 
 function arg(name: string, fallback: number): number {
@@ -41,7 +42,12 @@ const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
-const stats = (values: number[]) => ({ n: values.length, p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), max: round(Math.max(...values)) });
+const stats = (values: number[]) => ({
+  n: values.length,
+  p50: round(percentile(values, 50)),
+  p99: round(percentile(values, 99)),
+  max: round(Math.max(...values)),
+});
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 async function main(): Promise<void> {
@@ -56,10 +62,16 @@ async function main(): Promise<void> {
   const portalId = Number(stack.portalId);
 
   const serverPort = 20_000 + (process.pid % 10_000);
-  const server = new HubsyncProcess('server', configEnv(config, { PORT: String(serverPort), HOST: '127.0.0.1' }), 'data/chaos/bench-webhooks-server.log');
+  const server = new HubsyncProcess(
+    'server',
+    configEnv(config, { PORT: String(serverPort), HOST: '127.0.0.1' }),
+    'data/chaos/bench-webhooks-server.log',
+  );
   server.start();
   const bareProcess = spawn(process.execPath, ['-e', BARE_SERVER], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const barePort = await new Promise<number>((resolve) => bareProcess.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+  const barePort = await new Promise<number>((resolve) =>
+    bareProcess.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+  );
   const bareUrl = `http://127.0.0.1:${barePort}/bare`;
   await waitForHttp(`http://127.0.0.1:${serverPort}/readyz`);
 
@@ -90,7 +102,8 @@ async function main(): Promise<void> {
     const events = [];
     for (let k = 0; k < OBJECTS_PER_BATCH; k++) {
       const objectId = 1_000_000 + ((b * OBJECTS_PER_BATCH + k) % POOL);
-      for (const prop of ['firstname', 'lastname', 'jobtitle', 'phone']) events.push(change(objectId, prop, `${prop}-${b}`));
+      for (const prop of ['firstname', 'lastname', 'jobtitle', 'phone'])
+        events.push(change(objectId, prop, `${prop}-${b}`));
     }
     return JSON.stringify(events);
   };
@@ -108,11 +121,18 @@ async function main(): Promise<void> {
       bareAck.push(r);
     }
   }
-  const row = (hubspotId: string) => stack.runtime.prisma.contact.findUnique({ where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId } }, select: { firstName: true } });
+  const row = (hubspotId: string) =>
+    stack.runtime.prisma.contact.findUnique({
+      where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId } },
+      select: { firstName: true },
+    });
   // Let the ack phase's backlog (acknowledged, not yet applied) drain before timing single events.
   const drainStarted = performance.now();
   const lastObject = String(1_000_000 + (((BATCHES + warmup - 1) * OBJECTS_PER_BATCH + OBJECTS_PER_BATCH - 1) % POOL));
-  for (const deadline = Date.now() + 120_000; (await row(lastObject))?.firstName !== `firstname-${BATCHES + warmup - 1}`; ) {
+  for (
+    const deadline = Date.now() + 120_000;
+    (await row(lastObject))?.firstName !== `firstname-${BATCHES + warmup - 1}`;
+  ) {
     if (Date.now() > deadline) throw new Error('ack-phase events never applied');
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -122,7 +142,7 @@ async function main(): Promise<void> {
     const raw = JSON.stringify([change(objectId, 'firstname', value)]);
     const started = performance.now();
     await post(webhookUrl, raw, signedHeaders(config, raw));
-    for (const deadline = Date.now() + 30_000; (await row(String(objectId)))?.firstName !== value; ) {
+    for (const deadline = Date.now() + 30_000; (await row(String(objectId)))?.firstName !== value;) {
       if (Date.now() > deadline) throw new Error(`event for ${objectId} never applied`);
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -140,11 +160,20 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavg1m: round(loadavg()[0] ?? 0) },
-    settings: { batches: BATCHES, eventsPerBatch: OBJECTS_PER_BATCH * 4, objectsPerBatch: OBJECTS_PER_BATCH, samples: SAMPLES, coalesceMs: config.WEBHOOK_COALESCE_MS },
+    settings: {
+      batches: BATCHES,
+      eventsPerBatch: OBJECTS_PER_BATCH * 4,
+      objectsPerBatch: OBJECTS_PER_BATCH,
+      samples: SAMPLES,
+      coalesceMs: config.WEBHOOK_COALESCE_MS,
+    },
     ackMs: { webhook: stats(ack), bareFastify: stats(bareAck) },
     webhookToRowMs: { warm: stats(warm), cold: stats(cold) },
     ackPhaseBacklogAppliedAfterMs: round(drainMs),
-    goals: { ackP99Below250: percentile(ack, 99) < 250, webhookToRowP50Below1s: percentile(warm, 50) < 1_000 && percentile(cold, 50) < 1_000 },
+    goals: {
+      ackP99Below250: percentile(ack, 99) < 250,
+      webhookToRowP50Below1s: percentile(warm, 50) < 1_000 && percentile(cold, 50) < 1_000,
+    },
   };
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
@@ -170,7 +199,9 @@ function markdown(r: {
     '# Webhook benchmark (`npm run bench:webhooks`)',
     '',
     `${r.date} — ${r.machine.cpus} × ${r.machine.model}, load average ${r.machine.loadavg1m} at the end of the run.`,
-    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    `Settings: ${Object.entries(r.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
     '',
     '## Acknowledgement latency, 100-event batches (ms)',
     '',

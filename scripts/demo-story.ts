@@ -41,7 +41,8 @@ async function until<T>(what: string, check: () => Promise<T | undefined>): Prom
   for (;;) {
     const value = await check();
     if (value !== undefined) return { value, ms: Date.now() - started };
-    if (Date.now() - started > STEP_TIMEOUT_MS) throw new Error(`${what} did not happen within ${STEP_TIMEOUT_MS / 1000} s (see data/demo/worker.log)`);
+    if (Date.now() - started > STEP_TIMEOUT_MS)
+      throw new Error(`${what} did not happen within ${STEP_TIMEOUT_MS / 1000} s (see data/demo/worker.log)`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -83,8 +84,20 @@ async function waitRow(what: string, sql: string, ...params: unknown[]): Promise
 }
 
 const PORTAL_TABLES = [
-  'contacts', 'companies', 'deals', 'tasks', 'tickets', 'owners', 'associations', 'sync_cursors', 'sync_runs',
-  'sync_failures', 'sync_conflicts', 'outbox', 'processed_webhook_events', 'privacy_erasures',
+  'contacts',
+  'companies',
+  'deals',
+  'tasks',
+  'tickets',
+  'owners',
+  'associations',
+  'sync_cursors',
+  'sync_runs',
+  'sync_failures',
+  'sync_conflicts',
+  'outbox',
+  'processed_webhook_events',
+  'privacy_erasures',
 ];
 
 /**
@@ -94,7 +107,8 @@ const PORTAL_TABLES = [
 async function forgetEarlierDemo(): Promise<void> {
   const deleted = await prisma.$transaction(async (tx) => {
     let n = 0;
-    for (const table of PORTAL_TABLES) n += await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE portal_id = $1`, portalId);
+    for (const table of PORTAL_TABLES)
+      n += await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE portal_id = $1`, portalId);
     return n;
   });
   if (deleted > 0) say(`   (fresh simulator: removed ${deleted} rows an earlier demo left for portal ${portalId})`);
@@ -102,7 +116,9 @@ async function forgetEarlierDemo(): Promise<void> {
 
 async function backfill(): Promise<void> {
   say(bold('1. Initial backfill: every record of every type, HubSpot → PostgreSQL'));
-  say(`   (one workflow backfill:${portalId}; page activities on the rate-limited queue ${config.TEMPORAL_HUBSPOT_TASK_QUEUE})`);
+  say(
+    `   (one workflow backfill:${portalId}; page activities on the rate-limited queue ${config.TEMPORAL_HUBSPOT_TASK_QUEUE})`,
+  );
   const started = Date.now();
   const code = await runCli(['backfill'], { stdout: process.stdout, stderr: process.stderr });
   if (code !== 0) throw new Error(`the backfill failed (exit code ${code})`);
@@ -113,39 +129,74 @@ async function backfill(): Promise<void> {
 async function hubspotSide(): Promise<void> {
   say(bold('2. Edits in HubSpot (as a HubSpot user; webhooks → per-record workflows → PostgreSQL)'));
   if (!simulated) {
-    say('   skipped: these steps use the simulator\'s admin API to act as a HubSpot user. Edit a record in your portal');
+    say("   skipped: these steps use the simulator's admin API to act as a HubSpot user. Edit a record in your portal");
     say(`   and watch it arrive: ${uiQuery('SyncTrigger="webhook"')}`);
     say();
     return;
   }
-  const inbound = (type: string, id: string) => say(`    Temporal: hubspot:${portalId}:${type}:${id} → ${uiQuery(`WorkflowId="hubspot:${portalId}:${type}:${id}"`)}`);
+  const inbound = (type: string, id: string) =>
+    say(
+      `    Temporal: hubspot:${portalId}:${type}:${id} → ${uiQuery(`WorkflowId="hubspot:${portalId}:${type}:${id}"`)}`,
+    );
 
   const renamed = await pick('contacts', 0);
   say(`  ▸ rename contact ${renamed.hubspot_id} to "Ada Lovelace"`);
-  await sim('PATCH', `/__sim/objects/contacts/${renamed.hubspot_id}`, { properties: { firstname: 'Ada', lastname: 'Lovelace' } });
-  await waitRow('the rename', `SELECT id, hubspot_id, first_name, last_name, updated_at FROM contacts WHERE portal_id = $1 AND hubspot_id = $2 AND first_name = 'Ada'`, portalId, renamed.hubspot_id);
+  await sim('PATCH', `/__sim/objects/contacts/${renamed.hubspot_id}`, {
+    properties: { firstname: 'Ada', lastname: 'Lovelace' },
+  });
+  await waitRow(
+    'the rename',
+    `SELECT id, hubspot_id, first_name, last_name, updated_at FROM contacts WHERE portal_id = $1 AND hubspot_id = $2 AND first_name = 'Ada'`,
+    portalId,
+    renamed.hubspot_id,
+  );
   inbound('contacts', renamed.hubspot_id);
 
   say('  ▸ create a deal "hubsync demo deal" (4200)');
-  const deal = await sim<{ id: string }>('POST', '/__sim/objects/deals', { properties: { dealname: 'hubsync demo deal', amount: '4200' } });
-  await waitRow('the new deal', `SELECT id, hubspot_id, name, amount, created_at FROM deals WHERE portal_id = $1 AND hubspot_id = $2`, portalId, deal.id);
+  const deal = await sim<{ id: string }>('POST', '/__sim/objects/deals', {
+    properties: { dealname: 'hubsync demo deal', amount: '4200' },
+  });
+  await waitRow(
+    'the new deal',
+    `SELECT id, hubspot_id, name, amount, created_at FROM deals WHERE portal_id = $1 AND hubspot_id = $2`,
+    portalId,
+    deal.id,
+  );
   inbound('deals', deal.id);
 
   const ticket = await pick('tickets', 0);
   say(`  ▸ archive ticket ${ticket.hubspot_id}`);
   await sim('DELETE', `/__sim/objects/tickets/${ticket.hubspot_id}`);
-  await waitRow('the archive', `SELECT id, hubspot_id, archived, archived_at FROM tickets WHERE portal_id = $1 AND hubspot_id = $2 AND archived`, portalId, ticket.hubspot_id);
+  await waitRow(
+    'the archive',
+    `SELECT id, hubspot_id, archived, archived_at FROM tickets WHERE portal_id = $1 AND hubspot_id = $2 AND archived`,
+    portalId,
+    ticket.hubspot_id,
+  );
   inbound('tickets', ticket.hubspot_id);
 
   const [survivor, merged] = [await pick('contacts', 1), await pick('contacts', 2)];
   say(`  ▸ merge contact ${merged.hubspot_id} into ${survivor.hubspot_id}`);
-  await sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId: survivor.hubspot_id, objectIdToMerge: merged.hubspot_id });
-  await waitRow('the merge', `SELECT id, hubspot_id, archived, merged_into_id FROM contacts WHERE portal_id = $1 AND hubspot_id = $2 AND merged_into_id IS NOT NULL`, portalId, merged.hubspot_id);
+  await sim('POST', '/__sim/objects/contacts/merge', {
+    primaryObjectId: survivor.hubspot_id,
+    objectIdToMerge: merged.hubspot_id,
+  });
+  await waitRow(
+    'the merge',
+    `SELECT id, hubspot_id, archived, merged_into_id FROM contacts WHERE portal_id = $1 AND hubspot_id = $2 AND merged_into_id IS NOT NULL`,
+    portalId,
+    merged.hubspot_id,
+  );
   inbound('contacts', survivor.hubspot_id);
 
   const [contact, company] = [await pick('contacts', 3), await pick('companies', 0)];
   say(`  ▸ associate contact ${contact.hubspot_id} with company ${company.hubspot_id}`);
-  await sim('POST', '/__sim/associations', { fromType: 'contacts', fromId: contact.hubspot_id, toType: 'companies', toId: company.hubspot_id });
+  await sim('POST', '/__sim/associations', {
+    fromType: 'contacts',
+    fromId: contact.hubspot_id,
+    toType: 'companies',
+    toId: company.hubspot_id,
+  });
   await waitRow(
     'the association',
     `SELECT from_type, from_id, to_type, to_id, archived, last_event_at FROM associations WHERE portal_id = $1 AND from_type = 'companies' AND from_id = $2 AND to_type = 'contacts' AND to_id = $3 AND NOT archived`,
@@ -168,7 +219,11 @@ async function platformSide(): Promise<void> {
   const contact = await pick('contacts', 4);
   const title = `Chief Demo Officer ${new Date().toISOString().slice(11, 19)}`;
   say(`  ▸ the platform sets contact ${contact.id}'s job title, then POST /platform/changes`);
-  await prisma.$executeRawUnsafe(`UPDATE contacts SET job_title = $1, updated_at = now() WHERE id = $2::uuid`, title, contact.id);
+  await prisma.$executeRawUnsafe(
+    `UPDATE contacts SET job_title = $1, updated_at = now() WHERE id = $2::uuid`,
+    title,
+    contact.id,
+  );
   const res = await fetch(`${apiUrl}/platform/changes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${config.PLATFORM_API_KEY}` },
@@ -189,32 +244,60 @@ async function platformSide(): Promise<void> {
       domain,
     );
     if (!row) throw new Error('the company insert returned nothing');
-    await tx.$executeRawUnsafe(`INSERT INTO outbox (portal_id, object_type, local_id) VALUES ($1, 'companies', $2::uuid)`, portalId, row.id);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO outbox (portal_id, object_type, local_id) VALUES ($1, 'companies', $2::uuid)`,
+      portalId,
+      row.id,
+    );
     return row.id;
   });
   const { value: hubspotId } = await until('the company push', async () => {
-    const row = await selectRow(`SELECT hubspot_id FROM companies WHERE id = $1::uuid AND hubspot_id IS NOT NULL`, companyId);
+    const row = await selectRow(
+      `SELECT hubspot_id FROM companies WHERE id = $1::uuid AND hubspot_id IS NOT NULL`,
+      companyId,
+    );
     return row ? String(row.hubspot_id) : undefined;
   });
   await landedInHubSpot('companies', hubspotId, (p) => p.domain === domain, `domain = ${domain}`, inserted);
-  showRow(`SELECT id, hubspot_id, name, domain FROM companies WHERE id = $1`, [companyId], (await selectRow(`SELECT id, hubspot_id, name, domain FROM companies WHERE id = $1::uuid`, companyId)) ?? {});
-  say(`    Temporal: outbox-relay:${portalId} and push:${portalId}:companies → ${uiQuery('HubSpotObjectType="companies" AND SyncDirection="outbound"')}`);
+  showRow(
+    `SELECT id, hubspot_id, name, domain FROM companies WHERE id = $1`,
+    [companyId],
+    (await selectRow(`SELECT id, hubspot_id, name, domain FROM companies WHERE id = $1::uuid`, companyId)) ?? {},
+  );
+  say(
+    `    Temporal: outbox-relay:${portalId} and push:${portalId}:companies → ${uiQuery('HubSpotObjectType="companies" AND SyncDirection="outbound"')}`,
+  );
   say();
 }
 
 /** The simulator shows HubSpot's copy; against a real portal the row's push bookkeeping is the evidence. */
-async function landedInHubSpot(type: string, hubspotId: string, holds: (p: Record<string, string | null>) => boolean, what: string, since = Date.now()): Promise<void> {
+async function landedInHubSpot(
+  type: string,
+  hubspotId: string,
+  holds: (p: Record<string, string | null>) => boolean,
+  what: string,
+  since = Date.now(),
+): Promise<void> {
   if (simulated) {
     await until(`${type} ${hubspotId} in HubSpot`, async () => {
-      const record = await sim<{ properties: Record<string, string | null> }>('GET', `/__sim/objects/${type}/${hubspotId}`);
+      const record = await sim<{ properties: Record<string, string | null> }>(
+        'GET',
+        `/__sim/objects/${type}/${hubspotId}`,
+      );
       return holds(record.properties) ? true : undefined;
     });
     landed('HubSpot', Date.now() - since);
-    say(`    HubSpot record ${type}/${hubspotId}: ${what}  (${config.HUBSPOT_BASE_URL}/__sim/objects/${type}/${hubspotId})`);
+    say(
+      `    HubSpot record ${type}/${hubspotId}: ${what}  (${config.HUBSPOT_BASE_URL}/__sim/objects/${type}/${hubspotId})`,
+    );
     return;
   }
   await until(`${type} ${hubspotId} pushed`, async () => {
-    const row = await selectRow(`SELECT 1 FROM ${type} WHERE portal_id = $1 AND hubspot_id = $2 AND sync_state::text LIKE '%pushedAt%'`, portalId, hubspotId);
+    const row = await selectRow(
+      `SELECT 1 FROM ${type} WHERE portal_id = $1 AND hubspot_id = $2 AND sync_state::text LIKE '%pushedAt%'`,
+      portalId,
+      hubspotId,
+    );
     return row ? true : undefined;
   });
   landed('HubSpot', Date.now() - since);

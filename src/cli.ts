@@ -12,7 +12,15 @@ import { pushCommand } from './cli/push';
 import { replayCommand } from './cli/replay';
 import { statusCommand } from './cli/status';
 
-const COMMANDS: CliCommand[] = [syncCommand, backfillCommand, scheduleCommand, statusCommand, pushCommand, failuresCommand, replayCommand];
+const COMMANDS: CliCommand[] = [
+  syncCommand,
+  backfillCommand,
+  scheduleCommand,
+  statusCommand,
+  pushCommand,
+  failuresCommand,
+  replayCommand,
+];
 
 const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: 'portal', value: 'id', description: 'HubSpot portal id (default HUBSPOT_PORTAL_ID)' },
@@ -48,7 +56,11 @@ function commandHelp(command: CliCommand): string {
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, '; ').trim();
 
-export async function runCli(argv: readonly string[], io: Pick<CliContext, 'stdout' | 'stderr'>, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: Pick<CliContext, 'stdout' | 'stderr'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(`${mainHelp()}\n`);
@@ -77,7 +89,8 @@ export async function runCli(argv: readonly string[], io: Pick<CliContext, 'stdo
       io.stderr.write(`hubsync ${command.name}: ${err.message} (see hubsync ${command.name} --help)\n`);
       return EXIT_USAGE;
     }
-    const message = err instanceof ConfigError ? `invalid configuration: ${err.problems.join('; ')}` : (err as Error).message;
+    const message =
+      err instanceof ConfigError ? `invalid configuration: ${err.problems.join('; ')}` : (err as Error).message;
     io.stderr.write(`hubsync ${command.name}: ${oneLine(message)}\n`);
     return EXIT_FAILURE;
   } finally {

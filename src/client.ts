@@ -11,7 +11,9 @@ export interface TemporalHandle {
  * A Temporal client whose connection is opened lazily: the HTTP server must start (and answer /readyz with
  * 503) while Temporal is down, and reconnects by itself once it is back.
  */
-export function createTemporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>): TemporalHandle {
+export function createTemporalClient(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>,
+): TemporalHandle {
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...dataConverterOption(config) });
   return { connection, client };

@@ -31,12 +31,19 @@ const REDACT_PATHS = [
 ];
 
 /** `destination` defaults to stdout; tests pass a memory stream to read what would have been logged. */
-export function createLogger(level: string, bindings: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
-  return pino({
-    level,
-    base: { service: 'hubsync', ...bindings },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    // Inside an activity: workflowId, runId, activity, attempt, portalId (see src/log-context.ts).
-    mixin: () => logContext.getStore() ?? {},
-  }, destination);
+export function createLogger(
+  level: string,
+  bindings: Record<string, unknown> = {},
+  destination?: pino.DestinationStream,
+): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'hubsync', ...bindings },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Inside an activity: workflowId, runId, activity, attempt, portalId (see src/log-context.ts).
+      mixin: () => logContext.getStore() ?? {},
+    },
+    destination,
+  );
 }

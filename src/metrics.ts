@@ -11,16 +11,63 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'hubsync_process_' });
   const metrics = {
     registry,
-    webhooksReceived: new Counter({ name: 'hubsync_webhook_requests_total', help: 'Webhook requests accepted', labelNames: ['outcome'], registers: [registry] }),
-    webhookEvents: new Counter({ name: 'hubsync_webhook_events_total', help: 'Webhook events received', labelNames: ['object_type'], registers: [registry] }),
-    webhookHandoffs: new Counter({ name: 'hubsync_webhook_handoffs_total', help: 'Stored webhook batches handed to Temporal, or kept for a retry', labelNames: ['outcome'], registers: [registry] }),
-    webhookHandoffsPending: new Gauge({ name: 'hubsync_webhook_handoffs_pending', help: 'Stored webhook batches this server is handing to Temporal', registers: [registry] }),
-    webhookInboxBatches: new Gauge({ name: 'hubsync_webhook_inbox_batches', help: 'Webhook batches acknowledged to HubSpot but not yet handed to Temporal', registers: [registry] }),
-    webhookInboxOldestSeconds: new Gauge({ name: 'hubsync_webhook_inbox_oldest_seconds', help: 'Age of the oldest webhook batch waiting in the inbox', registers: [registry] }),
-    eventsApplied: new Counter({ name: 'hubsync_events_applied_total', help: 'HubSpot changes applied to the platform database', labelNames: ['object_type', 'source', 'result'], registers: [registry] }),
-    recordsPushed: new Counter({ name: 'hubsync_records_pushed_total', help: 'Platform records written to HubSpot', labelNames: ['object_type', 'result'], registers: [registry] }),
-    hubspotCalls: new Counter({ name: 'hubsync_hubspot_requests_total', help: 'HubSpot API requests', labelNames: ['method', 'endpoint', 'status'], registers: [registry] }),
-    hubspotRateLimited: new Counter({ name: 'hubsync_hubspot_rate_limited_total', help: 'HubSpot 429 answers by policy', labelNames: ['policy'], registers: [registry] }),
+    webhooksReceived: new Counter({
+      name: 'hubsync_webhook_requests_total',
+      help: 'Webhook requests accepted',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    webhookEvents: new Counter({
+      name: 'hubsync_webhook_events_total',
+      help: 'Webhook events received',
+      labelNames: ['object_type'],
+      registers: [registry],
+    }),
+    webhookHandoffs: new Counter({
+      name: 'hubsync_webhook_handoffs_total',
+      help: 'Stored webhook batches handed to Temporal, or kept for a retry',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    webhookHandoffsPending: new Gauge({
+      name: 'hubsync_webhook_handoffs_pending',
+      help: 'Stored webhook batches this server is handing to Temporal',
+      registers: [registry],
+    }),
+    webhookInboxBatches: new Gauge({
+      name: 'hubsync_webhook_inbox_batches',
+      help: 'Webhook batches acknowledged to HubSpot but not yet handed to Temporal',
+      registers: [registry],
+    }),
+    webhookInboxOldestSeconds: new Gauge({
+      name: 'hubsync_webhook_inbox_oldest_seconds',
+      help: 'Age of the oldest webhook batch waiting in the inbox',
+      registers: [registry],
+    }),
+    eventsApplied: new Counter({
+      name: 'hubsync_events_applied_total',
+      help: 'HubSpot changes applied to the platform database',
+      labelNames: ['object_type', 'source', 'result'],
+      registers: [registry],
+    }),
+    recordsPushed: new Counter({
+      name: 'hubsync_records_pushed_total',
+      help: 'Platform records written to HubSpot',
+      labelNames: ['object_type', 'result'],
+      registers: [registry],
+    }),
+    hubspotCalls: new Counter({
+      name: 'hubsync_hubspot_requests_total',
+      help: 'HubSpot API requests',
+      labelNames: ['method', 'endpoint', 'status'],
+      registers: [registry],
+    }),
+    hubspotRateLimited: new Counter({
+      name: 'hubsync_hubspot_rate_limited_total',
+      help: 'HubSpot 429 answers by policy',
+      labelNames: ['policy'],
+      registers: [registry],
+    }),
     syncLagSeconds: new Gauge({
       name: 'hubsync_sync_lag_seconds',
       help: 'Age of the incremental sync watermark',
@@ -31,7 +78,11 @@ export function createMetrics() {
       async collect() {
         if (!watermarks) return;
         const now = Date.now();
-        for (const w of await watermarks().catch(() => [])) this.set({ portal_id: w.portalId, object_type: w.objectType }, Math.max(0, (now - w.watermark.getTime()) / 1000));
+        for (const w of await watermarks().catch(() => []))
+          this.set(
+            { portal_id: w.portalId, object_type: w.objectType },
+            Math.max(0, (now - w.watermark.getTime()) / 1000),
+          );
       },
     }),
     /** Where the sync lag gauge reads watermarks at scrape time (the runtime passes the sync_cursors table). */

@@ -27,7 +27,14 @@ export interface PushStartOptions {
 }
 
 export function pushStartOptions(
-  config: Pick<Config, 'HUBSPOT_PORTAL_ID' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'PUSH_BATCH_WINDOW_MS' | 'WORKFLOW_IDLE_TIMEOUT_MS'>,
+  config: Pick<
+    Config,
+    | 'HUBSPOT_PORTAL_ID'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_HUBSPOT_TASK_QUEUE'
+    | 'PUSH_BATCH_WINDOW_MS'
+    | 'WORKFLOW_IDLE_TIMEOUT_MS'
+  >,
 ): PushStartOptions {
   return {
     defaultPortalId: config.HUBSPOT_PORTAL_ID,
@@ -55,7 +62,11 @@ const SIGNAL_DEADLINE_MS = 5_000;
  * It rejects when Temporal did not accept every signal; calling again with the same changes is safe (a record
  * reported twice is pushed once, and a push of unchanged fields sends nothing).
  */
-export async function notifyLocalChanges(client: Client, changes: readonly LocalChangeReport[], options: PushStartOptions): Promise<NotifiedWorkflow[]> {
+export async function notifyLocalChanges(
+  client: Client,
+  changes: readonly LocalChangeReport[],
+  options: PushStartOptions,
+): Promise<NotifiedWorkflow[]> {
   const groups = new Map<string, { portalId: string; objectType: PushObjectType; changes: LocalChange[] }>();
   for (const { objectType, portalId = options.defaultPortalId, localId, fields } of changes) {
     const workflowId = pushWorkflowId(portalId, objectType);
@@ -74,23 +85,30 @@ export async function notifyLocalChanges(client: Client, changes: readonly Local
     };
     for (let i = 0; i < group.changes.length; i += SIGNAL_CHUNK) {
       // A bounded wait: the caller (an HTTP request, a relay holding row locks) must learn "not accepted" promptly.
-      await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => client.workflow.signalWithStart(pushWorkflow, {
-        workflowId,
-        taskQueue: options.taskQueue,
-        args: [args],
-        signal: localChangesSignal,
-        signalArgs: [group.changes.slice(i, i + SIGNAL_CHUNK)],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SyncDirectionKey, value: 'outbound' },
-          { key: SyncTriggerKey, value: 'push' },
-          { key: PortalIdKey, value: group.portalId },
-          { key: HubSpotObjectTypeKey, value: group.objectType },
-        ]),
-        staticSummary: `PostgreSQL → HubSpot: ${group.objectType} of portal ${group.portalId}`,
-        staticDetails: `Gathers the platform's ${group.objectType} changes and writes them to HubSpot in batches of up to 100 (batch update / upsert). Query pushStatus for counts; refusals are in sync_failures (hubsync failures).`,
-      }));
+      await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+        client.workflow.signalWithStart(pushWorkflow, {
+          workflowId,
+          taskQueue: options.taskQueue,
+          args: [args],
+          signal: localChangesSignal,
+          signalArgs: [group.changes.slice(i, i + SIGNAL_CHUNK)],
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: SyncDirectionKey, value: 'outbound' },
+            { key: SyncTriggerKey, value: 'push' },
+            { key: PortalIdKey, value: group.portalId },
+            { key: HubSpotObjectTypeKey, value: group.objectType },
+          ]),
+          staticSummary: `PostgreSQL → HubSpot: ${group.objectType} of portal ${group.portalId}`,
+          staticDetails: `Gathers the platform's ${group.objectType} changes and writes them to HubSpot in batches of up to 100 (batch update / upsert). Query pushStatus for counts; refusals are in sync_failures (hubsync failures).`,
+        }),
+      );
     }
-    notified.push({ workflowId, portalId: group.portalId, objectType: group.objectType, changes: group.changes.length });
+    notified.push({
+      workflowId,
+      portalId: group.portalId,
+      objectType: group.objectType,
+      changes: group.changes.length,
+    });
   }
   return notified;
 }

@@ -23,7 +23,11 @@ export function loadMapping(config: Pick<Config, 'HUBSYNC_MAPPING_FILE'>): Mappi
 }
 
 /** The dependencies every entry point shares, built once per process from the parsed config. */
-export function createRuntime(config: Config, role: string, logDestination?: Parameters<typeof createLogger>[2]): Runtime {
+export function createRuntime(
+  config: Config,
+  role: string,
+  logDestination?: Parameters<typeof createLogger>[2],
+): Runtime {
   const logger = createLogger(config.LOG_LEVEL, { role }, logDestination);
   const metrics = createMetrics();
   const tokens = new StaticTokenProvider(config.HUBSPOT_ACCESS_TOKEN);
@@ -48,9 +52,12 @@ export function createRuntime(config: Config, role: string, logDestination?: Par
   };
   const prisma = createPrisma(config.DATABASE_URL);
   metrics.measureSyncLagFrom(async () =>
-    (await prisma.syncCursor.findMany({ where: { watermark: { not: null } }, select: { portalId: true, objectType: true, watermark: true } })).flatMap((c) =>
-      c.watermark ? [{ portalId: c.portalId, objectType: c.objectType, watermark: c.watermark }] : [],
-    ),
+    (
+      await prisma.syncCursor.findMany({
+        where: { watermark: { not: null } },
+        select: { portalId: true, objectType: true, watermark: true },
+      })
+    ).flatMap((c) => (c.watermark ? [{ portalId: c.portalId, objectType: c.objectType, watermark: c.watermark }] : [])),
   );
   return { config, logger, metrics, prisma, mapping: loadMapping(config), hubspotFor };
 }

@@ -4,7 +4,14 @@
 // HubSpot being briefly unavailable is not a reason to refuse: those failures are retried (the chaos run saw a
 // worker started during a burst of 504s exit, and with it the outbox relay).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HubSpotLockedError, HubSpotNetworkError, HubSpotRateLimitError, HubSpotServerError, type HubSpotClient, type PropertyDefinition } from './hubspot';
+import {
+  HubSpotLockedError,
+  HubSpotNetworkError,
+  HubSpotRateLimitError,
+  HubSpotServerError,
+  type HubSpotClient,
+  type PropertyDefinition,
+} from './hubspot';
 import type { Logger } from './logger';
 import { ensureLocalIdProperty, uniquePropertyUsable } from './push/hubspot-schema';
 import { PUSH_OBJECT_TYPES, type PushObjectType } from './push/changes';
@@ -14,7 +21,9 @@ import type { MappingConfig } from './sync/mapping-types';
 export class MappingStartupError extends Error {
   override readonly name = 'MappingStartupError';
   constructor(readonly problems: readonly MappingProblem[]) {
-    super(`the sync mapping does not match HubSpot's properties:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
+    super(
+      `the sync mapping does not match HubSpot's properties:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -32,7 +41,12 @@ const TRANSIENT = [HubSpotServerError, HubSpotNetworkError, HubSpotRateLimitErro
  * MappingStartupError naming each bad property), then makes sure hubsync_local_id exists on each type. 5xx,
  * 429, 423 and network failures are retried with backoff; any other failure is final.
  */
-export async function checkMappingAtStartup(hubspot: HubSpotClient, mapping: MappingConfig, logger?: Logger, retry: StartupRetry = {}): Promise<void> {
+export async function checkMappingAtStartup(
+  hubspot: HubSpotClient,
+  mapping: MappingConfig,
+  logger?: Logger,
+  retry: StartupRetry = {},
+): Promise<void> {
   const deadline = Date.now() + (retry.retryForMs ?? 10 * 60_000);
   let delayMs = retry.firstDelayMs ?? 1_000;
   for (;;) {
@@ -40,7 +54,10 @@ export async function checkMappingAtStartup(hubspot: HubSpotClient, mapping: Map
       return await checkMapping(hubspot, mapping, logger);
     } catch (err) {
       if (!TRANSIENT.some((kind) => err instanceof kind) || Date.now() + delayMs > deadline) throw err;
-      logger?.warn({ err: (err as Error).message, retryInMs: delayMs }, 'HubSpot unavailable at start-up: checking the mapping again');
+      logger?.warn(
+        { err: (err as Error).message, retryInMs: delayMs },
+        'HubSpot unavailable at start-up: checking the mapping again',
+      );
       await sleep(delayMs);
       delayMs = Math.min(delayMs * 2, 30_000);
     }
@@ -60,7 +77,10 @@ async function checkMapping(hubspot: HubSpotClient, mapping: MappingConfig, logg
     await ensureLocalIdProperty(hubspot, type, defs);
     const unique = mapping[type].uniqueProperty;
     if (unique && !uniquePropertyUsable(mapping, type, defs)) {
-      logger?.warn({ objectType: type, property: unique }, 'unique property is not declared unique in HubSpot: new records are upserted by hubsync_local_id instead');
+      logger?.warn(
+        { objectType: type, property: unique },
+        'unique property is not declared unique in HubSpot: new records are upserted by hubsync_local_id instead',
+      );
     }
   }
 }

@@ -31,17 +31,24 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   // Not fatal: a port clash must not stop the sync; the error line says what to change.
-  const metricsServer: MetricsServer | undefined = config.WORKER_METRICS_PORT > 0
-    ? await startMetricsServer(runtime.metrics, config.WORKER_METRICS_PORT, config.HOST).catch((err: unknown) => {
-        logger.error({ err: (err as Error).message, port: config.WORKER_METRICS_PORT }, 'worker metrics listener not started (set WORKER_METRICS_PORT)');
-        return undefined;
-      })
-    : undefined;
+  const metricsServer: MetricsServer | undefined =
+    config.WORKER_METRICS_PORT > 0
+      ? await startMetricsServer(runtime.metrics, config.WORKER_METRICS_PORT, config.HOST).catch((err: unknown) => {
+          logger.error(
+            { err: (err as Error).message, port: config.WORKER_METRICS_PORT },
+            'worker metrics listener not started (set WORKER_METRICS_PORT)',
+          );
+          return undefined;
+        })
+      : undefined;
   if (metricsServer) logger.info({ url: metricsServer.url }, 'worker metrics');
 
   await ensureScheduleOnStart(config, logger);
   await ensureOutboxRelayOnStart(config, logger);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE }, 'worker running');
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE },
+    'worker running',
+  );
   await workerSet.run();
   await Promise.allSettled([connection.close(), prisma.$disconnect(), metricsServer?.close()]);
   logger.info('worker stopped');

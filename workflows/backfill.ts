@@ -2,12 +2,29 @@
 // types in parallel, one page per activity. The cursor lives in sync_cursors and moves in the same
 // transaction as the page's rows, so a crash anywhere resumes at the first uncommitted page: no gap, no
 // duplicate. The `progress` query feeds the CLI's progress bar.
-import { ApplicationFailure, CancellationScope, continueAsNew, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  defineQuery,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SyncCursorActivities } from '../activities/sync-cursors';
 import type { SyncPageActivities } from '../activities/sync-pages';
 import type { SyncRunActivities } from '../activities/sync-runs';
 import type { ObjectType } from '../src/sync/object-types';
-import { addCounts, describeCounts, emptyCounts, historyIsLong, PAGE_ACTIVITY_TIMEOUT, PAGE_RETRY, type SyncCounts } from './sync-counts';
+import {
+  addCounts,
+  describeCounts,
+  emptyCounts,
+  historyIsLong,
+  PAGE_ACTIVITY_TIMEOUT,
+  PAGE_RETRY,
+  type SyncCounts,
+} from './sync-counts';
 
 export interface BackfillInput {
   portalId: string;
@@ -53,12 +70,21 @@ function summarize(types: Partial<Record<ObjectType, TypeProgress>>): BackfillPr
   const done = all.reduce((sum, t) => sum + t.done, 0);
   // A type's count moves while we load it; never report an estimate below what is already done.
   const estimatedTotal = all.reduce((sum, t) => sum + (t.complete ? t.done : Math.max(t.total ?? t.done, t.done)), 0);
-  return { done, estimatedTotal, complete: all.every((t) => (t.complete && t.linksChecked !== false) || t.failed !== undefined), types };
+  return {
+    done,
+    estimatedTotal,
+    complete: all.every((t) => (t.complete && t.linksChecked !== false) || t.failed !== undefined),
+    types,
+  };
 }
 
 export async function backfillWorkflow(input: BackfillInput): Promise<BackfillProgress> {
   const { portalId } = input;
-  const hubspot = proxyActivities<SyncPageActivities>({ taskQueue: input.hubspotTaskQueue, startToCloseTimeout: PAGE_ACTIVITY_TIMEOUT, retry: PAGE_RETRY });
+  const hubspot = proxyActivities<SyncPageActivities>({
+    taskQueue: input.hubspotTaskQueue,
+    startToCloseTimeout: PAGE_ACTIVITY_TIMEOUT,
+    retry: PAGE_RETRY,
+  });
   const info = workflowInfo();
   const types: Partial<Record<ObjectType, TypeProgress>> = input.carried?.types ?? {};
   setHandler(progressQuery, () => summarize(types));
@@ -66,12 +92,28 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
   const runKeyOf = (type: ObjectType) => `${runKey}:${type}`;
 
   if (!input.carried) {
-    const states = await store.beginBackfill({ portalId, objectTypes: input.objectTypes, restart: input.restart ?? false });
+    const states = await store.beginBackfill({
+      portalId,
+      objectTypes: input.objectTypes,
+      restart: input.restart ?? false,
+    });
     const totals = await hubspot.estimateTotals({ portalId, objectTypes: input.objectTypes });
     for (const state of states) {
-      types[state.objectType] = { done: state.backfillDone, total: totals[state.objectType] ?? null, complete: state.backfillComplete, counts: emptyCounts() };
+      types[state.objectType] = {
+        done: state.backfillDone,
+        total: totals[state.objectType] ?? null,
+        complete: state.backfillComplete,
+        counts: emptyCounts(),
+      };
       if (!state.backfillComplete) {
-        await store.openSyncRun({ runKey: runKeyOf(state.objectType), portalId, objectType: state.objectType, direction: 'inbound', trigger: 'backfill', workflowId: info.workflowId });
+        await store.openSyncRun({
+          runKey: runKeyOf(state.objectType),
+          portalId,
+          objectType: state.objectType,
+          direction: 'inbound',
+          trigger: 'backfill',
+          workflowId: info.workflowId,
+        });
       }
     }
   }
@@ -100,25 +142,41 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
         if (historyIsLong(workflowInfo(), input.historyLimit)) draining = true;
       }
       if (progress.complete && progress.linksChecked !== false) {
-        await store.closeSyncRun({ runKey: runKeyOf(type), status: 'completed', counts: { ...progress.counts, done: progress.done } });
+        await store.closeSyncRun({
+          runKey: runKeyOf(type),
+          status: 'completed',
+          counts: { ...progress.counts, done: progress.done },
+        });
       }
     } catch (err) {
       progress.failed = (err as Error).message;
       await CancellationScope.nonCancellable(() =>
-        store.closeSyncRun({ runKey: runKeyOf(type), status: 'failed', counts: { ...progress.counts, done: progress.done }, error: progress.failed }),
+        store.closeSyncRun({
+          runKey: runKeyOf(type),
+          status: 'failed',
+          counts: { ...progress.counts, done: progress.done },
+          error: progress.failed,
+        }),
       );
       throw err;
     }
   };
 
-  const pending = (Object.entries(types) as Array<[ObjectType, TypeProgress]>).filter(([, p]) => (!p.complete || p.linksChecked === false) && p.failed === undefined);
+  const pending = (Object.entries(types) as Array<[ObjectType, TypeProgress]>).filter(
+    ([, p]) => (!p.complete || p.linksChecked === false) && p.failed === undefined,
+  );
   const outcomes = await Promise.allSettled(pending.map(([type, progress]) => load(type, progress)));
   const summary = summarize(types);
-  setCurrentDetails(`backfill: ${summary.done} of ~${summary.estimatedTotal} records; ${describeCounts(sumCounts(types))}`);
+  setCurrentDetails(
+    `backfill: ${summary.done} of ~${summary.estimatedTotal} records; ${describeCounts(sumCounts(types))}`,
+  );
 
   const failed = (Object.entries(types) as Array<[ObjectType, TypeProgress]>).filter(([, p]) => p.failed !== undefined);
   if (failed.length > 0 || outcomes.some((o) => o.status === 'rejected')) {
-    throw ApplicationFailure.create({ message: `backfill failed for ${failed.map(([t, p]) => `${t} (${p.failed})`).join('; ')}`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: `backfill failed for ${failed.map(([t, p]) => `${t} (${p.failed})`).join('; ')}`,
+      nonRetryable: true,
+    });
   }
   if (!summary.complete) await continueAsNew<typeof backfillWorkflow>({ ...input, carried: { runKey, types } });
   return summary;

@@ -1,7 +1,16 @@
 // One long-lived workflow per HubSpot record: webhook events arrive as signals, are deduplicated and
 // coalesced for a short window, then applied to PostgreSQL in one transaction. Running per record makes
 // the record's changes strictly sequential without any database locking scheme across workers.
-import { condition, continueAsNew, defineSignal, proxyActivities, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { InboundActivities, InboundKey } from '../activities/inbound';
 import type { HubSpotFetchActivities } from '../activities/hubspot-fetch';
 import { dedupeKey, type HubSpotWebhookEvent } from '../src/sync/events';
@@ -81,13 +90,22 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
     // Leading edge: a change to a quiet record is applied at once (a durable timer costs ~1 s on the
     // server, and events of one webhook request already arrive together). Within a burst — events again
     // soon after an apply — the rest of the burst is gathered for the window, then written once.
-    if (input.coalesceMs > 0 && lastApplyAt !== undefined && Date.now() - lastApplyAt < input.coalesceMs) await sleep(input.coalesceMs);
+    if (input.coalesceMs > 0 && lastApplyAt !== undefined && Date.now() - lastApplyAt < input.coalesceMs)
+      await sleep(input.coalesceMs);
 
     const plan = pending.drain();
     const keys = pendingKeys;
     pendingKeys = [];
     const fetched = plan.needsFullFetch ? await fetchHubSpotRecord({ portalId, objectType, objectId }) : null;
-    const outcome = await applyInboundPlan({ portalId, objectType, objectId, plan, record: fetched, keys, ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}) });
+    const outcome = await applyInboundPlan({
+      portalId,
+      objectType,
+      objectId,
+      plan,
+      record: fetched,
+      keys,
+      ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}),
+    });
     applies += 1;
     lastApplyAt = Date.now();
     setCurrentDetails(`${applies} applies; last: ${outcome.summary}`);

@@ -73,11 +73,23 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
         const window = { from: Math.max(0, (watermark as number) - input.overlapMs), to };
         // Owners are few and listed in full on every run: nothing to check.
         const checkLinks =
-          objectType !== 'owners' && input.linkCheckEveryMs !== undefined && (linksCheckedAt === null || to - linksCheckedAt >= input.linkCheckEveryMs);
+          objectType !== 'owners' &&
+          input.linkCheckEveryMs !== undefined &&
+          (linksCheckedAt === null || to - linksCheckedAt >= input.linkCheckEveryMs);
         try {
           result.counts[objectType] = await executeChild(objectSyncWorkflow, {
             workflowId: objectSyncWorkflowId(info.workflowId, objectType),
-            args: [{ portalId, objectType, trigger, hubspotTaskQueue, window, checkLinks, ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}) }],
+            args: [
+              {
+                portalId,
+                objectType,
+                trigger,
+                hubspotTaskQueue,
+                window,
+                checkLinks,
+                ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}),
+              },
+            ],
             typedSearchAttributes: [
               { key: PortalIdKey, value: portalId },
               { key: HubSpotObjectTypeKey, value: objectType },
@@ -94,7 +106,9 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
     if (toBackfill.length > 0) runs.push(runBackfill(input, toBackfill, result));
     await Promise.all(runs);
   } catch (err) {
-    await CancellationScope.nonCancellable(() => store.closeSyncRun({ runKey: info.runId, status: 'failed', counts: {}, error: (err as Error).message }));
+    await CancellationScope.nonCancellable(() =>
+      store.closeSyncRun({ runKey: info.runId, status: 'failed', counts: {}, error: (err as Error).message }),
+    );
     throw err;
   }
 
@@ -116,11 +130,22 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
   return result;
 }
 
-async function runBackfill(input: IncrementalSyncInput, objectTypes: ObjectType[], result: IncrementalSyncResult): Promise<void> {
+async function runBackfill(
+  input: IncrementalSyncInput,
+  objectTypes: ObjectType[],
+  result: IncrementalSyncResult,
+): Promise<void> {
   try {
     const progress = await executeChild(backfillWorkflow, {
       workflowId: backfillWorkflowId(input.portalId),
-      args: [{ portalId: input.portalId, objectTypes, hubspotTaskQueue: input.hubspotTaskQueue, ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}) }],
+      args: [
+        {
+          portalId: input.portalId,
+          objectTypes,
+          hubspotTaskQueue: input.hubspotTaskQueue,
+          ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}),
+        },
+      ],
       // A backfill is long and resumable: it outlives a cancelled or terminated sync run.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [

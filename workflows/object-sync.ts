@@ -3,12 +3,26 @@
 // see it), then — once a day by default — a check that every linked row's record still exists (a merge whose
 // webhook was lost and whose survivor was later erased shows in no list). The watermark moves to the window's
 // end only after every pass completed.
-import { CancellationScope, continueAsNew, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SyncCursorActivities } from '../activities/sync-cursors';
 import type { PageReport, SyncPageActivities } from '../activities/sync-pages';
 import type { SyncRunActivities } from '../activities/sync-runs';
 import type { ObjectType } from '../src/sync/object-types';
-import { addCounts, describeCounts, emptyCounts, historyIsLong, PAGE_ACTIVITY_TIMEOUT, PAGE_RETRY, type SyncCounts } from './sync-counts';
+import {
+  addCounts,
+  describeCounts,
+  emptyCounts,
+  historyIsLong,
+  PAGE_ACTIVITY_TIMEOUT,
+  PAGE_RETRY,
+  type SyncCounts,
+} from './sync-counts';
 
 export interface ObjectSyncInput {
   portalId: string;
@@ -39,18 +53,30 @@ const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
 
 export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<SyncCounts> {
   const { portalId, objectType, window } = input;
-  const hubspot = proxyActivities<SyncPageActivities>({ taskQueue: input.hubspotTaskQueue, startToCloseTimeout: PAGE_ACTIVITY_TIMEOUT, retry: PAGE_RETRY });
+  const hubspot = proxyActivities<SyncPageActivities>({
+    taskQueue: input.hubspotTaskQueue,
+    startToCloseTimeout: PAGE_ACTIVITY_TIMEOUT,
+    retry: PAGE_RETRY,
+  });
   const info = workflowInfo();
   const runKey = input.progress?.runKey ?? info.runId;
   if (!input.progress) {
-    await store.openSyncRun({ runKey, portalId, objectType, direction: 'inbound', trigger: input.trigger, workflowId: info.workflowId });
+    await store.openSyncRun({
+      runKey,
+      portalId,
+      objectType,
+      direction: 'inbound',
+      trigger: input.trigger,
+      workflowId: info.workflowId,
+    });
   }
   const state: ObjectSyncProgress = input.progress ?? { runKey, phase: 'changes', counts: emptyCounts() };
 
   const nextPage = (): Promise<PageReport> => {
     const page = { portalId, objectType, after: state.cursor };
     if (state.phase === 'archived') return hubspot.syncArchivedPage(page);
-    if (state.phase === 'links' && objectType !== 'owners') return hubspot.checkLinksPage({ portalId, objectType, after: state.cursor });
+    if (state.phase === 'links' && objectType !== 'owners')
+      return hubspot.checkLinksPage({ portalId, objectType, after: state.cursor });
     if (objectType === 'owners') return hubspot.syncListPage(page);
     return hubspot.syncChangesPage({ portalId, objectType, window, cursor: state.cursor });
   };

@@ -22,7 +22,13 @@ export async function outboxRelayWorkflow(input: OutboxRelayInput): Promise<void
     retry: { initialInterval: '1s', maximumInterval: '30s' },
   });
   for (let run = 0; run < RUNS_PER_EXECUTION; run++) {
-    await relayOutbox({ portalId: input.portalId, push: input.push, runForMs, pollIntervalMs: input.pollIntervalMs ?? 500, batchSize: input.batchSize ?? 1_000 });
+    await relayOutbox({
+      portalId: input.portalId,
+      push: input.push,
+      runForMs,
+      pollIntervalMs: input.pollIntervalMs ?? 500,
+      batchSize: input.batchSize ?? 1_000,
+    });
   }
   await continueAsNew<typeof outboxRelayWorkflow>(input);
 }

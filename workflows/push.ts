@@ -62,7 +62,17 @@ const RECENT_FAILURES = 20;
 const HISTORY_LIMIT = 8_000;
 
 const emptySummary = (): PushSummary => ({
-  received: 0, batches: 0, created: 0, updated: 0, unchanged: 0, missing: 0, failed: 0, conflicts: 0, writeCalls: 0, readCalls: 0, recentFailures: [],
+  received: 0,
+  batches: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  missing: 0,
+  failed: 0,
+  conflicts: 0,
+  writeCalls: 0,
+  readCalls: 0,
+  recentFailures: [],
 });
 
 export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummary> {
@@ -76,7 +86,9 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
     heartbeatTimeout: '10s', // a batch lost with its worker is retried in seconds (src/temporal/activity-heartbeats.ts)
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
   });
-  const { recordPushBatchFailure, openSyncRun, closeSyncRun } = proxyActivities<PushStoreActivities & SyncRunActivities>({
+  const { recordPushBatchFailure, openSyncRun, closeSyncRun } = proxyActivities<
+    PushStoreActivities & SyncRunActivities
+  >({
     startToCloseTimeout: '30s',
     retry: { initialInterval: '1s', maximumInterval: '30s' },
   });
@@ -90,7 +102,12 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
   setHandler(localChangesSignal, (changes) => {
     for (const change of changes) {
       summary.received += 1;
-      pending.set(change.localId, pending.has(change.localId) ? mergeFields(pending.get(change.localId) ?? null, change.fields) : (change.fields ?? null));
+      pending.set(
+        change.localId,
+        pending.has(change.localId)
+          ? mergeFields(pending.get(change.localId) ?? null, change.fields)
+          : (change.fields ?? null),
+      );
     }
   });
   setHandler(pushStatusQuery, () => ({ ...summary, pending: pending.size, inFlight: inFlight.size }));
@@ -117,7 +134,17 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
 
   const absorb = (result: PushBatchResult): void => {
     summary.batches += 1;
-    for (const key of ['created', 'updated', 'unchanged', 'missing', 'failed', 'conflicts', 'writeCalls', 'readCalls'] as const) summary[key] += result[key];
+    for (const key of [
+      'created',
+      'updated',
+      'unchanged',
+      'missing',
+      'failed',
+      'conflicts',
+      'writeCalls',
+      'readCalls',
+    ] as const)
+      summary[key] += result[key];
     summary.recentFailures = [...summary.recentFailures, ...result.failures].slice(-RECENT_FAILURES);
   };
 
@@ -132,10 +159,20 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
       const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
       const category = cause?.type ?? 'PUSH_FAILED';
       const message = cause?.message ?? err.message;
-      await recordPushBatchFailure({ portalId: input.portalId, objectType: input.objectType, localIds: batch.map((c) => c.localId), workflowId, category, message });
+      await recordPushBatchFailure({
+        portalId: input.portalId,
+        objectType: input.objectType,
+        localIds: batch.map((c) => c.localId),
+        workflowId,
+        category,
+        message,
+      });
       summary.batches += 1;
       summary.failed += batch.length;
-      summary.recentFailures = [...summary.recentFailures, ...batch.slice(0, 3).map((c) => ({ localId: c.localId, category, message }))].slice(-RECENT_FAILURES);
+      summary.recentFailures = [
+        ...summary.recentFailures,
+        ...batch.slice(0, 3).map((c) => ({ localId: c.localId, category, message })),
+      ].slice(-RECENT_FAILURES);
     } finally {
       for (const change of batch) inFlight.delete(change.localId);
       running -= 1;
@@ -143,12 +180,21 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
       setCurrentDetails(
         `${summary.received} changes received, ${summary.batches} batches: created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, ` +
           `failed ${summary.failed}, conflicts ${summary.conflicts}, missing ${summary.missing}` +
-          (summary.recentFailures.length > 0 ? `\nlatest refusal: ${summary.recentFailures.at(-1)?.category ?? ''} (hubsync failures --type ${input.objectType})` : ''),
+          (summary.recentFailures.length > 0
+            ? `\nlatest refusal: ${summary.recentFailures.at(-1)?.category ?? ''} (hubsync failures --type ${input.objectType})`
+            : ''),
       );
     }
   };
 
-  await openSyncRun({ runKey: runId, portalId: input.portalId, objectType: input.objectType, direction: 'outbound', trigger: 'push', workflowId });
+  await openSyncRun({
+    runKey: runId,
+    portalId: input.portalId,
+    objectType: input.objectType,
+    direction: 'outbound',
+    trigger: 'push',
+    workflowId,
+  });
   const counts = (): Record<string, number> => {
     const { recentFailures: _recent, ...numbers } = summary;
     return numbers;
@@ -176,6 +222,7 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
   }
   await closeSyncRun({ runKey: runId, status: 'completed', counts: counts() });
   // A report that arrived while the run was closing must not be lost with it.
-  if (pending.size > 0) await continueAsNew<typeof pushWorkflow>({ ...input, carried: { pending: [...pending.entries()], summary } });
+  if (pending.size > 0)
+    await continueAsNew<typeof pushWorkflow>({ ...input, carried: { pending: [...pending.entries()], summary } });
   return summary;
 }

@@ -5,7 +5,17 @@ import type { PageCounts } from '../activities/sync-pages';
 export type SyncCounts = PageCounts;
 
 export function emptyCounts(): SyncCounts {
-  return { fetched: 0, inserted: 0, updated: 0, unchanged: 0, echoes: 0, conflicts: 0, stale: 0, archived: 0, archivedListed: 0 };
+  return {
+    fetched: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    echoes: 0,
+    conflicts: 0,
+    stale: 0,
+    archived: 0,
+    archivedListed: 0,
+  };
 }
 
 export function addCounts(into: SyncCounts, page: Partial<SyncCounts>): SyncCounts {
@@ -16,7 +26,9 @@ export function addCounts(into: SyncCounts, page: Partial<SyncCounts>): SyncCoun
 
 /** "1200 fetched, 30 inserted, 2 updated, 1168 unchanged, 4 archived" — zero counts left out. */
 export function describeCounts(counts: SyncCounts): string {
-  const parts = (Object.entries(counts) as Array<[string, number]>).filter(([, n]) => n > 0).map(([name, n]) => `${n} ${name}`);
+  const parts = (Object.entries(counts) as Array<[string, number]>)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${n} ${name}`);
   return parts.length > 0 ? parts.join(', ') : 'nothing fetched';
 }
 
@@ -24,10 +36,18 @@ export function describeCounts(counts: SyncCounts): string {
 export const HISTORY_LIMIT = 10_000;
 
 /** Temporal's own advice, or `limit` events (lowered by tests to exercise continue-as-new). */
-export function historyIsLong(info: { continueAsNewSuggested: boolean; historyLength: number }, limit = HISTORY_LIMIT): boolean {
+export function historyIsLong(
+  info: { continueAsNewSuggested: boolean; historyLength: number },
+  limit = HISTORY_LIMIT,
+): boolean {
   return info.continueAsNewSuggested || info.historyLength > limit;
 }
 
 /** Page activities: one page is well under a second; a dead worker's page is retried after this long. */
 export const PAGE_ACTIVITY_TIMEOUT = '20s';
-export const PAGE_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 12 };
+export const PAGE_RETRY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 12,
+};

@@ -48,7 +48,8 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     }
     if (negated !== undefined) throw new UsageError(`--${rawName} is not an option`);
     const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${spec.name} needs a value (${spec.value})`);
+    if (value === undefined || value.startsWith('--'))
+      throw new UsageError(`--${spec.name} needs a value (${spec.value})`);
     parsed.options.set(spec.name, value);
   }
   return parsed;

@@ -12,7 +12,10 @@ export const backfillCommand: CliCommand = {
   name: 'backfill',
   summary: 'load every record from HubSpot (resumes an interrupted load; shows a progress bar)',
   usage: ['backfill [--objects a,b] [--no-wait]'],
-  options: [OBJECTS_OPTION, { name: 'wait', description: 'follow the progress until done (default; --no-wait to return at once)' }],
+  options: [
+    OBJECTS_OPTION,
+    { name: 'wait', description: 'follow the progress until done (default; --no-wait to return at once)' },
+  ],
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0] ?? ''}`);
     const objectTypes = objectTypesOption(args) ?? [...OBJECT_TYPES];
@@ -36,12 +39,16 @@ export const backfillCommand: CliCommand = {
     }
     const outcome = settled as { ok: true; value: BackfillProgress } | { ok: false; error: unknown };
     if (!outcome.ok) {
-      const cause = outcome.error instanceof WorkflowFailedError && outcome.error.cause ? outcome.error.cause.message : (outcome.error as Error).message;
+      const cause =
+        outcome.error instanceof WorkflowFailedError && outcome.error.cause
+          ? outcome.error.cause.message
+          : (outcome.error as Error).message;
       ctx.stderr.write(`\nhubsync: backfill failed: ${cause}\n`);
       return EXIT_FAILURE;
     }
     bar.finish(outcome.value.done, outcome.value.done);
-    for (const [type, p] of Object.entries(outcome.value.types)) if (p) ctx.stdout.write(`  ${type}: ${p.done} records\n`);
+    for (const [type, p] of Object.entries(outcome.value.types))
+      if (p) ctx.stdout.write(`  ${type}: ${p.done} records\n`);
     return EXIT_OK;
   },
 };

@@ -33,19 +33,31 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-export const OBJECTS_OPTION: OptionSpec = { name: 'objects', value: 'a,b', description: `object types (default all: ${OBJECT_TYPES.join(',')})` };
+export const OBJECTS_OPTION: OptionSpec = {
+  name: 'objects',
+  value: 'a,b',
+  description: `object types (default all: ${OBJECT_TYPES.join(',')})`,
+};
 
 export function objectTypesOption(args: ParsedArgs): ObjectType[] | undefined {
   const raw = stringOption(args, 'objects');
   if (raw === undefined) return undefined;
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !isObjectType(n));
-  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--objects: unknown type ${unknown.join(', ') || '(none given)'}; known: ${OBJECT_TYPES.join(', ')}`);
+  if (names.length === 0 || unknown.length > 0)
+    throw new UsageError(
+      `--objects: unknown type ${unknown.join(', ') || '(none given)'}; known: ${OBJECT_TYPES.join(', ')}`,
+    );
   return [...new Set(names)] as ObjectType[];
 }
 
 /** A lazily connected Temporal client; `close` is a no-op when no command asked for it. */
-export function lazyTemporal(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>): { get(): Promise<Client>; close(): Promise<void> } {
+export function lazyTemporal(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>,
+): { get(): Promise<Client>; close(): Promise<void> } {
   let connection: Connection | undefined;
   let client: Client | undefined;
   return {

@@ -34,16 +34,18 @@ export const failuresCommand: CliCommand = {
     { name: 'limit', value: 'n', description: 'at most n entries (default 50)' },
     { name: 'all', description: 'include failures already resolved' },
     { name: 'conflicts', description: 'include conflicts (default; --no-conflicts for failures only)' },
-    { name: 'values', description: "show conflicting values (personal data; off by default)" },
+    { name: 'values', description: 'show conflicting values (personal data; off by default)' },
     { name: 'json', description: 'one JSON array on stdout' },
   ],
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0] ?? ''}`);
     const type = stringOption(args, 'type');
-    if (type !== undefined && !isObjectType(type)) throw new UsageError(`--type: unknown type ${type}; known: ${OBJECT_TYPES.join(', ')}`);
+    if (type !== undefined && !isObjectType(type))
+      throw new UsageError(`--type: unknown type ${type}; known: ${OBJECT_TYPES.join(', ')}`);
     const limitText = stringOption(args, 'limit') ?? '50';
     const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got ${limitText}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new UsageError(`--limit must be a positive integer, got ${limitText}`);
     const showValues = flag(args, 'values', false);
 
     const entries = await withDatabase(ctx.config, async (prisma) => {
@@ -53,7 +55,9 @@ export const failuresCommand: CliCommand = {
         orderBy: { createdAt: 'desc' },
         take: limit,
       });
-      const conflicts = flag(args, 'conflicts', true) ? await prisma.syncConflict.findMany({ where: scope, orderBy: { createdAt: 'desc' }, take: limit }) : [];
+      const conflicts = flag(args, 'conflicts', true)
+        ? await prisma.syncConflict.findMany({ where: scope, orderBy: { createdAt: 'desc' }, take: limit })
+        : [];
       const list: Array<FailureEntry & { sortAt: number }> = [
         ...failures.map((f) => ({
           kind: 'failure' as const,
@@ -83,7 +87,10 @@ export const failuresCommand: CliCommand = {
           ...(showValues ? { localValue: c.localValue, hubspotValue: c.hubspotValue } : {}),
         })),
       ];
-      return list.sort((a, b) => b.sortAt - a.sortAt).slice(0, limit).map(({ sortAt: _sortAt, ...entry }) => entry);
+      return list
+        .sort((a, b) => b.sortAt - a.sortAt)
+        .slice(0, limit)
+        .map(({ sortAt: _sortAt, ...entry }) => entry);
     });
 
     if (flag(args, 'json', false)) {
@@ -102,9 +109,13 @@ export const failuresCommand: CliCommand = {
       e.hubspotId ?? '-',
       e.property ?? '-',
       e.category,
-      e.kind === 'conflict' && showValues ? `platform ${JSON.stringify(e.localValue)} vs HubSpot ${JSON.stringify(e.hubspotValue)}` : singleLine(e.message, 160),
+      e.kind === 'conflict' && showValues
+        ? `platform ${JSON.stringify(e.localValue)} vs HubSpot ${JSON.stringify(e.hubspotValue)}`
+        : singleLine(e.message, 160),
     ]);
-    ctx.stdout.write(`${table(['when', 'kind', 'type', 'local id', 'HubSpot id', 'property', 'category', 'message'], rows)}\n`);
+    ctx.stdout.write(
+      `${table(['when', 'kind', 'type', 'local id', 'HubSpot id', 'property', 'category', 'message'], rows)}\n`,
+    );
     const open = entries.filter((e) => e.kind === 'failure' && !e.resolvedAt).length;
     if (open > 0) ctx.stdout.write(`\n${open} unresolved; after fixing the cause run: hubsync replay\n`);
     return EXIT_OK;

@@ -9,7 +9,10 @@ export class ProgressBar {
   private readonly started = Date.now();
   private lastPlain = 0;
 
-  constructor(private readonly out: CliOutput, private readonly label: string) {}
+  constructor(
+    private readonly out: CliOutput,
+    private readonly label: string,
+  ) {}
 
   update(done: number, total: number): void {
     const now = Date.now();

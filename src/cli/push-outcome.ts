@@ -28,7 +28,10 @@ export async function waitForPushIdle(client: Client, workflowId: string, timeou
   for (;;) {
     const status = await handle.query<PushStatus>('pushStatus').catch(() => undefined);
     if (status && status.pending === 0 && status.inFlight === 0) return;
-    if (Date.now() > deadline) throw new Error(`push workflow ${workflowId} still busy after ${Math.round(timeoutMs / 1000)} s (see the Temporal UI)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `push workflow ${workflowId} still busy after ${Math.round(timeoutMs / 1000)} s (see the Temporal UI)`,
+      );
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -41,7 +44,12 @@ export async function databaseNow(prisma: PrismaClient): Promise<Date> {
 
 type PushRowState = { id: string; hubspot_id: string | null; sync_state: Record<string, { pushedAt?: number }> | null };
 
-async function loadRows(prisma: PrismaClient, portalId: string, objectType: PushObjectType, localIds: readonly string[]): Promise<PushRowState[]> {
+async function loadRows(
+  prisma: PrismaClient,
+  portalId: string,
+  objectType: PushObjectType,
+  localIds: readonly string[],
+): Promise<PushRowState[]> {
   return prisma.$queryRawUnsafe<PushRowState[]>(
     `SELECT id::text AS id, hubspot_id, sync_state FROM ${tableFor(objectType).table} WHERE portal_id = $1 AND id = ANY($2::uuid[])`,
     portalId,
@@ -49,10 +57,16 @@ async function loadRows(prisma: PrismaClient, portalId: string, objectType: Push
   );
 }
 
-const lastPushedAt = (row: PushRowState): number => Math.max(0, ...Object.values(row.sync_state ?? {}).map((s) => s.pushedAt ?? 0));
+const lastPushedAt = (row: PushRowState): number =>
+  Math.max(0, ...Object.values(row.sync_state ?? {}).map((s) => s.pushedAt ?? 0));
 
 /** Each record's latest push time before the request: a later one afterwards means this push wrote it. */
-export async function pushMarks(prisma: PrismaClient, portalId: string, objectType: PushObjectType, localIds: readonly string[]): Promise<Map<string, number>> {
+export async function pushMarks(
+  prisma: PrismaClient,
+  portalId: string,
+  objectType: PushObjectType,
+  localIds: readonly string[],
+): Promise<Map<string, number>> {
   return new Map((await loadRows(prisma, portalId, objectType, localIds)).map((r) => [r.id, lastPushedAt(r)]));
 }
 
@@ -65,7 +79,13 @@ export async function pushOutcomes(
 ): Promise<RecordOutcome[]> {
   const rows = await loadRows(prisma, portalId, objectType, localIds);
   const failures = await prisma.syncFailure.findMany({
-    where: { portalId, objectType, direction: 'outbound', localId: { in: [...localIds] }, createdAt: { gte: before.since } },
+    where: {
+      portalId,
+      objectType,
+      direction: 'outbound',
+      localId: { in: [...localIds] },
+      createdAt: { gte: before.since },
+    },
     orderBy: { createdAt: 'desc' },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -73,9 +93,18 @@ export async function pushOutcomes(
     const row = byId.get(localId);
     const failure = failures.find((f) => f.localId === localId);
     if (failure) {
-      return { localId, outcome: 'failed', hubspotId: row?.hubspot_id ?? null, failure: { category: failure.category, message: failure.message, property: failure.property } };
+      return {
+        localId,
+        outcome: 'failed',
+        hubspotId: row?.hubspot_id ?? null,
+        failure: { category: failure.category, message: failure.message, property: failure.property },
+      };
     }
     if (!row) return { localId, outcome: 'not found', hubspotId: null };
-    return { localId, outcome: lastPushedAt(row) > (before.marks.get(localId) ?? 0) ? 'pushed' : 'nothing to send', hubspotId: row.hubspot_id };
+    return {
+      localId,
+      outcome: lastPushedAt(row) > (before.marks.get(localId) ?? 0) ? 'pushed' : 'nothing to send',
+      hubspotId: row.hubspot_id,
+    };
   });
 }

@@ -37,17 +37,22 @@ export const replayCommand: CliCommand = {
     { name: 'category', value: 'C', description: "only failures of HubSpot's category C (e.g. VALIDATION_ERROR)" },
     { name: 'limit', value: 'n', description: 'at most n records (default 1000)' },
     { name: 'dry-run', description: 'list the records without pushing' },
-    { name: 'wait', description: 'wait for the pushes and resolve what went through (default; --no-wait dispatches only)' },
+    {
+      name: 'wait',
+      description: 'wait for the pushes and resolve what went through (default; --no-wait dispatches only)',
+    },
   ],
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0] ?? ''}`);
     const type = stringOption(args, 'type');
-    if (type !== undefined && !isObjectType(type)) throw new UsageError(`--type: unknown type ${type}; known: ${OBJECT_TYPES.join(', ')}`);
+    if (type !== undefined && !isObjectType(type))
+      throw new UsageError(`--type: unknown type ${type}; known: ${OBJECT_TYPES.join(', ')}`);
     const id = stringOption(args, 'id');
     if (id !== undefined && !isUuid(id)) throw new UsageError(`--id must be a record's uuid, got ${id}`);
     const limitText = stringOption(args, 'limit') ?? '1000';
     const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got ${limitText}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new UsageError(`--limit must be a positive integer, got ${limitText}`);
     const category = stringOption(args, 'category');
 
     return withDatabase(ctx.config, async (prisma) => {
@@ -73,16 +78,25 @@ export const replayCommand: CliCommand = {
         const key = `${f.objectType}:${f.localId ?? ''}`;
         const target = targets.get(key);
         if (target) target.failures += 1;
-        else if (targets.size < limit) targets.set(key, { objectType: f.objectType, localId: f.localId as string, failures: 1 });
+        else if (targets.size < limit)
+          targets.set(key, { objectType: f.objectType, localId: f.localId as string, failures: 1 });
       }
-      for (const t of unpushable) ctx.stderr.write(`hubsync replay: skipping failures of type "${t}": it cannot be pushed (fix the entry and resolve it in sync_failures)\n`);
+      for (const t of unpushable)
+        ctx.stderr.write(
+          `hubsync replay: skipping failures of type "${t}": it cannot be pushed (fix the entry and resolve it in sync_failures)\n`,
+        );
       if (targets.size === 0) {
         ctx.stdout.write(`nothing to replay for portal ${ctx.portalId}\n`);
         return EXIT_OK;
       }
       const list = [...targets.values()];
       if (flag(args, 'dry-run', false)) {
-        ctx.stdout.write(`${table(['type', 'local id', 'open failures'], list.map((t) => [t.objectType, t.localId, String(t.failures)]))}\n`);
+        ctx.stdout.write(
+          `${table(
+            ['type', 'local id', 'open failures'],
+            list.map((t) => [t.objectType, t.localId, String(t.failures)]),
+          )}\n`,
+        );
         ctx.stdout.write(`${list.length} records would be pushed again\n`);
         return EXIT_OK;
       }
@@ -90,26 +104,47 @@ export const replayCommand: CliCommand = {
       const since = await databaseNow(prisma);
       const marks = new Map<string, number>();
       for (const objectType of new Set(list.map((t) => t.objectType))) {
-        for (const [localId, at] of await pushMarks(prisma, ctx.portalId, objectType, list.filter((t) => t.objectType === objectType).map((t) => t.localId))) marks.set(localId, at);
+        for (const [localId, at] of await pushMarks(
+          prisma,
+          ctx.portalId,
+          objectType,
+          list.filter((t) => t.objectType === objectType).map((t) => t.localId),
+        ))
+          marks.set(localId, at);
       }
       const client = await ctx.temporal();
-      const notified = await notifyLocalChanges(client, list.map((t) => ({ objectType: t.objectType, localId: t.localId, portalId: ctx.portalId })), pushStartOptions(ctx.config));
-      ctx.stdout.write(`replaying ${list.length} records: ${notified.map((n) => `${n.workflowId} (${n.changes})`).join(', ')}\n`);
+      const notified = await notifyLocalChanges(
+        client,
+        list.map((t) => ({ objectType: t.objectType, localId: t.localId, portalId: ctx.portalId })),
+        pushStartOptions(ctx.config),
+      );
+      ctx.stdout.write(
+        `replaying ${list.length} records: ${notified.map((n) => `${n.workflowId} (${n.changes})`).join(', ')}\n`,
+      );
       if (!flag(args, 'wait', true)) return EXIT_OK;
 
       const outcomes: Array<RecordOutcome & { objectType: PushObjectType }> = [];
       for (const n of notified) {
         await waitForPushIdle(client, n.workflowId, WAIT_MS);
         const ids = list.filter((t) => t.objectType === n.objectType).map((t) => t.localId);
-        outcomes.push(...(await pushOutcomes(prisma, ctx.portalId, n.objectType, ids, { since, marks })).map((o) => ({ ...o, objectType: n.objectType })));
+        outcomes.push(
+          ...(await pushOutcomes(prisma, ctx.portalId, n.objectType, ids, { since, marks })).map((o) => ({
+            ...o,
+            objectType: n.objectType,
+          })),
+        );
       }
       await closeSettled(prisma, ctx.portalId, outcomes, since);
 
       const still = outcomes.filter((o) => o.outcome === 'failed');
       const tally = (outcome: string) => outcomes.filter((o) => o.outcome === outcome).length;
-      ctx.stdout.write(`resolved ${outcomes.length - still.length} (pushed ${tally('pushed')}, nothing left to send ${tally('nothing to send')}, row gone ${tally('not found')}); still refused ${still.length}\n`);
+      ctx.stdout.write(
+        `resolved ${outcomes.length - still.length} (pushed ${tally('pushed')}, nothing left to send ${tally('nothing to send')}, row gone ${tally('not found')}); still refused ${still.length}\n`,
+      );
       for (const o of still) {
-        ctx.stderr.write(`hubsync replay: HubSpot still refuses ${o.objectType} ${o.localId}: ${o.failure?.category ?? ''}${o.failure?.property ? ` ${o.failure.property}` : ''}: ${singleLine(o.failure?.message ?? '')}\n`);
+        ctx.stderr.write(
+          `hubsync replay: HubSpot still refuses ${o.objectType} ${o.localId}: ${o.failure?.category ?? ''}${o.failure?.property ? ` ${o.failure.property}` : ''}: ${singleLine(o.failure?.message ?? '')}\n`,
+        );
       }
       return still.length > 0 ? EXIT_FAILURE : EXIT_OK;
     });
@@ -117,12 +152,24 @@ export const replayCommand: CliCommand = {
 };
 
 /** Closes the failures the replay settled: rows older than the replay of records that went through, had nothing left to send, or were refused again (superseded by the new row). */
-async function closeSettled(prisma: PrismaClient, portalId: string, outcomes: ReadonlyArray<RecordOutcome & { objectType: PushObjectType }>, since: Date): Promise<void> {
+async function closeSettled(
+  prisma: PrismaClient,
+  portalId: string,
+  outcomes: ReadonlyArray<RecordOutcome & { objectType: PushObjectType }>,
+  since: Date,
+): Promise<void> {
   const byType = new Map<PushObjectType, string[]>();
   for (const o of outcomes) byType.set(o.objectType, [...(byType.get(o.objectType) ?? []), o.localId]);
   for (const [objectType, localIds] of byType) {
     await prisma.syncFailure.updateMany({
-      where: { portalId, objectType, direction: 'outbound', resolvedAt: null, localId: { in: localIds }, createdAt: { lt: since } },
+      where: {
+        portalId,
+        objectType,
+        direction: 'outbound',
+        resolvedAt: null,
+        localId: { in: localIds },
+        createdAt: { lt: since },
+      },
       data: { resolvedAt: new Date() },
     });
   }

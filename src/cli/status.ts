@@ -16,7 +16,16 @@ export interface TypeStatus {
   watermark: string | null;
   lagSeconds: number | null;
   backfill: { done: number; completedAt: string | null } | null;
-  lastRun: { workflowId: string | null; direction: string; trigger: string; status: string; startedAt: string; finishedAt: string | null; error: string | null; counts: unknown } | null;
+  lastRun: {
+    workflowId: string | null;
+    direction: string;
+    trigger: string;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    error: string | null;
+    counts: unknown;
+  } | null;
   unresolvedFailures: number;
   conflicts24h: number;
 }
@@ -64,14 +73,24 @@ export async function portalStatus(prisma: PrismaClient, portalId: string): Prom
       SELECT DISTINCT ON (object_type) object_type, workflow_id, direction, trigger, status, started_at, finished_at, error, counts
       FROM sync_runs WHERE portal_id = ${portalId} ORDER BY object_type, started_at DESC`,
     prisma.syncFailure.groupBy({ by: ['objectType'], where: { portalId, resolvedAt: null }, _count: { _all: true } }),
-    prisma.syncConflict.groupBy({ by: ['objectType'], where: { portalId, createdAt: { gte: new Date(Date.now() - 86_400_000) } }, _count: { _all: true } }),
+    prisma.syncConflict.groupBy({
+      by: ['objectType'],
+      where: { portalId, createdAt: { gte: new Date(Date.now() - 86_400_000) } },
+      _count: { _all: true },
+    }),
   ]);
   const lastRun = (objectType: string | null): TypeStatus['lastRun'] => {
     const r = runs.find((run) => run.object_type === objectType);
     if (!r) return null;
     return {
-      workflowId: r.workflow_id, direction: r.direction, trigger: r.trigger, status: r.status,
-      startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null, error: r.error, counts: r.counts,
+      workflowId: r.workflow_id,
+      direction: r.direction,
+      trigger: r.trigger,
+      status: r.status,
+      startedAt: r.started_at.toISOString(),
+      finishedAt: r.finished_at?.toISOString() ?? null,
+      error: r.error,
+      counts: r.counts,
     };
   };
   const types: TypeStatus[] = [];
@@ -87,7 +106,9 @@ export async function portalStatus(prisma: PrismaClient, portalId: string): Prom
       archived: rows[0]?.archived ?? 0,
       watermark: cursor?.watermark?.toISOString() ?? null,
       lagSeconds: cursor?.watermark ? Math.round((Date.now() - cursor.watermark.getTime()) / 1000) : null,
-      backfill: cursor?.backfillStartedAt ? { done: cursor.backfillDone, completedAt: cursor.backfillCompletedAt?.toISOString() ?? null } : null,
+      backfill: cursor?.backfillStartedAt
+        ? { done: cursor.backfillDone, completedAt: cursor.backfillCompletedAt?.toISOString() ?? null }
+        : null,
       lastRun: lastRun(objectType),
       unresolvedFailures: failures.find((f) => f.objectType === objectType)?._count._all ?? 0,
       conflicts24h: conflicts.find((c) => c.objectType === objectType)?._count._all ?? 0,
@@ -98,7 +119,8 @@ export async function portalStatus(prisma: PrismaClient, portalId: string): Prom
 
 function render(status: PortalStatus): string {
   const when = (iso: string | null | undefined) => (iso ? age(new Date(iso)) : '-');
-  const run = (r: TypeStatus['lastRun']) => (r ? `${r.trigger} ${r.direction} ${r.status} ${when(r.finishedAt ?? r.startedAt)}` : '-');
+  const run = (r: TypeStatus['lastRun']) =>
+    r ? `${r.trigger} ${r.direction} ${r.status} ${when(r.finishedAt ?? r.startedAt)}` : '-';
   const rows = status.types.map((t) => [
     t.objectType,
     String(t.records) + (t.archived > 0 ? ` (+${t.archived} archived)` : ''),
@@ -109,12 +131,18 @@ function render(status: PortalStatus): string {
     String(t.conflicts24h),
   ]);
   const lines = [
-    `portal ${status.portalId}` + (status.lastPortalRun ? `; last sync run ${status.lastPortalRun.workflowId ?? ''}: ${run(status.lastPortalRun)}` : '; no sync run yet'),
+    `portal ${status.portalId}` +
+      (status.lastPortalRun
+        ? `; last sync run ${status.lastPortalRun.workflowId ?? ''}: ${run(status.lastPortalRun)}`
+        : '; no sync run yet'),
     '',
     table(['type', 'records', 'watermark', 'backfill', 'last run', 'failures', 'conflicts 24h'], rows),
   ];
   const failed = status.types.filter((t) => t.lastRun?.status === 'failed');
-  for (const t of failed) lines.push(`${t.objectType}: last run failed: ${t.lastRun?.error ?? 'see the Temporal UI'} (${t.lastRun?.workflowId ?? ''})`);
+  for (const t of failed)
+    lines.push(
+      `${t.objectType}: last run failed: ${t.lastRun?.error ?? 'see the Temporal UI'} (${t.lastRun?.workflowId ?? ''})`,
+    );
   if (status.types.some((t) => t.unresolvedFailures > 0)) lines.push('', 'see: hubsync failures');
   return `${lines.join('\n')}\n`;
 }

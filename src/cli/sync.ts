@@ -8,7 +8,10 @@ export const syncCommand: CliCommand = {
   name: 'sync',
   summary: 'run an incremental sync now (SyncTrigger=manual)',
   usage: ['sync now [--objects a,b] [--no-wait]'],
-  options: [OBJECTS_OPTION, { name: 'wait', description: 'wait for the run and print its counts (default; --no-wait to return at once)' }],
+  options: [
+    OBJECTS_OPTION,
+    { name: 'wait', description: 'wait for the run and print its counts (default; --no-wait to return at once)' },
+  ],
   async run(args, ctx) {
     const [sub, ...rest] = args.positionals;
     if (sub !== 'now' || rest.length > 0) throw new UsageError('usage: hubsync sync now [--objects a,b] [--no-wait]');
@@ -22,7 +25,8 @@ export const syncCommand: CliCommand = {
     for (const [type, counts] of Object.entries(result.counts)) {
       if (counts) ctx.stdout.write(`  ${type}: ${describeCounts(counts)}\n`);
     }
-    if (result.backfillAlreadyRunning) ctx.stdout.write('  a backfill is already running for the types never loaded; they sync once it completes\n');
+    if (result.backfillAlreadyRunning)
+      ctx.stdout.write('  a backfill is already running for the types never loaded; they sync once it completes\n');
     const failed = Object.entries(result.failed) as Array<[ObjectType, string]>;
     for (const [type, message] of failed) ctx.stderr.write(`hubsync: ${type} failed: ${message}\n`);
     return failed.length > 0 ? EXIT_FAILURE : EXIT_OK;

@@ -23,7 +23,11 @@ export interface AppDeps {
 /** Builds the HTTP app without listening, so tests can `inject()` requests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Per-request lines are off: the routes log what matters (refusals, hand-off failures) without bodies or headers.
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+  });
   await app.register(healthRoutes, { checks: deps.readiness });
   const { config } = deps;
   const dispatcher = new WebhookDispatcher(deps, {
@@ -40,7 +44,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.close());
-  await app.register(webhookRoutes, { config, metrics: deps.metrics, dispatcher, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(webhookRoutes, {
+    config,
+    metrics: deps.metrics,
+    dispatcher,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   await app.register(platformChangesRoutes, { config: deps.config, temporal: deps.temporal, logger: deps.logger });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);

@@ -31,7 +31,9 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
       if (outcome.status === 'rejected') down.push(name);
     });
     if (down.length > 0) {
-      return reply.code(503).send({ status: 'unavailable', checks: results, message: `not ready: ${down.join(', ')} unreachable` });
+      return reply
+        .code(503)
+        .send({ status: 'unavailable', checks: results, message: `not ready: ${down.join(', ')} unreachable` });
     }
     return { status: 'ready', checks: results };
   });

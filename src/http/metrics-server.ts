@@ -11,7 +11,11 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export async function startMetricsServer(metrics: Pick<Metrics, 'registry'>, port: number, host: string): Promise<MetricsServer> {
+export async function startMetricsServer(
+  metrics: Pick<Metrics, 'registry'>,
+  port: number,
+  host: string,
+): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics\n');
@@ -19,7 +23,8 @@ export async function startMetricsServer(metrics: Pick<Metrics, 'registry'>, por
     }
     metrics.registry.metrics().then(
       (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-      (err: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(err as Error).message}\n`),
+      (err: unknown) =>
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(err as Error).message}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -29,15 +29,27 @@ const changeSchema = z
   .superRefine((change, ctx) => {
     const known = MAPPABLE_COLUMNS[change.objectType];
     change.fields?.forEach((field, i) => {
-      if (!known.includes(field)) ctx.addIssue({ code: 'custom', path: ['fields', i], message: `unknown column "${field}" of ${change.objectType}` });
+      if (!known.includes(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i],
+          message: `unknown column "${field}" of ${change.objectType}`,
+        });
     });
   });
 
-const bodySchema = z.object({ portalId: portalId.optional(), changes: z.array(changeSchema).min(1).max(MAX_CHANGES) }).strict();
+const bodySchema = z
+  .object({ portalId: portalId.optional(), changes: z.array(changeSchema).min(1).max(MAX_CHANGES) })
+  .strict();
 
 /** `['changes', 2, 'localId']` → `changes[2].localId`. */
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '') || '(body)';
+  return (
+    path.reduce<string>(
+      (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+      '',
+    ) || '(body)'
+  );
 }
 
 // Hashing first gives both sides the same length, so the comparison time says nothing about the key.
@@ -46,14 +58,20 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> = async (app, { config, temporal, logger }) => {
+export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> = async (
+  app,
+  { config, temporal, logger },
+) => {
   const options = pushStartOptions(config);
 
   app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (!token || !sameSecret(token, config.PLATFORM_API_KEY)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid platform API key is required (Authorization: Bearer …)' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: 'a valid platform API key is required (Authorization: Bearer …)' });
     }
   });
 
@@ -70,8 +88,14 @@ export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> =
       return reply.code(202).send({ accepted: reports.length, workflows });
     } catch (err) {
       // Not accepted by Temporal: the platform must retry (repeating changes already accepted is harmless).
-      logger.warn({ err: (err as Error).message, changes: reports.length }, 'platform changes not accepted: Temporal unavailable');
-      return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'changes were not recorded; retry later' });
+      logger.warn(
+        { err: (err as Error).message, changes: reports.length },
+        'platform changes not accepted: Temporal unavailable',
+      );
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: 'unavailable', message: 'changes were not recorded; retry later' });
     }
   });
 };

@@ -34,15 +34,20 @@ const eventSchema = z
     toObjectId: hubspotId.optional(),
     associationRemoved: z.boolean().optional(),
     isPrimaryAssociation: z.boolean().optional(),
-    objectTypeId: z.string().regex(/^\d+-\d+$/, 'must look like "0-27"').optional(),
+    objectTypeId: z
+      .string()
+      .regex(/^\d+-\d+$/, 'must look like "0-27"')
+      .optional(),
   })
   .superRefine((event, ctx) => {
     const kind = event.subscriptionType.slice(event.subscriptionType.indexOf('.') + 1);
     const need = (field: keyof typeof event) => {
-      if (event[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${kind} events` });
+      if (event[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: `required for ${kind} events` });
     };
     if (kind === 'propertyChange') need('propertyName');
-    if (kind === 'associationChange') ['associationType', 'fromObjectId', 'toObjectId'].forEach((f) => need(f as keyof typeof event));
+    if (kind === 'associationChange')
+      ['associationType', 'fromObjectId', 'toObjectId'].forEach((f) => need(f as keyof typeof event));
     else need('objectId');
     if (event.subscriptionType.startsWith('object.')) need('objectTypeId');
   });
@@ -50,7 +55,10 @@ const eventSchema = z
 /** HubSpot sends fewer than 100 events a request; a little headroom, then refuse. */
 export const MAX_EVENTS_PER_REQUEST = 100;
 
-export const webhookBatchSchema = z.array(eventSchema).min(1, 'must hold at least one event').max(MAX_EVENTS_PER_REQUEST);
+export const webhookBatchSchema = z
+  .array(eventSchema)
+  .min(1, 'must hold at least one event')
+  .max(MAX_EVENTS_PER_REQUEST);
 
 export type ParsedBatch = { ok: true; events: HubSpotWebhookEvent[] } | { ok: false; message: string };
 
@@ -65,7 +73,9 @@ export function parseWebhookBatch(body: unknown): ParsedBatch {
 
 function fieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return 'body';
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('');
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .join('');
 }
 
 // The sync rules identify every event by its object: an association event belongs to its reporting side.

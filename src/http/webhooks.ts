@@ -28,13 +28,24 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   // The signature covers the exact bytes HubSpot sent: keep them, parse JSON only after verifying.
   // This plugin is encapsulated, so the rest of the app keeps Fastify's JSON parser.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post('/webhooks/hubspot', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const verdict = verifyWebhookSignature(
-      { method: request.method, uri: publicRequestUri(config.HUBSPOT_WEBHOOK_URL, request.url), rawBody, headers: request.headers },
-      { version: config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION, clientSecret: config.HUBSPOT_CLIENT_SECRET, now: (options.now ?? Date.now)() },
+      {
+        method: request.method,
+        uri: publicRequestUri(config.HUBSPOT_WEBHOOK_URL, request.url),
+        rawBody,
+        headers: request.headers,
+      },
+      {
+        version: config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION,
+        clientSecret: config.HUBSPOT_CLIENT_SECRET,
+        now: (options.now ?? Date.now)(),
+      },
     );
     if (!verdict.valid) {
       metrics.webhooksReceived.inc({ outcome: 'unauthorized' });
@@ -62,15 +73,25 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     if (groups.length > 0) {
       if (!(await dispatcher.temporalAvailable())) {
         metrics.webhooksReceived.inc({ outcome: 'unavailable' });
-        request.log.warn({ records: groups.length }, 'webhook not accepted: Temporal unavailable, asking HubSpot to retry');
-        return reply.code(503).send({ status: 'error', message: 'events not accepted: Temporal is unavailable; retry later' });
+        request.log.warn(
+          { records: groups.length },
+          'webhook not accepted: Temporal unavailable, asking HubSpot to retry',
+        );
+        return reply
+          .code(503)
+          .send({ status: 'error', message: 'events not accepted: Temporal is unavailable; retry later' });
       }
       try {
         await dispatcher.accept(groups);
       } catch (err) {
         metrics.webhooksReceived.inc({ outcome: 'unavailable' });
-        request.log.error({ err: (err as Error).message, records: groups.length }, 'webhook not accepted: the inbox did not store it, asking HubSpot to retry');
-        return reply.code(503).send({ status: 'error', message: 'events not accepted: storage is unavailable; retry later' });
+        request.log.error(
+          { err: (err as Error).message, records: groups.length },
+          'webhook not accepted: the inbox did not store it, asking HubSpot to retry',
+        );
+        return reply
+          .code(503)
+          .send({ status: 'error', message: 'events not accepted: storage is unavailable; retry later' });
       }
     }
     metrics.webhooksReceived.inc({ outcome: 'accepted' });

@@ -1,4 +1,11 @@
-import { type BatchInputError, type BatchOutcome, type CrmObjectType, BATCH_LIMIT, chunk, toInputErrors } from './objects';
+import {
+  type BatchInputError,
+  type BatchOutcome,
+  type CrmObjectType,
+  BATCH_LIMIT,
+  chunk,
+  toInputErrors,
+} from './objects';
 import { associationReadSchema, associationWriteSchema } from './schemas';
 import type { Transport } from './transport';
 
@@ -89,7 +96,11 @@ export class AssociationsApi {
     return { errors };
   }
 
-  async archive(from: CrmObjectType, to: CrmObjectType, inputs: Array<{ fromId: string; toIds: string[] }>): Promise<void> {
+  async archive(
+    from: CrmObjectType,
+    to: CrmObjectType,
+    inputs: Array<{ fromId: string; toIds: string[] }>,
+  ): Promise<void> {
     for (const part of chunk(inputs, BATCH_LIMIT)) {
       await this.transport.request({
         method: 'POST',

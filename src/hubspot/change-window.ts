@@ -1,4 +1,10 @@
-import { type CrmObjectType, type ObjectsApi, type SearchFilter, type SearchRequest, LAST_MODIFIED_PROPERTY } from './objects';
+import {
+  type CrmObjectType,
+  type ObjectsApi,
+  type SearchFilter,
+  type SearchRequest,
+  LAST_MODIFIED_PROPERTY,
+} from './objects';
 import type { CrmObject } from './schemas';
 
 // Every record whose last-modified lies in [from, to], exactly once, however many there are.
@@ -68,7 +74,12 @@ export function planQuery(cursor: ChangeWindowCursor, properties: string[], page
     if (cursor.byId.afterId !== undefined) {
       filters.push({ propertyName: 'hs_object_id', operator: 'GT', value: cursor.byId.afterId });
     }
-    return { filterGroups: [{ filters }], sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], properties: props, limit };
+    return {
+      filterGroups: [{ filters }],
+      sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
+      properties: props,
+      limit,
+    };
   }
   return {
     filterGroups: [
@@ -95,7 +106,9 @@ export function advance(cursor: ChangeWindowCursor, results: CrmObject[], pageSi
   const limit = Math.min(pageSize, SEARCH_PAGE_LIMIT);
   const full = results.length >= limit;
   const afterInstant = (): ChangeWindowCursor | undefined =>
-    cursor.pos + 1 > cursor.to ? undefined : { v: 1, type: cursor.type, from: cursor.from, to: cursor.to, pos: cursor.pos + 1 };
+    cursor.pos + 1 > cursor.to
+      ? undefined
+      : { v: 1, type: cursor.type, from: cursor.from, to: cursor.to, pos: cursor.pos + 1 };
 
   if (cursor.byId) {
     const last = results[results.length - 1];
@@ -130,7 +143,8 @@ export async function changedSincePage(
   for (;;) {
     const page = await objects.search(type, planQuery(current, opts.properties ?? [], pageSize));
     const step = advance(current, page.results, pageSize);
-    if (step.deliver.length > 0 || !step.next) return { results: step.deliver, ...(step.next ? { next: step.next } : {}) };
+    if (step.deliver.length > 0 || !step.next)
+      return { results: step.deliver, ...(step.next ? { next: step.next } : {}) };
     current = step.next;
   }
 }

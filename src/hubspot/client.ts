@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import { type AssociationSpec, type AssociationsOf, AssociationsApi } from './associations';
-import { type ChangeWindow, type ChangeWindowCursor, type ChangeWindowOptions, changedSince, changedSincePage } from './change-window';
+import {
+  type ChangeWindow,
+  type ChangeWindowCursor,
+  type ChangeWindowOptions,
+  changedSince,
+  changedSincePage,
+} from './change-window';
 import {
   type AssociationInput,
   type BatchInputError,
@@ -43,18 +49,40 @@ export interface HubSpotClient {
   readonly limiter: PortalRateLimiter;
   listPage(type: CrmObjectType, opts?: ListOptions): Promise<{ results: CrmObject[]; nextAfter?: string }>;
   list(type: CrmObjectType, opts?: ListOptions): AsyncIterable<CrmObject[]>;
-  get(type: CrmObjectType, id: string, opts?: { properties?: string[]; idProperty?: string; associations?: string[] }): Promise<CrmObject>;
-  search(type: CrmObjectType, body: SearchRequest): Promise<{ total: number; results: CrmObject[]; nextAfter?: string }>;
+  get(
+    type: CrmObjectType,
+    id: string,
+    opts?: { properties?: string[]; idProperty?: string; associations?: string[] },
+  ): Promise<CrmObject>;
+  search(
+    type: CrmObjectType,
+    body: SearchRequest,
+  ): Promise<{ total: number; results: CrmObject[]; nextAfter?: string }>;
   changedSincePage(
     type: CrmObjectType,
     window: ChangeWindow,
     cursor?: ChangeWindowCursor,
     opts?: ChangeWindowOptions,
   ): Promise<{ results: CrmObject[]; next?: ChangeWindowCursor }>;
-  changedSince(type: CrmObjectType, from: Date | string, to: Date | string, opts?: ChangeWindowOptions): AsyncIterable<CrmObject[]>;
-  batchRead(type: CrmObjectType, ids: string[], opts?: { properties?: string[]; idProperty?: string }): Promise<BatchOutcome<CrmObject>>;
-  batchCreate(type: CrmObjectType, inputs: Array<{ properties: Properties; associations?: AssociationInput[] }>): Promise<BatchOutcome<CrmObject>>;
-  batchUpdate(type: CrmObjectType, inputs: Array<{ id: string; idProperty?: string; properties: Properties }>): Promise<BatchOutcome<CrmObject>>;
+  changedSince(
+    type: CrmObjectType,
+    from: Date | string,
+    to: Date | string,
+    opts?: ChangeWindowOptions,
+  ): AsyncIterable<CrmObject[]>;
+  batchRead(
+    type: CrmObjectType,
+    ids: string[],
+    opts?: { properties?: string[]; idProperty?: string },
+  ): Promise<BatchOutcome<CrmObject>>;
+  batchCreate(
+    type: CrmObjectType,
+    inputs: Array<{ properties: Properties; associations?: AssociationInput[] }>,
+  ): Promise<BatchOutcome<CrmObject>>;
+  batchUpdate(
+    type: CrmObjectType,
+    inputs: Array<{ id: string; idProperty?: string; properties: Properties }>,
+  ): Promise<BatchOutcome<CrmObject>>;
   batchUpsert(
     type: CrmObjectType,
     inputs: Array<{ id: string; idProperty: string; properties: Properties }>,
@@ -74,7 +102,11 @@ export interface HubSpotClient {
     to: CrmObjectType,
     inputs: Array<{ fromId: string; toId: string; types?: AssociationSpec[] }>,
   ): Promise<{ errors: BatchInputError[] }>;
-  archiveAssociations(from: CrmObjectType, to: CrmObjectType, inputs: Array<{ fromId: string; toIds: string[] }>): Promise<void>;
+  archiveAssociations(
+    from: CrmObjectType,
+    to: CrmObjectType,
+    inputs: Array<{ fromId: string; toIds: string[] }>,
+  ): Promise<void>;
 }
 
 export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {

@@ -16,7 +16,13 @@ export {
 } from './objects';
 export type { AccountUser, CrmObject, Owner, PropertyDefinition } from './schemas';
 export type { NewPropertyDefinition } from './properties';
-export { type ChangeWindow, type ChangeWindowCursor, type ChangeWindowOptions, lastModifiedMs, parseTimestamp } from './change-window';
+export {
+  type ChangeWindow,
+  type ChangeWindowCursor,
+  type ChangeWindowOptions,
+  lastModifiedMs,
+  parseTimestamp,
+} from './change-window';
 export type { AssociatedRecord, AssociationSpec, AssociationsOf } from './associations';
 export * from './errors';
 export { toTemporalFailure } from './temporal-failure';

@@ -29,8 +29,19 @@ export const LIST_LIMIT = 100;
 
 export type Properties = Record<string, string | null>;
 export type SearchOperator =
-  | 'EQ' | 'NEQ' | 'LT' | 'LTE' | 'GT' | 'GTE' | 'BETWEEN' | 'IN' | 'NOT_IN'
-  | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY' | 'CONTAINS_TOKEN' | 'NOT_CONTAINS_TOKEN';
+  | 'EQ'
+  | 'NEQ'
+  | 'LT'
+  | 'LTE'
+  | 'GT'
+  | 'GTE'
+  | 'BETWEEN'
+  | 'IN'
+  | 'NOT_IN'
+  | 'HAS_PROPERTY'
+  | 'NOT_HAS_PROPERTY'
+  | 'CONTAINS_TOKEN'
+  | 'NOT_CONTAINS_TOKEN';
 export interface SearchFilter {
   propertyName: string;
   operator: SearchOperator;
@@ -49,7 +60,10 @@ export interface SearchRequest {
 
 export interface AssociationInput {
   to: { id: string };
-  types: Array<{ associationCategory: 'HUBSPOT_DEFINED' | 'USER_DEFINED' | 'INTEGRATOR_DEFINED'; associationTypeId: number }>;
+  types: Array<{
+    associationCategory: 'HUBSPOT_DEFINED' | 'USER_DEFINED' | 'INTEGRATOR_DEFINED';
+    associationTypeId: number;
+  }>;
 }
 
 export interface BatchInputError {
@@ -98,19 +112,31 @@ export function dedupeInputs<T extends { id: string; idProperty?: string; proper
 }
 
 /** One entry per failed input: HubSpot groups inputs under one error; callers need them one by one. */
-export function toInputErrors(errors: readonly BatchErrorBody[], indexOfId: (id: string) => number | undefined): BatchInputError[] {
+export function toInputErrors(
+  errors: readonly BatchErrorBody[],
+  indexOfId: (id: string) => number | undefined,
+): BatchInputError[] {
   const out: BatchInputError[] = [];
   for (const error of errors) {
     const property =
       error.errors?.flatMap((d) => d.context?.propertyName ?? (d.in ? [d.in] : []))[0] ??
       extractFieldMessages({ message: error.message }).find((f) => f.field)?.field;
-    const base = { category: error.category, message: error.message, ...(property ? { property } : {}), ...(error.context ? { context: error.context } : {}) };
+    const base = {
+      category: error.category,
+      message: error.message,
+      ...(property ? { property } : {}),
+      ...(error.context ? { context: error.context } : {}),
+    };
     const traceIds = error.context?.objectWriteTraceId ?? [];
     const ids = error.context?.ids ?? (error.id ? [error.id] : []);
     if (traceIds.length > 0) {
       for (const trace of traceIds) {
         const index = Number(trace);
-        out.push({ ...base, ...(ids.length > 0 ? { inputIds: ids } : {}), ...(Number.isInteger(index) ? { inputIndex: index } : {}) });
+        out.push({
+          ...base,
+          ...(ids.length > 0 ? { inputIds: ids } : {}),
+          ...(Number.isInteger(index) ? { inputIndex: index } : {}),
+        });
       }
     } else if (ids.length > 0) {
       for (const id of ids) {
@@ -161,7 +187,11 @@ export class ObjectsApi {
     } while (after);
   }
 
-  async get(type: CrmObjectType, id: string, opts: { properties?: string[]; idProperty?: string; associations?: string[] } = {}): Promise<CrmObject> {
+  async get(
+    type: CrmObjectType,
+    id: string,
+    opts: { properties?: string[]; idProperty?: string; associations?: string[] } = {},
+  ): Promise<CrmObject> {
     const { data } = await this.transport.request({
       method: 'GET',
       endpoint: '/crm/v3/objects/{type}/{id}',
@@ -172,7 +202,10 @@ export class ObjectsApi {
     return data;
   }
 
-  async search(type: CrmObjectType, body: SearchRequest): Promise<{ total: number; results: CrmObject[]; nextAfter?: string }> {
+  async search(
+    type: CrmObjectType,
+    body: SearchRequest,
+  ): Promise<{ total: number; results: CrmObject[]; nextAfter?: string }> {
     const { data } = await this.transport.request({
       method: 'POST',
       endpoint: '/crm/v3/objects/{type}/search',
@@ -181,10 +214,18 @@ export class ObjectsApi {
       schema: searchPageSchema,
       kind: 'search',
     });
-    return { total: data.total, results: data.results, ...(data.paging?.next ? { nextAfter: data.paging.next.after } : {}) };
+    return {
+      total: data.total,
+      results: data.results,
+      ...(data.paging?.next ? { nextAfter: data.paging.next.after } : {}),
+    };
   }
 
-  async batchRead(type: CrmObjectType, ids: string[], opts: { properties?: string[]; idProperty?: string } = {}): Promise<BatchOutcome<CrmObject>> {
+  async batchRead(
+    type: CrmObjectType,
+    ids: string[],
+    opts: { properties?: string[]; idProperty?: string } = {},
+  ): Promise<BatchOutcome<CrmObject>> {
     const unique = [...new Set(ids)];
     const outcome: BatchOutcome<CrmObject> = { results: [], errors: [] };
     for (const part of chunk(unique, BATCH_LIMIT)) {

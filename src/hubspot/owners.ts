@@ -33,7 +33,9 @@ export class OwnersApi {
     } while (after);
   }
 
-  async listUsersPage(opts: { after?: string; limit?: number } = {}): Promise<{ results: AccountUser[]; nextAfter?: string }> {
+  async listUsersPage(
+    opts: { after?: string; limit?: number } = {},
+  ): Promise<{ results: AccountUser[]; nextAfter?: string }> {
     const { data } = await this.transport.request({
       method: 'GET',
       endpoint: '/settings/v3/users',

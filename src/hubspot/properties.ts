@@ -26,7 +26,11 @@ export interface NewPropertyDefinition {
 }
 
 /** Creates a custom property; a property of that name already existing is a HubSpotConflictError (409). */
-export async function createProperty(transport: Transport, type: CrmObjectType, definition: NewPropertyDefinition): Promise<PropertyDefinition> {
+export async function createProperty(
+  transport: Transport,
+  type: CrmObjectType,
+  definition: NewPropertyDefinition,
+): Promise<PropertyDefinition> {
   const { data } = await transport.request({
     method: 'POST',
     endpoint: '/crm/v3/properties/{type}',

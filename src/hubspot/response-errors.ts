@@ -138,7 +138,12 @@ export function errorFromResponse(input: ResponseErrorInput): HubSpotError {
           : input.intervalMs;
     // DAILY ignores a short Retry-After: the quota only comes back at the account's midnight.
     const retryAfterMs = policy === 'DAILY' ? Math.max(windowMs, retryAfter ?? 0) : (retryAfter ?? windowMs);
-    return new HubSpotRateLimitError(message, { ...init, category: init.category ?? 'RATE_LIMIT' }, policy, retryAfterMs);
+    return new HubSpotRateLimitError(
+      message,
+      { ...init, category: init.category ?? 'RATE_LIMIT' },
+      policy,
+      retryAfterMs,
+    );
   }
   if (status === 400 || status === 422) return new HubSpotValidationError(message, init, extractFieldMessages(body));
   if (status === 401 || status === 403) return new HubSpotAuthError(message, init);

@@ -17,15 +17,16 @@ export const crmObjectSchema = z.object({
   id: z.string().min(1),
   properties: z.record(z.string(), propertyValue),
   propertiesWithHistory: z
-    .record(z.string(), z.array(z.object({ value: z.string().nullable(), timestamp: timestamp, sourceType: z.string().optional() })))
+    .record(
+      z.string(),
+      z.array(z.object({ value: z.string().nullable(), timestamp: timestamp, sourceType: z.string().optional() })),
+    )
     .optional(),
   createdAt: timestamp,
   updatedAt: timestamp,
   archived: z.boolean().default(false),
   archivedAt: timestamp.optional(),
-  associations: z
-    .record(z.string(), z.object({ results: z.array(associationRefSchema), paging }))
-    .optional(),
+  associations: z.record(z.string(), z.object({ results: z.array(associationRefSchema), paging })).optional(),
 });
 export type CrmObject = z.infer<typeof crmObjectSchema>;
 

@@ -35,8 +35,10 @@ function details(err: HubSpotError): Record<string, unknown> {
 }
 
 function retryable(err: HubSpotError): { nonRetryable: boolean; nextRetryDelay?: number } {
-  if (err instanceof HubSpotRateLimitError) return { nonRetryable: false, nextRetryDelay: Math.max(1, err.retryAfterMs) };
-  if (err instanceof HubSpotLockedError) return { nonRetryable: false, nextRetryDelay: Math.max(LOCKED_MIN_WAIT_MS, err.retryAfterMs) };
+  if (err instanceof HubSpotRateLimitError)
+    return { nonRetryable: false, nextRetryDelay: Math.max(1, err.retryAfterMs) };
+  if (err instanceof HubSpotLockedError)
+    return { nonRetryable: false, nextRetryDelay: Math.max(LOCKED_MIN_WAIT_MS, err.retryAfterMs) };
   if (err instanceof HubSpotServerError || err instanceof HubSpotNetworkError) return { nonRetryable: false };
   if (
     err instanceof HubSpotValidationError ||

@@ -1,6 +1,9 @@
 // Wall-clock arithmetic in the HubSpot account's time zone (daily limits reset at the account's midnight).
 
-function zonedParts(date: Date, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+function zonedParts(
+  date: Date,
+  timeZone: string,
+): { y: number; m: number; d: number; h: number; mi: number; s: number } {
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

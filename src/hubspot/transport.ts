@@ -1,12 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import {
-  type HubSpotError,
-  HubSpotNetworkError,
-  HubSpotRateLimitError,
-  HubSpotResponseShapeError,
-} from './errors';
+import { type HubSpotError, HubSpotNetworkError, HubSpotRateLimitError, HubSpotResponseShapeError } from './errors';
 import type { PortalRateLimiter, RequestKind } from './rate-limiter';
 import { errorFromResponse } from './response-errors';
 import type { TokenProvider } from './tokens';
@@ -161,21 +156,36 @@ export class Transport {
     const result = spec.schema.safeParse(data);
     if (result.success) return result.data;
     const issues = result.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
-    throw new HubSpotResponseShapeError({ method: spec.method, endpoint: spec.endpoint }, issues[0]?.path ?? '(root)', issues);
+    throw new HubSpotResponseShapeError(
+      { method: spec.method, endpoint: spec.endpoint },
+      issues[0]?.path ?? '(root)',
+      issues,
+    );
   }
 
   private networkError(spec: RequestSpec<unknown>, err: unknown): HubSpotNetworkError {
     const code = axios.isAxiosError(err) ? err.code : undefined;
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
     // Only the code is kept: the axios error itself holds the request headers.
-    const message = timedOut ? `no response within ${this.opts.timeoutMs} ms` : `network failure${code ? ` (${code})` : ''}`;
+    const message = timedOut
+      ? `no response within ${this.opts.timeoutMs} ms`
+      : `network failure${code ? ` (${code})` : ''}`;
     return new HubSpotNetworkError(message, { method: spec.method, endpoint: spec.endpoint }, timedOut, code);
   }
 
   private report(spec: RequestSpec<unknown>, status: number | 'network', started: number, policy?: string): void {
     const durationMs = Math.round(performance.now() - started);
-    this.opts.logger?.debug({ method: spec.method, endpoint: spec.endpoint, status, durationMs, policy }, 'hubspot request');
-    this.opts.onRequest?.({ method: spec.method, endpoint: spec.endpoint, status, durationMs, ...(policy ? { policy } : {}) });
+    this.opts.logger?.debug(
+      { method: spec.method, endpoint: spec.endpoint, status, durationMs, policy },
+      'hubspot request',
+    );
+    this.opts.onRequest?.({
+      method: spec.method,
+      endpoint: spec.endpoint,
+      status,
+      durationMs,
+      ...(policy ? { policy } : {}),
+    });
   }
 
   /** Belt and braces: should HubSpot ever echo the token back, it is cut out of the message. */

@@ -56,10 +56,19 @@ export function publicRequestUri(publicUrl: string, requestUrl: string): string 
 }
 
 /** The signature HubSpot would send for this request: hex for v1/v2, base64 for v3. */
-export function computeSignature(version: WebhookSignatureVersion, clientSecret: string, request: Omit<SignedRequest, 'headers'>, timestamp?: string): string {
+export function computeSignature(
+  version: WebhookSignatureVersion,
+  clientSecret: string,
+  request: Omit<SignedRequest, 'headers'>,
+  timestamp?: string,
+): string {
   const method = request.method.toUpperCase();
   if (version === 'v1') return createHash('sha256').update(clientSecret).update(request.rawBody).digest('hex');
-  if (version === 'v2') return createHash('sha256').update(clientSecret + method + request.uri).update(request.rawBody).digest('hex');
+  if (version === 'v2')
+    return createHash('sha256')
+      .update(clientSecret + method + request.uri)
+      .update(request.rawBody)
+      .digest('hex');
   return createHmac('sha256', clientSecret)
     .update(method + decodeV3Uri(request.uri))
     .update(request.rawBody)
@@ -68,12 +77,23 @@ export function computeSignature(version: WebhookSignatureVersion, clientSecret:
 }
 
 /** The headers HubSpot sends with a signed request (for tests and benchmarks that play HubSpot). */
-export function signatureHeaders(version: WebhookSignatureVersion, clientSecret: string, request: Omit<SignedRequest, 'headers'>, now = Date.now()): Record<string, string> {
+export function signatureHeaders(
+  version: WebhookSignatureVersion,
+  clientSecret: string,
+  request: Omit<SignedRequest, 'headers'>,
+  now = Date.now(),
+): Record<string, string> {
   if (version === 'v3') {
     const timestamp = String(now);
-    return { 'x-hubspot-signature-v3': computeSignature('v3', clientSecret, request, timestamp), 'x-hubspot-request-timestamp': timestamp };
+    return {
+      'x-hubspot-signature-v3': computeSignature('v3', clientSecret, request, timestamp),
+      'x-hubspot-request-timestamp': timestamp,
+    };
   }
-  return { 'x-hubspot-signature': computeSignature(version, clientSecret, request), 'x-hubspot-signature-version': version };
+  return {
+    'x-hubspot-signature': computeSignature(version, clientSecret, request),
+    'x-hubspot-signature-version': version,
+  };
 }
 
 export function verifyWebhookSignature(request: SignedRequest, options: VerifyOptions): SignatureVerdict {
@@ -84,14 +104,19 @@ export function verifyWebhookSignature(request: SignedRequest, options: VerifyOp
     const timestamp = header(request.headers, 'x-hubspot-request-timestamp');
     if (!timestamp) return { valid: false, reason: 'missing-timestamp' };
     const at = /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : NaN;
-    if (!Number.isFinite(at) || Math.abs((options.now ?? Date.now()) - at) > (options.maxAgeMs ?? SIGNATURE_MAX_AGE_MS)) {
+    if (
+      !Number.isFinite(at) ||
+      Math.abs((options.now ?? Date.now()) - at) > (options.maxAgeMs ?? SIGNATURE_MAX_AGE_MS)
+    ) {
       return { valid: false, reason: 'stale-timestamp' };
     }
     // Node's base64 decoder skips junk and stops at padding, so "<valid>, <anything>" (duplicated headers joined
     // by Node) would decode to the valid digest: accept only the canonical 44-character form of 32 bytes.
     if (!/^[A-Za-z0-9+/]{43}=$/.test(signature)) return { valid: false, reason: 'bad-signature' };
     const expected = Buffer.from(computeSignature('v3', clientSecret, request, timestamp), 'base64');
-    return sameBytes(Buffer.from(signature, 'base64'), expected) ? { valid: true } : { valid: false, reason: 'bad-signature' };
+    return sameBytes(Buffer.from(signature, 'base64'), expected)
+      ? { valid: true }
+      : { valid: false, reason: 'bad-signature' };
   }
   const signature = header(request.headers, 'x-hubspot-signature');
   if (!signature) return { valid: false, reason: 'missing-signature' };
@@ -100,7 +125,9 @@ export function verifyWebhookSignature(request: SignedRequest, options: VerifyOp
   if (announced !== undefined && announced.toLowerCase() !== version) return { valid: false, reason: 'bad-signature' };
   if (!/^[0-9a-fA-F]{64}$/.test(signature)) return { valid: false, reason: 'bad-signature' };
   const expected = Buffer.from(computeSignature(version, clientSecret, request), 'hex');
-  return sameBytes(Buffer.from(signature, 'hex'), expected) ? { valid: true } : { valid: false, reason: 'bad-signature' };
+  return sameBytes(Buffer.from(signature, 'hex'), expected)
+    ? { valid: true }
+    : { valid: false, reason: 'bad-signature' };
 }
 
 function header(headers: SignedRequest['headers'], name: string): string | undefined {

@@ -3,7 +3,13 @@
 import type { CrmObjectType } from '../sync/object-types';
 
 /** Types the platform can push; owners come from HubSpot's read-only owners API. */
-export const PUSH_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tasks', 'tickets'] as const satisfies readonly CrmObjectType[];
+export const PUSH_OBJECT_TYPES = [
+  'contacts',
+  'companies',
+  'deals',
+  'tasks',
+  'tickets',
+] as const satisfies readonly CrmObjectType[];
 export type PushObjectType = (typeof PUSH_OBJECT_TYPES)[number];
 
 export interface LocalChange {

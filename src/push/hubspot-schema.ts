@@ -18,7 +18,11 @@ const PROPERTY_GROUP: Readonly<Record<CrmObjectType, string>> = {
  * Creates hubsync_local_id (a hidden, unique string property) on `type` unless `definitions` already has it.
  * Two workers racing here both succeed: HubSpot's 409 for an existing name means the work is done.
  */
-export async function ensureLocalIdProperty(hubspot: HubSpotClient, type: CrmObjectType, definitions: readonly PropertyDefinition[]): Promise<void> {
+export async function ensureLocalIdProperty(
+  hubspot: HubSpotClient,
+  type: CrmObjectType,
+  definitions: readonly PropertyDefinition[],
+): Promise<void> {
   if (definitions.some((d) => d.name === LOCAL_ID_PROPERTY)) return;
   try {
     await hubspot.createProperty(type, {
@@ -37,7 +41,11 @@ export async function ensureLocalIdProperty(hubspot: HubSpotClient, type: CrmObj
 }
 
 /** HubSpot accepts an upsert idProperty only when the property is declared unique (email is; domain is not). */
-export function uniquePropertyUsable(mapping: MappingConfig, type: CrmObjectType, definitions: readonly PropertyDefinition[]): boolean {
+export function uniquePropertyUsable(
+  mapping: MappingConfig,
+  type: CrmObjectType,
+  definitions: readonly PropertyDefinition[],
+): boolean {
   const unique = mapping[type].uniqueProperty;
   return unique !== undefined && definitions.some((d) => d.name === unique && d.hasUniqueValue === true);
 }

@@ -51,7 +51,8 @@ type Rejectable = HubSpotValidationError | HubSpotConflictError;
 
 // A 400 or 409 for a whole batch is about its inputs (an invalid value, a duplicate unique value): the same
 // call would fail again, but a smaller one without the culprit succeeds. Everything else goes to Temporal.
-const isRejection = (err: unknown): err is Rejectable => err instanceof HubSpotValidationError || err instanceof HubSpotConflictError;
+const isRejection = (err: unknown): err is Rejectable =>
+  err instanceof HubSpotValidationError || err instanceof HubSpotConflictError;
 
 function rejectionOf(err: Rejectable): { category: string; message: string; property?: string } {
   const property = err instanceof HubSpotValidationError ? err.fieldMessages.find((f) => f.field)?.field : undefined;
@@ -96,35 +97,64 @@ const epochMs = (iso: string | undefined): number | undefined => {
   return Number.isFinite(ms) ? ms : undefined;
 };
 
-function errorsByPosition<I>(part: readonly I[], errors: readonly BatchInputError[], idOf: (input: I) => string): Map<I, BatchInputError> {
+function errorsByPosition<I>(
+  part: readonly I[],
+  errors: readonly BatchInputError[],
+  idOf: (input: I) => string,
+): Map<I, BatchInputError> {
   const out = new Map<I, BatchInputError>();
   for (const error of errors) {
     const byIndex = error.inputIndex === undefined ? undefined : part[error.inputIndex];
     const named = error.inputIds?.map((id) => id.toLowerCase()) ?? [];
-    const matches = byIndex !== undefined ? [byIndex] : part.filter((input) => named.includes(idOf(input).toLowerCase()));
+    const matches =
+      byIndex !== undefined ? [byIndex] : part.filter((input) => named.includes(idOf(input).toLowerCase()));
     for (const input of matches) out.set(input, error);
   }
   return out;
 }
 
-export async function writeUpdates(hubspot: HubSpotClient, type: CrmObjectType, inputs: UpdateInput[]): Promise<WriteOutcome> {
+export async function writeUpdates(
+  hubspot: HubSpotClient,
+  type: CrmObjectType,
+  inputs: UpdateInput[],
+): Promise<WriteOutcome> {
   const outcome: WriteOutcome = { succeeded: [], rejected: [], writeCalls: 0, readCalls: 0 };
   const call = async (part: UpdateInput[]): Promise<void> => {
-    const result = await hubspot.batchUpdate(type, part.map((i) => ({ id: i.hubspotId, properties: i.properties })));
+    const result = await hubspot.batchUpdate(
+      type,
+      part.map((i) => ({ id: i.hubspotId, properties: i.properties })),
+    );
     const failed = errorsByPosition(part, result.errors, (i) => i.hubspotId);
     const byId = new Map(result.results.map((r) => [r.id, r]));
     for (const input of part) {
       const error = failed.get(input);
       if (error) {
-        outcome.rejected.push({ localId: input.localId, hubspotId: input.hubspotId, operation: 'update', category: error.category, message: error.message, ...(error.property ? { property: error.property } : {}) });
+        outcome.rejected.push({
+          localId: input.localId,
+          hubspotId: input.hubspotId,
+          operation: 'update',
+          category: error.category,
+          message: error.message,
+          ...(error.property ? { property: error.property } : {}),
+        });
       } else {
         const hubspotAt = epochMs(byId.get(input.hubspotId)?.updatedAt);
-        outcome.succeeded.push({ localId: input.localId, hubspotId: input.hubspotId, created: false, ...(hubspotAt === undefined ? {} : { hubspotAt }) });
+        outcome.succeeded.push({
+          localId: input.localId,
+          hubspotId: input.hubspotId,
+          created: false,
+          ...(hubspotAt === undefined ? {} : { hubspotAt }),
+        });
       }
     }
   };
   const reject = (input: UpdateInput, err: Rejectable): void => {
-    outcome.rejected.push({ localId: input.localId, hubspotId: input.hubspotId, operation: 'update', ...rejectionOf(err) });
+    outcome.rejected.push({
+      localId: input.localId,
+      hubspotId: input.hubspotId,
+      operation: 'update',
+      ...rejectionOf(err),
+    });
   };
   await isolating(inputs, (i) => i.properties, call, reject, outcome);
   return outcome;
@@ -135,10 +165,15 @@ export async function writeUpdates(hubspot: HubSpotClient, type: CrmObjectType, 
  * Results are matched back by the key's value; when HubSpot's answer leaves the key property out, one batch read
  * by that key fetches the ids.
  */
-export async function writeUpserts(hubspot: HubSpotClient, type: CrmObjectType, inputs: UpsertInput[]): Promise<WriteOutcome> {
+export async function writeUpserts(
+  hubspot: HubSpotClient,
+  type: CrmObjectType,
+  inputs: UpsertInput[],
+): Promise<WriteOutcome> {
   const outcome: WriteOutcome = { succeeded: [], rejected: [], writeCalls: 0, readCalls: 0 };
   const byKeyProperty = new Map<string, UpsertInput[]>();
-  for (const input of inputs) byKeyProperty.set(input.key.idProperty, [...(byKeyProperty.get(input.key.idProperty) ?? []), input]);
+  for (const input of inputs)
+    byKeyProperty.set(input.key.idProperty, [...(byKeyProperty.get(input.key.idProperty) ?? []), input]);
 
   for (const [idProperty, group] of byKeyProperty) {
     const call = async (part: UpsertInput[]): Promise<void> => {
@@ -151,17 +186,32 @@ export async function writeUpserts(hubspot: HubSpotClient, type: CrmObjectType, 
       const missing = part.filter((i) => !failed.has(i) && !found.has(i.key.id.toLowerCase()));
       if (missing.length > 0) {
         outcome.readCalls += 1;
-        const read = await hubspot.batchRead(type, missing.map((i) => i.key.id), { idProperty, properties: [idProperty] });
+        const read = await hubspot.batchRead(
+          type,
+          missing.map((i) => i.key.id),
+          { idProperty, properties: [idProperty] },
+        );
         for (const [key, record] of indexByKey(read.results, idProperty)) found.set(key, record);
       }
       for (const input of part) {
         const error = failed.get(input);
         const record = found.get(input.key.id.toLowerCase());
         if (error) {
-          outcome.rejected.push({ localId: input.localId, operation: 'upsert', category: error.category, message: error.message, ...(error.property ? { property: error.property } : {}) });
+          outcome.rejected.push({
+            localId: input.localId,
+            operation: 'upsert',
+            category: error.category,
+            message: error.message,
+            ...(error.property ? { property: error.property } : {}),
+          });
         } else if (record) {
           const hubspotAt = epochMs(record.updatedAt);
-          outcome.succeeded.push({ localId: input.localId, hubspotId: record.id, created: record.new === true, ...(hubspotAt === undefined ? {} : { hubspotAt }) });
+          outcome.succeeded.push({
+            localId: input.localId,
+            hubspotId: record.id,
+            created: record.new === true,
+            ...(hubspotAt === undefined ? {} : { hubspotAt }),
+          });
         } else {
           // Written, but HubSpot did not say under which id: retrying (an idempotent upsert) will find out.
           throw new Error(`HubSpot upsert returned no id for ${idProperty} of local record ${input.localId}`);
@@ -176,7 +226,10 @@ export async function writeUpserts(hubspot: HubSpotClient, type: CrmObjectType, 
   return outcome;
 }
 
-function indexByKey(records: ReadonlyArray<CrmObject & { new?: boolean }>, idProperty: string): Map<string, CrmObject & { new?: boolean }> {
+function indexByKey(
+  records: ReadonlyArray<CrmObject & { new?: boolean }>,
+  idProperty: string,
+): Map<string, CrmObject & { new?: boolean }> {
   const out = new Map<string, CrmObject & { new?: boolean }>();
   for (const record of records) {
     const key = record.properties[idProperty];

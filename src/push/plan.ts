@@ -38,7 +38,12 @@ export interface RecordPlan {
  * columns (null = any), and changed since the last sync per shouldPushField — neither the value last pushed
  * (HubSpot has it) nor the value last pulled (sending it back would be ping-pong).
  */
-export function planRecordPush(type: CrmObjectType, row: PushRow, mapping: MappingConfig, onlyColumns: readonly string[] | null): RecordPlan {
+export function planRecordPush(
+  type: CrmObjectType,
+  row: PushRow,
+  mapping: MappingConfig,
+  onlyColumns: readonly string[] | null,
+): RecordPlan {
   const wanted = onlyColumns ? new Set(onlyColumns) : undefined;
   const plan: RecordPlan = { fields: [], unrepresentable: [] };
   for (const field of mapping[type].fields) {
@@ -92,7 +97,12 @@ export function conflictingFields(
       policy: field.conflictPolicy,
       local: { value: planned.value, changedAt: row.updatedAt },
       hubspot: { value: hubspotProperties[field.hubspotProperty] ?? null, changedAt: hubspotChangedAt },
-      base: { lastPushedFingerprint: state.pushed, lastPulledFingerprint: state.pulled, lastPushedAt: state.pushedAt, lastPulledAt: state.pulledAt },
+      base: {
+        lastPushedFingerprint: state.pushed,
+        lastPulledFingerprint: state.pulled,
+        lastPushedAt: state.pushedAt,
+        lastPulledAt: state.pulledAt,
+      },
       transform: field,
     });
     if (resolution.conflict) out.push({ property: field.hubspotProperty, resolution });
@@ -113,7 +123,12 @@ export { LOCAL_ID_PROPERTY };
  * record instead of duplicating it: by the mapping's unique property when HubSpot declares it unique and the row
  * has a value (contacts: email), otherwise by hubsync_local_id, a unique custom property holding the local id.
  */
-export function upsertKeyFor(type: CrmObjectType, row: PushRow, mapping: MappingConfig, uniquePropertyUsable: boolean): UpsertKey {
+export function upsertKeyFor(
+  type: CrmObjectType,
+  row: PushRow,
+  mapping: MappingConfig,
+  uniquePropertyUsable: boolean,
+): UpsertKey {
   const uniqueProperty = mapping[type].uniqueProperty;
   if (uniquePropertyUsable && uniqueProperty) {
     const field = mapping[type].fields.find((f) => f.hubspotProperty === uniqueProperty);

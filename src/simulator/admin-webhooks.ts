@@ -11,8 +11,12 @@ export function registerAdminWebhookRoutes(router: Router): void {
     return ok(ctx.sim.webhooks.publicConfig());
   });
   router.add('GET', '/__sim/webhooks/status', (ctx) => ok(ctx.sim.webhooks.status()));
-  router.add('GET', '/__sim/webhooks/deliveries', (ctx) => ok({ deliveries: ctx.sim.webhooks.deliveryLog(intParam(ctx.query.get('limit'), 100, 'limit')) }));
-  router.add('GET', '/__sim/webhooks/events', (ctx) => ok({ events: ctx.sim.webhooks.events(intParam(ctx.query.get('limit'), 1000, 'limit')) }));
+  router.add('GET', '/__sim/webhooks/deliveries', (ctx) =>
+    ok({ deliveries: ctx.sim.webhooks.deliveryLog(intParam(ctx.query.get('limit'), 100, 'limit')) }),
+  );
+  router.add('GET', '/__sim/webhooks/events', (ctx) =>
+    ok({ events: ctx.sim.webhooks.events(intParam(ctx.query.get('limit'), 1000, 'limit')) }),
+  );
   router.add('POST', '/__sim/webhooks/drain', async (ctx) => {
     const body = asObject(ctx.json());
     const drained = await ctx.sim.webhooks.drain(typeof body.timeoutMs === 'number' ? body.timeoutMs : 10_000);

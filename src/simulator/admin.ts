@@ -13,16 +13,34 @@ import { registerAdminWebhookRoutes } from './admin-webhooks';
 
 const router = new Router();
 
-export async function handleAdmin(sim: SimState, method: string, path: string, query: URLSearchParams, raw: string, authorization: string | undefined, adminToken: string | undefined): Promise<Reply> {
+export async function handleAdmin(
+  sim: SimState,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  raw: string,
+  authorization: string | undefined,
+  adminToken: string | undefined,
+): Promise<Reply> {
   try {
-    if (adminToken && authorization !== `Bearer ${adminToken}`) throw new HubSpotError(401, 'INVALID_AUTHENTICATION', 'admin token required');
+    if (adminToken && authorization !== `Bearer ${adminToken}`)
+      throw new HubSpotError(401, 'INVALID_AUTHENTICATION', 'admin token required');
     const portalId = query.get('portalId');
     const portal = portalId ? sim.portals.get(portalId) : sim.defaultPortal();
     if (!portal) throw notFound(`unknown portal ${portalId}`);
     const matched = router.match(method, path);
     if (!matched || !('route' in matched)) throw notFound(`no admin route ${method} ${path}`);
     let parsed: unknown;
-    const ctx: Ctx = { sim, portal, method, path, query, raw, params: matched.params, json: () => (parsed ??= parseJson(raw)) };
+    const ctx: Ctx = {
+      sim,
+      portal,
+      method,
+      path,
+      query,
+      raw,
+      params: matched.params,
+      json: () => (parsed ??= parseJson(raw)),
+    };
     return await matched.route.handler(ctx);
   } catch (err) {
     if (err instanceof HubSpotError) return { status: err.status, body: err.toBody() };
@@ -56,7 +74,8 @@ function userActor(ctx: Ctx, body: Record<string, unknown>): Actor {
 /** Admin writes skip HubSpot's validation of property names so tests can create any shape they need. */
 function stringProps(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(asObject(raw ?? {}, 'properties'))) out[k] = v === null || v === undefined ? '' : String(v);
+  for (const [k, v] of Object.entries(asObject(raw ?? {}, 'properties')))
+    out[k] = v === null || v === undefined ? '' : String(v);
   return out;
 }
 
@@ -68,10 +87,27 @@ function toMs(v: unknown): number {
 
 function configOf(sim: SimState, p: PortalRuntime): Record<string, unknown> {
   const s = p.limiter.settings;
-  return { portalId: p.portalId, tier: s.tier, requestsPer10s: Number.isFinite(s.requestsPer10s) ? s.requestsPer10s : null, dailyLimit: s.dailyLimit, timeZone: s.timeZone, searchPerSecond: s.searchPerSecond, indexingLagMs: p.store.indexingLagMs, retryAfterHeader: sim.retryAfterHeader, upsertLockPerSecond: p.upsertLockPerSecond };
+  return {
+    portalId: p.portalId,
+    tier: s.tier,
+    requestsPer10s: Number.isFinite(s.requestsPer10s) ? s.requestsPer10s : null,
+    dailyLimit: s.dailyLimit,
+    timeZone: s.timeZone,
+    searchPerSecond: s.searchPerSecond,
+    indexingLagMs: p.store.indexingLagMs,
+    retryAfterHeader: sim.retryAfterHeader,
+    upsertLockPerSecond: p.upsertLockPerSecond,
+  };
 }
 
-router.add('GET', '/__sim/health', (ctx) => ok({ ok: true, portals: [...ctx.sim.portals.keys()], records: ctx.portal.store.recordCount(), rssBytes: process.memoryUsage().rss }));
+router.add('GET', '/__sim/health', (ctx) =>
+  ok({
+    ok: true,
+    portals: [...ctx.sim.portals.keys()],
+    records: ctx.portal.store.recordCount(),
+    rssBytes: process.memoryUsage().rss,
+  }),
+);
 router.add('POST', '/__sim/reset', (ctx) => {
   ctx.sim.reset();
   return ok();
@@ -82,10 +118,14 @@ router.add('POST', '/__sim/config', (ctx) => {
   const p = ctx.portal;
   if (b.tier !== undefined) {
     if (!(String(b.tier) in TIERS)) throw validation(`tier must be one of ${Object.keys(TIERS).join(', ')}`);
-    p.limiter.settings = { ...limitSettings(b.tier as Tier, undefined, undefined, p.limiter.settings.timeZone), searchPerSecond: p.limiter.settings.searchPerSecond };
+    p.limiter.settings = {
+      ...limitSettings(b.tier as Tier, undefined, undefined, p.limiter.settings.timeZone),
+      searchPerSecond: p.limiter.settings.searchPerSecond,
+    };
   }
   const s = p.limiter.settings;
-  if (b.requestsPer10s !== undefined) s.requestsPer10s = b.requestsPer10s === null ? TIERS[s.tier].per10s : Number(b.requestsPer10s);
+  if (b.requestsPer10s !== undefined)
+    s.requestsPer10s = b.requestsPer10s === null ? TIERS[s.tier].per10s : Number(b.requestsPer10s);
   if (b.dailyLimit !== undefined) s.dailyLimit = b.dailyLimit === null ? null : Number(b.dailyLimit);
   if (typeof b.timeZone === 'string') s.timeZone = b.timeZone;
   if (b.searchPerSecond !== undefined) s.searchPerSecond = Number(b.searchPerSecond);
@@ -94,7 +134,8 @@ router.add('POST', '/__sim/config', (ctx) => {
     if (p.store.indexingLagMs <= 0) p.store.flushAllIndexing();
   }
   if (b.retryAfterHeader !== undefined) ctx.sim.retryAfterHeader = b.retryAfterHeader === true;
-  if (b.upsertLockPerSecond !== undefined) p.upsertLockPerSecond = b.upsertLockPerSecond === null ? null : Number(b.upsertLockPerSecond);
+  if (b.upsertLockPerSecond !== undefined)
+    p.upsertLockPerSecond = b.upsertLockPerSecond === null ? null : Number(b.upsertLockPerSecond);
   return ok(configOf(ctx.sim, p));
 });
 router.add('POST', '/__sim/rate-limits/reset', (ctx) => {
@@ -105,12 +146,29 @@ router.add('POST', '/__sim/rate-limits/reset', (ctx) => {
 router.add('POST', '/__sim/seed', (ctx) => ok(seedPortal(ctx.portal.store, asObject(ctx.json()) as SeedOptions)));
 router.add('GET', '/__sim/state', (ctx) => {
   const store = ctx.portal.store;
-  const types = (ctx.query.get('types')?.split(',').filter(Boolean) ?? Object.keys(OBJECT_TYPES)).map((t) => objectTypeFromSegment(t)?.name).filter((t): t is ObjectTypeName => !!t);
+  const types = (ctx.query.get('types')?.split(',').filter(Boolean) ?? Object.keys(OBJECT_TYPES))
+    .map((t) => objectTypeFromSegment(t)?.name)
+    .filter((t): t is ObjectTypeName => !!t);
   const includeArchived = ctx.query.get('includeArchived') !== 'false';
   const objects: Record<string, unknown[]> = {};
-  for (const t of types) objects[t] = [...store.types[t].byId.values()].filter((r) => includeArchived || !r.archived).map((r) => renderFull(r));
-  const associations = store.associations.all().map((e) => ({ fromType: e.fromType, fromId: String(e.fromId), toType: e.toType, toId: String(e.toId), typeIds: e.typeIds }));
-  return ok({ portalId: store.portalId, objects, associations, owners: store.owners, users: store.owners.map((o) => ({ id: String(o.userId), email: o.email })) });
+  for (const t of types)
+    objects[t] = [...store.types[t].byId.values()]
+      .filter((r) => includeArchived || !r.archived)
+      .map((r) => renderFull(r));
+  const associations = store.associations.all().map((e) => ({
+    fromType: e.fromType,
+    fromId: String(e.fromId),
+    toType: e.toType,
+    toId: String(e.toId),
+    typeIds: e.typeIds,
+  }));
+  return ok({
+    portalId: store.portalId,
+    objects,
+    associations,
+    owners: store.owners,
+    users: store.owners.map((o) => ({ id: String(o.userId), email: o.email })),
+  });
 });
 
 router.add('GET', '/__sim/objects/:type/:id', (ctx) => {
@@ -145,7 +203,11 @@ router.add('POST', '/__sim/objects/:type/:id/restore', (ctx) => {
 router.add('POST', '/__sim/objects/:type/merge', (ctx) => {
   const ts = adminType(ctx);
   const body = asObject(ctx.json());
-  const survivor = ctx.portal.mutator.merge(record(ts, String(body.primaryObjectId)), record(ts, String(body.objectIdToMerge)), userActor(ctx, body));
+  const survivor = ctx.portal.mutator.merge(
+    record(ts, String(body.primaryObjectId)),
+    record(ts, String(body.objectIdToMerge)),
+    userActor(ctx, body),
+  );
   return ok(renderFull(survivor));
 });
 router.add('POST', '/__sim/objects/:type/:id/gdpr-delete', (ctx) => {
@@ -161,7 +223,10 @@ router.add('POST', '/__sim/associations', (ctx) => {
   if (!from || !to) throw validation('fromType and toType are required');
   const a = record(ctx.portal.store.types[from.name], String(b.fromId));
   const c = record(ctx.portal.store.types[to.name], String(b.toId));
-  return ok({ ok: true, changed: ctx.portal.mutator.associate(a, c, b.remove === true, b.primary === true, userActor(ctx, b)) });
+  return ok({
+    ok: true,
+    changed: ctx.portal.mutator.associate(a, c, b.remove === true, b.primary === true, userActor(ctx, b)),
+  });
 });
 router.add('POST', '/__sim/objects/:type/:id/last-modified', (ctx) => {
   const ts = adminType(ctx);
@@ -193,7 +258,9 @@ const resetCounters = (ctx: Ctx): Reply => {
 };
 router.add('DELETE', '/__sim/counters', resetCounters);
 router.add('POST', '/__sim/counters/reset', resetCounters);
-router.add('GET', '/__sim/requests', (ctx) => ok({ requests: ctx.sim.metrics.requests(intParam(ctx.query.get('limit'), 100, 'limit')) }));
+router.add('GET', '/__sim/requests', (ctx) =>
+  ok({ requests: ctx.sim.metrics.requests(intParam(ctx.query.get('limit'), 100, 'limit')) }),
+);
 router.add('DELETE', '/__sim/requests', (ctx) => {
   ctx.sim.metrics.clearRequests();
   return ok();

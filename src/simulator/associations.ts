@@ -3,19 +3,32 @@ import { OBJECT_TYPES, type ObjectTypeName } from './schema';
 
 // HubSpot-defined association type ids: [unlabeled, primary] per direction.
 const TYPE_IDS: Record<string, [number, number | null]> = {
-  'contacts|companies': [279, 1], 'companies|contacts': [280, 2],
-  'deals|contacts': [3, null], 'contacts|deals': [4, null],
-  'deals|companies': [341, 5], 'companies|deals': [342, 6],
-  'tickets|contacts': [16, null], 'contacts|tickets': [15, null],
-  'tickets|companies': [339, 26], 'companies|tickets': [340, 25],
-  'deals|tickets': [28, null], 'tickets|deals': [27, null],
-  'tasks|contacts': [204, null], 'contacts|tasks': [203, null],
-  'tasks|companies': [192, null], 'companies|tasks': [191, null],
-  'tasks|deals': [216, null], 'deals|tasks': [215, null],
-  'tasks|tickets': [230, null], 'tickets|tasks': [229, null],
+  'contacts|companies': [279, 1],
+  'companies|contacts': [280, 2],
+  'deals|contacts': [3, null],
+  'contacts|deals': [4, null],
+  'deals|companies': [341, 5],
+  'companies|deals': [342, 6],
+  'tickets|contacts': [16, null],
+  'contacts|tickets': [15, null],
+  'tickets|companies': [339, 26],
+  'companies|tickets': [340, 25],
+  'deals|tickets': [28, null],
+  'tickets|deals': [27, null],
+  'tasks|contacts': [204, null],
+  'contacts|tasks': [203, null],
+  'tasks|companies': [192, null],
+  'companies|tasks': [191, null],
+  'tasks|deals': [216, null],
+  'deals|tasks': [215, null],
+  'tasks|tickets': [230, null],
+  'tickets|tasks': [229, null],
 };
 
-export function associationTypeIds(from: ObjectTypeName, to: ObjectTypeName): { unlabeled: number; primary: number | null } | undefined {
+export function associationTypeIds(
+  from: ObjectTypeName,
+  to: ObjectTypeName,
+): { unlabeled: number; primary: number | null } | undefined {
   const ids = TYPE_IDS[`${from}|${to}`];
   return ids ? { unlabeled: ids[0], primary: ids[1] } : undefined;
 }
@@ -111,7 +124,8 @@ export class AssociationStore {
     const pairs = this.pairs(from, fromId, to, false);
     if (!pairs) return;
     const kept: number[] = [];
-    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] !== toId) kept.push(pairs[i] as number, pairs[i + 1] as number);
+    for (let i = 0; i < pairs.length; i += 2)
+      if (pairs[i] !== toId) kept.push(pairs[i] as number, pairs[i + 1] as number);
     if (kept.length === 0) this.edges.get(`${from}|${to}`)?.delete(fromId);
     else this.edges.get(`${from}|${to}`)?.set(fromId, kept);
   }
@@ -136,7 +150,8 @@ export class AssociationStore {
     for (const key of this.edges.keys()) {
       const [from, to] = key.split('|') as [ObjectTypeName, ObjectTypeName];
       if (from !== type) continue;
-      for (const t of this.targets(from, id, to)) out.push({ fromType: from, fromId: id, toType: to, toId: t.toId, typeIds: t.typeIds });
+      for (const t of this.targets(from, id, to))
+        out.push({ fromType: from, fromId: id, toType: to, toId: t.toId, typeIds: t.typeIds });
     }
     return out;
   }
@@ -146,7 +161,9 @@ export class AssociationStore {
     const out: AssociationEdge[] = [];
     for (const [key, side] of this.edges) {
       const [from, to] = key.split('|') as [ObjectTypeName, ObjectTypeName];
-      for (const fromId of side.keys()) for (const t of this.targets(from, fromId, to)) out.push({ fromType: from, fromId, toType: to, toId: t.toId, typeIds: t.typeIds });
+      for (const fromId of side.keys())
+        for (const t of this.targets(from, fromId, to))
+          out.push({ fromType: from, fromId, toType: to, toId: t.toId, typeIds: t.typeIds });
     }
     return out;
   }

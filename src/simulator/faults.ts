@@ -46,9 +46,11 @@ export class Faults {
     if (!raw || typeof raw !== 'object') throw validation('a fault rule must be an object');
     const r = raw as Partial<FaultRule>;
     if (!r.type || !TYPES.includes(r.type)) throw validation(`fault type must be one of ${TYPES.join(', ')}`);
-    if (r.type === 'malformed' && (!r.field || !r.mode || !MODES.includes(r.mode))) throw validation(`malformed needs field and mode (${MODES.join(', ')})`);
+    if (r.type === 'malformed' && (!r.field || !r.mode || !MODES.includes(r.mode)))
+      throw validation(`malformed needs field and mode (${MODES.join(', ')})`);
     if (r.type === 'latency' && typeof r.ms !== 'number') throw validation('latency needs ms');
-    if (r.match !== undefined && !/^(\*|[A-Z]+) \//.test(r.match)) throw validation('match must look like "GET /crm/v3/objects/contacts" (method may be *)');
+    if (r.match !== undefined && !/^(\*|[A-Z]+) \//.test(r.match))
+      throw validation('match must look like "GET /crm/v3/objects/contacts" (method may be *)');
     return { ...r, id: this.nextId++, type: r.type };
   }
 
@@ -83,10 +85,16 @@ export class Faults {
     for (const rule of [...this.rules]) {
       if (rule.type === 'webhookFailure') continue;
       const isStatus = rule.type === 'error' || rule.type === 'rateLimit' || rule.type === 'locked';
-      if ((isStatus && out.status) || (rule.type === 'malformed' && out.malformed) || (rule.type === 'drop' && out.drop)) continue;
+      if (
+        (isStatus && out.status) ||
+        (rule.type === 'malformed' && out.malformed) ||
+        (rule.type === 'drop' && out.drop)
+      )
+        continue;
       if (!this.hits(rule, method, path)) continue;
       this.consume(rule);
-      if (rule.type === 'latency') out.latencyMs += (rule.ms ?? 0) + (rule.jitterMs ? this.prng.int(rule.jitterMs + 1) : 0);
+      if (rule.type === 'latency')
+        out.latencyMs += (rule.ms ?? 0) + (rule.jitterMs ? this.prng.int(rule.jitterMs + 1) : 0);
       else if (rule.type === 'drop') out.drop = true;
       else if (rule.type === 'malformed') out.malformed = rule;
       else out.status = rule;

@@ -29,12 +29,20 @@ export class HubSpotError extends Error {
   }
 
   toBody(): Record<string, unknown> {
-    return { status: 'error', message: this.message, correlationId: randomUUID(), category: this.category, ...this.extra };
+    return {
+      status: 'error',
+      message: this.message,
+      correlationId: randomUUID(),
+      category: this.category,
+      ...this.extra,
+    };
   }
 }
 
-export const validation = (message: string, errors?: ErrorDetail[]): HubSpotError => new HubSpotError(400, 'VALIDATION_ERROR', message, errors ? { errors } : {});
-export const notFound = (message = 'resource not found'): HubSpotError => new HubSpotError(404, 'OBJECT_NOT_FOUND', message);
+export const validation = (message: string, errors?: ErrorDetail[]): HubSpotError =>
+  new HubSpotError(400, 'VALIDATION_ERROR', message, errors ? { errors } : {});
+export const notFound = (message = 'resource not found'): HubSpotError =>
+  new HubSpotError(404, 'OBJECT_NOT_FOUND', message);
 
 export const AUTH_MESSAGE =
   'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview';
@@ -67,7 +75,8 @@ export function parseJson(raw: string): unknown {
 }
 
 export function asObject(value: unknown, what = 'request body'): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw validation(`Invalid input JSON: ${what} must be an object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw validation(`Invalid input JSON: ${what} must be an object`);
   return value as Record<string, unknown>;
 }
 

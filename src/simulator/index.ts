@@ -15,7 +15,14 @@ export interface SimulatorOptions {
   /** 0 = random */
   port?: number;
   host?: string;
-  portals?: Array<{ portalId: string; token: string; tier?: Tier; requestsPer10s?: number; dailyLimit?: number; timeZone?: string }>;
+  portals?: Array<{
+    portalId: string;
+    token: string;
+    tier?: Tier;
+    requestsPer10s?: number;
+    dailyLimit?: number;
+    timeZone?: string;
+  }>;
   /** default 3000 */
   indexingLagMs?: number;
   seed?: SeedOptions;

@@ -4,8 +4,32 @@ import type { Tier } from './rate-limit';
 import type { SeedOptions } from './seed';
 import type { SignatureVersion } from './signatures';
 
-const NUMERIC = new Set(['port', 'requests-per-10s', 'daily-limit', 'seed', 'seed-contacts', 'seed-companies', 'seed-deals', 'seed-tickets', 'seed-tasks', 'seed-value', 'time-scale', 'indexing-lag-ms']);
-const STRING = new Set(['host', 'portal-id', 'token', 'tier', 'time-zone', 'webhook-url', 'client-secret', 'app-id', 'signature-version', 'admin-token']);
+const NUMERIC = new Set([
+  'port',
+  'requests-per-10s',
+  'daily-limit',
+  'seed',
+  'seed-contacts',
+  'seed-companies',
+  'seed-deals',
+  'seed-tickets',
+  'seed-tasks',
+  'seed-value',
+  'time-scale',
+  'indexing-lag-ms',
+]);
+const STRING = new Set([
+  'host',
+  'portal-id',
+  'token',
+  'tier',
+  'time-zone',
+  'webhook-url',
+  'client-secret',
+  'app-id',
+  'signature-version',
+  'admin-token',
+]);
 const BOOLEAN = new Set(['retry-after']);
 
 function parseArgs(argv: string[]): Map<string, string | number | boolean> {
@@ -35,7 +59,8 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
   const num = (k: string): number | undefined => a.get(k) as number | undefined;
   const str = (k: string): string | undefined => a.get(k) as string | undefined;
   const tier = str('tier') as Tier | undefined;
-  if (tier && !['starter', 'professional', 'enterprise', 'increased', 'public-app', 'unlimited'].includes(tier)) throw new Error(`unknown tier ${tier}`);
+  if (tier && !['starter', 'professional', 'enterprise', 'increased', 'public-app', 'unlimited'].includes(tier))
+    throw new Error(`unknown tier ${tier}`);
   const sig = str('signature-version') as SignatureVersion | undefined;
   if (sig && !['v1', 'v2', 'v3'].includes(sig)) throw new Error('--signature-version must be v1, v2 or v3');
   const seed: SeedOptions = { seedValue: num('seed-value') ?? 1, all: num('seed') };
@@ -43,14 +68,30 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
     const n = num(`seed-${t}`);
     if (n !== undefined) seed[t] = n;
   }
-  const seeding = seed.all !== undefined || ['contacts', 'companies', 'deals', 'tickets', 'tasks'].some((t) => seed[t as keyof SeedOptions] !== undefined);
+  const seeding =
+    seed.all !== undefined ||
+    ['contacts', 'companies', 'deals', 'tickets', 'tasks'].some((t) => seed[t as keyof SeedOptions] !== undefined);
   return {
     port: num('port') ?? 3990,
     host: str('host') ?? '127.0.0.1',
-    portals: [{ portalId: str('portal-id') ?? '1000001', token: str('token') ?? 'sim-token-demo', tier: tier ?? 'professional', requestsPer10s: num('requests-per-10s'), dailyLimit: num('daily-limit'), timeZone: str('time-zone') }],
+    portals: [
+      {
+        portalId: str('portal-id') ?? '1000001',
+        token: str('token') ?? 'sim-token-demo',
+        tier: tier ?? 'professional',
+        requestsPer10s: num('requests-per-10s'),
+        dailyLimit: num('daily-limit'),
+        timeZone: str('time-zone'),
+      },
+    ],
     indexingLagMs: num('indexing-lag-ms') ?? 3000,
     seed: seeding ? seed : undefined,
-    webhooks: { targetUrl: str('webhook-url') ?? null, clientSecret: str('client-secret'), appId: str('app-id'), signatureVersion: sig },
+    webhooks: {
+      targetUrl: str('webhook-url') ?? null,
+      clientSecret: str('client-secret'),
+      appId: str('app-id'),
+      signatureVersion: sig,
+    },
     timeScale: num('time-scale'),
     retryAfterHeader: a.get('retry-after') === true,
     adminToken: str('admin-token'),

@@ -60,6 +60,11 @@ export class Metrics {
   }
 
   snapshot(): Record<string, unknown> {
-    return { total: this.total, byEndpoint: Object.fromEntries(this.byEndpoint), byStatus: Object.fromEntries(this.byStatus), rateLimited: { ...this.rateLimited } };
+    return {
+      total: this.total,
+      byEndpoint: Object.fromEntries(this.byEndpoint),
+      byStatus: Object.fromEntries(this.byStatus),
+      rateLimited: { ...this.rateLimited },
+    };
   }
 }

@@ -22,7 +22,14 @@ export interface EventDraft {
 
 export type EventSink = (portalId: string, drafts: EventDraft[]) => void;
 
-const NOT_EVENTED = new Set(['hs_object_id', 'createdate', 'hs_createdate', 'lastmodifieddate', 'hs_lastmodifieddate', 'hs_merged_object_ids']);
+const NOT_EVENTED = new Set([
+  'hs_object_id',
+  'createdate',
+  'hs_createdate',
+  'lastmodifieddate',
+  'hs_lastmodifieddate',
+  'hs_merged_object_ids',
+]);
 
 export class Mutator {
   constructor(
@@ -34,14 +41,31 @@ export class Mutator {
     if (drafts.length > 0) this.sink(this.portal.portalId, drafts);
   }
 
-  private draft(rec: SimRecord, action: string, actor: Actor, at: number, changeFlag: string, extra: Record<string, unknown> = {}): EventDraft {
-    return { objectType: rec.type, action, occurredAt: at, fields: { objectId: rec.id, changeSource: actor.changeSource, sourceId: actor.sourceId, changeFlag, ...extra } };
+  private draft(
+    rec: SimRecord,
+    action: string,
+    actor: Actor,
+    at: number,
+    changeFlag: string,
+    extra: Record<string, unknown> = {},
+  ): EventDraft {
+    return {
+      objectType: rec.type,
+      action,
+      occurredAt: at,
+      fields: { objectId: rec.id, changeSource: actor.changeSource, sourceId: actor.sourceId, changeFlag, ...extra },
+    };
   }
 
   private propertyEvents(rec: SimRecord, names: string[], actor: Actor, at: number): EventDraft[] {
     return names
       .filter((n) => !NOT_EVENTED.has(n))
-      .map((n) => this.draft(rec, 'propertyChange', actor, at, 'PROPERTY_CHANGED', { propertyName: n, propertyValue: rec.props[n] ?? '' }));
+      .map((n) =>
+        this.draft(rec, 'propertyChange', actor, at, 'PROPERTY_CHANGED', {
+          propertyName: n,
+          propertyValue: rec.props[n] ?? '',
+        }),
+      );
   }
 
   /** Throws HubSpot's conflict when a unique value (contact email, custom unique property) is taken by another record. */
@@ -51,8 +75,13 @@ export class Mutator {
       if (value === '' || !ts.properties.get(name)?.hasUniqueValue) continue;
       const other = ts.lookup(name, value).find((r) => r.id !== selfId && !r.archived);
       if (!other) continue;
-      if (type === 'contacts' && name === 'email') throw new HubSpotError(409, 'CONFLICT', `Contact already exists. Existing ID: ${other.id}`);
-      throw new HubSpotError(409, 'CONFLICT', `A ${OBJECT_TYPES[type].singular.toLowerCase()} with the unique value "${value}" for property "${name}" already exists. Existing ID: ${other.id}`);
+      if (type === 'contacts' && name === 'email')
+        throw new HubSpotError(409, 'CONFLICT', `Contact already exists. Existing ID: ${other.id}`);
+      throw new HubSpotError(
+        409,
+        'CONFLICT',
+        `A ${OBJECT_TYPES[type].singular.toLowerCase()} with the unique value "${value}" for property "${name}" already exists. Existing ID: ${other.id}`,
+      );
     }
   }
 
@@ -64,7 +93,10 @@ export class Mutator {
     delete stored.createdate;
     if (type === 'contacts' && stored.email) stored.hs_email_domain = stored.email.split('@')[1] ?? '';
     const rec = this.portal.insert(type, stored, created, at);
-    this.emit([this.draft(rec, 'creation', actor, at, 'CREATED'), ...this.propertyEvents(rec, Object.keys(stored), actor, at)]);
+    this.emit([
+      this.draft(rec, 'creation', actor, at, 'CREATED'),
+      ...this.propertyEvents(rec, Object.keys(stored), actor, at),
+    ]);
     return rec;
   }
 
@@ -72,7 +104,8 @@ export class Mutator {
     this.assertUnique(rec.type, props, rec.id);
     const changes = { ...props };
     delete changes.createdate;
-    if (rec.type === 'contacts' && changes.email !== undefined) changes.hs_email_domain = changes.email.split('@')[1] ?? '';
+    if (rec.type === 'contacts' && changes.email !== undefined)
+      changes.hs_email_domain = changes.email.split('@')[1] ?? '';
     const changed = this.portal.applyProperties(rec, changes);
     if (changed.length === 0) return changed;
     this.portal.touch(rec, at);
@@ -96,11 +129,18 @@ export class Mutator {
   /** Merges `merged` into `primary`: the primary keeps its id and values, gains the other's missing values and associations. */
   merge(primary: SimRecord, merged: SimRecord, actor: Actor, at = Date.now()): SimRecord {
     if (primary.id === merged.id) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge an object with itself');
-    if (primary.archived || merged.archived) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge archived objects');
+    if (primary.archived || merged.archived)
+      throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge archived objects');
     const ts = this.portal.types[primary.type];
     const moved: Record<string, string> = {};
-    for (const [k, v] of Object.entries(merged.props)) if (primary.props[k] === undefined && k !== 'hs_merged_object_ids' && !ts.properties.get(k)?.hasUniqueValue) moved[k] = v;
-    const mergedIds = [...(primary.props.hs_merged_object_ids?.split(';') ?? []), ...(merged.props.hs_merged_object_ids?.split(';') ?? []), String(merged.id)].filter((x) => x !== '');
+    for (const [k, v] of Object.entries(merged.props))
+      if (primary.props[k] === undefined && k !== 'hs_merged_object_ids' && !ts.properties.get(k)?.hasUniqueValue)
+        moved[k] = v;
+    const mergedIds = [
+      ...(primary.props.hs_merged_object_ids?.split(';') ?? []),
+      ...(merged.props.hs_merged_object_ids?.split(';') ?? []),
+      String(merged.id),
+    ].filter((x) => x !== '');
     moved.hs_merged_object_ids = mergedIds.join(';');
     for (const edge of this.portal.associations.allOf(merged.type, merged.id)) {
       if (edge.toType === primary.type && edge.toId === primary.id) continue;
@@ -132,8 +172,11 @@ export class Mutator {
   /** Adds or removes an association; emits one associationChange from each side when something changed. */
   associate(from: SimRecord, to: SimRecord, remove: boolean, primary: boolean, actor: Actor, at = Date.now()): boolean {
     const assoc = this.portal.associations;
-    const wasPrimary = assoc.isPrimary(from.type, from.id, to.type, to.id) || assoc.isPrimary(to.type, to.id, from.type, from.id);
-    const changed = remove ? assoc.remove(from.type, from.id, to.type, to.id) : assoc.add(from.type, from.id, to.type, to.id, primary);
+    const wasPrimary =
+      assoc.isPrimary(from.type, from.id, to.type, to.id) || assoc.isPrimary(to.type, to.id, from.type, from.id);
+    const changed = remove
+      ? assoc.remove(from.type, from.id, to.type, to.id)
+      : assoc.add(from.type, from.id, to.type, to.id, primary);
     if (!changed) return false;
     const isPrimary = remove ? wasPrimary : primary;
     const side = (a: SimRecord, b: SimRecord): EventDraft => ({

@@ -36,7 +36,11 @@ export class OrderedIndex<V> {
     this.chunks = [];
     for (let i = 0; i < all.length; i += MAX_CHUNK / 2) {
       const slice = all.slice(i, i + MAX_CHUNK / 2);
-      this.chunks.push({ keys: slice.map((e) => e.key), ids: slice.map((e) => e.id), values: slice.map((e) => e.value) });
+      this.chunks.push({
+        keys: slice.map((e) => e.key),
+        ids: slice.map((e) => e.id),
+        values: slice.map((e) => e.value),
+      });
     }
     this.count = all.length;
   }
@@ -57,7 +61,11 @@ export class OrderedIndex<V> {
     this.count++;
     if (chunk.keys.length > MAX_CHUNK) {
       const half = chunk.keys.length >> 1;
-      this.chunks.splice(ci + 1, 0, { keys: chunk.keys.splice(half), ids: chunk.ids.splice(half), values: chunk.values.splice(half) });
+      this.chunks.splice(ci + 1, 0, {
+        keys: chunk.keys.splice(half),
+        ids: chunk.ids.splice(half),
+        values: chunk.values.splice(half),
+      });
     }
   }
 

@@ -21,7 +21,9 @@ export interface LimitSettings {
   searchPerSecond: number;
 }
 
-export type LimitDecision = { ok: true; headers: Record<string, string> } | { ok: false; policy: PolicyName; retryAfterMs: number; headers: Record<string, string> };
+export type LimitDecision =
+  | { ok: true; headers: Record<string, string> }
+  | { ok: false; policy: PolicyName; retryAfterMs: number; headers: Record<string, string> };
 
 /** Timestamps in a ring: the window's count is the number of entries newer than now - window. */
 class RollingWindow {
@@ -78,7 +80,13 @@ export class RateLimiter {
       this.formatters = {
         tz,
         day: new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }),
-        time: new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+        time: new Intl.DateTimeFormat('en-GB', {
+          timeZone: tz,
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+          hourCycle: 'h23',
+        }),
       };
     }
     return this.formatters;
@@ -107,14 +115,22 @@ export class RateLimiter {
     if (s.tier === 'unlimited') return { ok: true, headers: {} };
     this.rollDay(now);
     if (isSearch) {
-      if (this.second.count(now) >= s.searchPerSecond) return { ok: false, policy: 'SECONDLY', retryAfterMs: this.second.freesInMs(now), headers: {} };
+      if (this.second.count(now) >= s.searchPerSecond)
+        return { ok: false, policy: 'SECONDLY', retryAfterMs: this.second.freesInMs(now), headers: {} };
       this.second.add(now);
       this.daily++;
       return { ok: true, headers: {} };
     }
     const used = this.tenSecond.count(now);
-    if (s.dailyLimit !== null && this.daily >= s.dailyLimit) return { ok: false, policy: 'DAILY', retryAfterMs: this.msToMidnight(now), headers: this.headers(used) };
-    if (used >= s.requestsPer10s) return { ok: false, policy: 'TEN_SECONDLY_ROLLING', retryAfterMs: this.tenSecond.freesInMs(now), headers: this.headers(used) };
+    if (s.dailyLimit !== null && this.daily >= s.dailyLimit)
+      return { ok: false, policy: 'DAILY', retryAfterMs: this.msToMidnight(now), headers: this.headers(used) };
+    if (used >= s.requestsPer10s)
+      return {
+        ok: false,
+        policy: 'TEN_SECONDLY_ROLLING',
+        retryAfterMs: this.tenSecond.freesInMs(now),
+        headers: this.headers(used),
+      };
     this.tenSecond.add(now);
     this.daily++;
     return { ok: true, headers: this.headers(used + 1) };
@@ -143,6 +159,17 @@ export class RateLimiter {
 }
 
 export function rateLimitBody(policy: PolicyName, correlationId: string): Record<string, unknown> {
-  const message = policy === 'SECONDLY' ? 'You have reached your secondly limit.' : `You have reached your ${policy.toLowerCase()} limit.`;
-  return { status: 'error', message, errorType: 'RATE_LIMIT', correlationId, policyName: policy, requestId: correlationId, groupName: policy === 'SECONDLY' ? 'search' : 'api' };
+  const message =
+    policy === 'SECONDLY'
+      ? 'You have reached your secondly limit.'
+      : `You have reached your ${policy.toLowerCase()} limit.`;
+  return {
+    status: 'error',
+    message,
+    errorType: 'RATE_LIMIT',
+    correlationId,
+    policyName: policy,
+    requestId: correlationId,
+    groupName: policy === 'SECONDLY' ? 'search' : 'api',
+  };
 }

@@ -15,8 +15,15 @@ export function renderRecord(portal: PortalStore, rec: SimRecord, opts: RenderOp
   const names = opts.properties && opts.properties.length > 0 ? opts.properties : info.defaultProperties;
   const properties: Record<string, string | null> = {};
   for (const name of names) properties[name] = propertyValue(rec, name) ?? null;
-  for (const name of ['hs_object_id', info.createdProperty, info.lastModifiedProperty]) properties[name] = propertyValue(rec, name) ?? null;
-  const out: Record<string, unknown> = { id: String(rec.id), properties, createdAt: iso(rec.createdAt), updatedAt: iso(rec.lm), archived: rec.archived };
+  for (const name of ['hs_object_id', info.createdProperty, info.lastModifiedProperty])
+    properties[name] = propertyValue(rec, name) ?? null;
+  const out: Record<string, unknown> = {
+    id: String(rec.id),
+    properties,
+    createdAt: iso(rec.createdAt),
+    updatedAt: iso(rec.lm),
+    archived: rec.archived,
+  };
   if (rec.archived) out.archivedAt = iso(rec.archivedAt);
   if (opts.propertiesWithHistory && opts.propertiesWithHistory.length > 0) {
     const history: Record<string, unknown[]> = {};
@@ -33,7 +40,8 @@ export function renderRecord(portal: PortalStore, rec: SimRecord, opts: RenderOp
       const base = `${info.singular}_to_${OBJECT_TYPES[to].singular}`.toLowerCase();
       const primaryId = associationTypeIds(rec.type, to)?.primary;
       for (const { toId, typeIds } of portal.associations.targets(rec.type, rec.id, to)) {
-        for (const typeId of typeIds) results.push({ id: String(toId), type: typeId === primaryId ? base : `${base}_unlabeled` });
+        for (const typeId of typeIds)
+          results.push({ id: String(toId), type: typeId === primaryId ? base : `${base}_unlabeled` });
       }
       if (results.length > 0) assoc[to] = { results };
     }
@@ -48,7 +56,13 @@ export function renderFull(rec: SimRecord, mergedInto?: number): Record<string, 
   const properties: Record<string, string> = { ...rec.props, hs_object_id: String(rec.id) };
   properties[info.createdProperty] = iso(rec.createdAt);
   properties[info.lastModifiedProperty] = iso(rec.lm);
-  const out: Record<string, unknown> = { id: String(rec.id), properties, createdAt: iso(rec.createdAt), updatedAt: iso(rec.lm), archived: rec.archived };
+  const out: Record<string, unknown> = {
+    id: String(rec.id),
+    properties,
+    createdAt: iso(rec.createdAt),
+    updatedAt: iso(rec.lm),
+    archived: rec.archived,
+  };
   if (rec.archived) out.archivedAt = iso(rec.archivedAt);
   if (mergedInto !== undefined) out.mergedInto = String(mergedInto);
   return out;
@@ -60,13 +74,18 @@ export function renderFull(rec: SimRecord, mergedInto?: number): Record<string, 
  */
 export function normaliseProperties(ts: TypeStore, input: unknown): Record<string, string> {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw validation('Invalid input JSON: properties must be an object');
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw validation('Invalid input JSON: properties must be an object');
   const out: Record<string, string> = {};
   const errors: ErrorDetail[] = [];
   for (const [name, raw] of Object.entries(input as Record<string, unknown>)) {
     const def = ts.properties.get(name);
     if (!def) {
-      errors.push({ message: `Property "${name}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: [name] } });
+      errors.push({
+        message: `Property "${name}" does not exist`,
+        code: 'PROPERTY_DOESNT_EXIST',
+        context: { propertyName: [name] },
+      });
       continue;
     }
     if (def.readOnlyValue && name !== 'createdate') continue;
@@ -76,19 +95,42 @@ export function normaliseProperties(ts: TypeStore, input: unknown): Record<strin
       continue;
     }
     if (def.type === 'number' && !Number.isFinite(Number(value))) {
-      errors.push({ message: `${value} was not a valid number.`, code: 'INVALID_INTEGER', context: { propertyName: [name] } });
+      errors.push({
+        message: `${value} was not a valid number.`,
+        code: 'INVALID_INTEGER',
+        context: { propertyName: [name] },
+      });
     } else if ((def.type === 'datetime' || def.type === 'date') && Number.isNaN(parseDate(value))) {
-      errors.push({ message: `${value} was not a valid long or date.`, code: 'INVALID_DATE', context: { propertyName: [name] } });
-    } else if (def.type === 'enumeration' && def.options.length > 0 && !value.split(';').every((v) => def.options.some((o) => o.value === v))) {
-      errors.push({ message: `${value} was not one of the allowed options: ${def.options.map((o) => `[label: "${o.label}"\nvalue: "${o.value}"]`).join(', ')}`, code: 'INVALID_OPTION', context: { propertyName: [name] } });
+      errors.push({
+        message: `${value} was not a valid long or date.`,
+        code: 'INVALID_DATE',
+        context: { propertyName: [name] },
+      });
+    } else if (
+      def.type === 'enumeration' &&
+      def.options.length > 0 &&
+      !value.split(';').every((v) => def.options.some((o) => o.value === v))
+    ) {
+      errors.push({
+        message: `${value} was not one of the allowed options: ${def.options.map((o) => `[label: "${o.label}"\nvalue: "${o.value}"]`).join(', ')}`,
+        code: 'INVALID_OPTION',
+        context: { propertyName: [name] },
+      });
     } else if (def.type === 'bool' && value !== 'true' && value !== 'false') {
-      errors.push({ message: `${value} was not a valid boolean.`, code: 'INVALID_BOOLEAN', context: { propertyName: [name] } });
+      errors.push({
+        message: `${value} was not a valid boolean.`,
+        code: 'INVALID_BOOLEAN',
+        context: { propertyName: [name] },
+      });
     } else {
       out[name] = def.type === 'datetime' ? iso(parseDate(value)) : value;
     }
   }
   if (errors.length > 0) {
-    throw validation(`Property values were not valid: ${JSON.stringify(errors.map((e) => ({ isValid: false, message: e.message, error: e.code, name: e.context?.propertyName?.[0] })))}`, errors);
+    throw validation(
+      `Property values were not valid: ${JSON.stringify(errors.map((e) => ({ isValid: false, message: e.message, error: e.code, name: e.context?.propertyName?.[0] })))}`,
+      errors,
+    );
   }
   return out;
 }

@@ -29,7 +29,10 @@ export class Router {
     this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler, search: opts.search ?? false });
   }
 
-  match(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: false } | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { route: Route; params: Record<string, string> } | { allowed: false } | undefined {
     const segs = path.split('/').filter(Boolean);
     let pathMatched = false;
     for (const route of this.routes) {
@@ -57,7 +60,12 @@ export class Router {
 }
 
 /** The counter key: the route pattern with object types resolved and ids as {id}. */
-export function endpointKey(method: string, route: { parts: string[] }, params: Record<string, string>, resolveType: (s: string) => string | undefined): string {
+export function endpointKey(
+  method: string,
+  route: { parts: string[] },
+  params: Record<string, string>,
+  resolveType: (s: string) => string | undefined,
+): string {
   const path = route.parts
     .map((p) => {
       if (!p.startsWith(':')) return p;

@@ -29,17 +29,89 @@ export interface ObjectTypeInfo {
 }
 
 export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
-  contacts: info('contacts', '0-1', 'CONTACT', 'contact', 'lastmodifieddate', 'createdate', ['email', 'firstname', 'lastname'], ['email', 'firstname', 'lastname', 'phone', 'company']),
-  companies: info('companies', '0-2', 'COMPANY', 'company', 'hs_lastmodifieddate', 'createdate', ['domain', 'name'], ['name', 'domain', 'phone', 'website']),
-  deals: info('deals', '0-3', 'DEAL', 'deal', 'hs_lastmodifieddate', 'createdate', ['amount', 'closedate', 'dealname', 'dealstage', 'pipeline'], ['dealname']),
-  tickets: info('tickets', '0-5', 'TICKET', 'ticket', 'hs_lastmodifieddate', 'createdate', ['content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject'], ['subject', 'content']),
-  tasks: info('tasks', '0-27', 'TASK', 'object', 'hs_lastmodifieddate', 'hs_createdate', ['hs_task_subject', 'hs_task_status', 'hs_timestamp'], ['hs_task_subject', 'hs_task_body']),
-  users: info('users', '0-115', 'USER', 'object', 'hs_lastmodifieddate', 'hs_createdate', ['hs_email', 'hs_given_name', 'hs_family_name'], ['hs_email']),
+  contacts: info(
+    'contacts',
+    '0-1',
+    'CONTACT',
+    'contact',
+    'lastmodifieddate',
+    'createdate',
+    ['email', 'firstname', 'lastname'],
+    ['email', 'firstname', 'lastname', 'phone', 'company'],
+  ),
+  companies: info(
+    'companies',
+    '0-2',
+    'COMPANY',
+    'company',
+    'hs_lastmodifieddate',
+    'createdate',
+    ['domain', 'name'],
+    ['name', 'domain', 'phone', 'website'],
+  ),
+  deals: info(
+    'deals',
+    '0-3',
+    'DEAL',
+    'deal',
+    'hs_lastmodifieddate',
+    'createdate',
+    ['amount', 'closedate', 'dealname', 'dealstage', 'pipeline'],
+    ['dealname'],
+  ),
+  tickets: info(
+    'tickets',
+    '0-5',
+    'TICKET',
+    'ticket',
+    'hs_lastmodifieddate',
+    'createdate',
+    ['content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject'],
+    ['subject', 'content'],
+  ),
+  tasks: info(
+    'tasks',
+    '0-27',
+    'TASK',
+    'object',
+    'hs_lastmodifieddate',
+    'hs_createdate',
+    ['hs_task_subject', 'hs_task_status', 'hs_timestamp'],
+    ['hs_task_subject', 'hs_task_body'],
+  ),
+  users: info(
+    'users',
+    '0-115',
+    'USER',
+    'object',
+    'hs_lastmodifieddate',
+    'hs_createdate',
+    ['hs_email', 'hs_given_name', 'hs_family_name'],
+    ['hs_email'],
+  ),
 };
 
-function info(name: ObjectTypeName, typeId: string, singular: string, webhookPrefix: string, lastModifiedProperty: string, createdProperty: string, extraDefaults: string[], searchableProperties: string[]): ObjectTypeInfo {
+function info(
+  name: ObjectTypeName,
+  typeId: string,
+  singular: string,
+  webhookPrefix: string,
+  lastModifiedProperty: string,
+  createdProperty: string,
+  extraDefaults: string[],
+  searchableProperties: string[],
+): ObjectTypeInfo {
   const defaultProperties = [...extraDefaults, createdProperty, lastModifiedProperty, 'hs_object_id'].sort();
-  return { name, typeId, singular, webhookPrefix, lastModifiedProperty, createdProperty, defaultProperties, searchableProperties };
+  return {
+    name,
+    typeId,
+    singular,
+    webhookPrefix,
+    lastModifiedProperty,
+    createdProperty,
+    defaultProperties,
+    searchableProperties,
+  };
 }
 
 const BY_SEGMENT = new Map<string, ObjectTypeInfo>();
@@ -55,50 +127,161 @@ export function objectTypeFromSegment(segment: string): ObjectTypeInfo | undefin
 }
 
 type Def = [name: string, type: PropertyType, fieldType?: string, options?: string[]];
-const common: Def[] = [['hs_object_id', 'number'], ['hubspot_owner_id', 'enumeration', 'select'], ['hs_merged_object_ids', 'enumeration', 'checkbox']];
+const common: Def[] = [
+  ['hs_object_id', 'number'],
+  ['hubspot_owner_id', 'enumeration', 'select'],
+  ['hs_merged_object_ids', 'enumeration', 'checkbox'],
+];
 
 const STANDARD: Record<ObjectTypeName, Def[]> = {
   contacts: [
-    ['email', 'string'], ['firstname', 'string'], ['lastname', 'string'], ['phone', 'string', 'phonenumber'], ['mobilephone', 'string', 'phonenumber'],
-    ['company', 'string'], ['jobtitle', 'string'], ['website', 'string'], ['city', 'string'], ['country', 'string'], ['address', 'string'], ['zip', 'string'],
-    ['lifecyclestage', 'enumeration', 'radio', ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other']],
-    ['hs_lead_status', 'enumeration', 'radio', ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING']],
-    ['createdate', 'datetime', 'date'], ['lastmodifieddate', 'datetime', 'date'], ['hs_email_domain', 'string'], ['notes_last_updated', 'datetime', 'date'],
+    ['email', 'string'],
+    ['firstname', 'string'],
+    ['lastname', 'string'],
+    ['phone', 'string', 'phonenumber'],
+    ['mobilephone', 'string', 'phonenumber'],
+    ['company', 'string'],
+    ['jobtitle', 'string'],
+    ['website', 'string'],
+    ['city', 'string'],
+    ['country', 'string'],
+    ['address', 'string'],
+    ['zip', 'string'],
+    [
+      'lifecyclestage',
+      'enumeration',
+      'radio',
+      [
+        'subscriber',
+        'lead',
+        'marketingqualifiedlead',
+        'salesqualifiedlead',
+        'opportunity',
+        'customer',
+        'evangelist',
+        'other',
+      ],
+    ],
+    [
+      'hs_lead_status',
+      'enumeration',
+      'radio',
+      ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING'],
+    ],
+    ['createdate', 'datetime', 'date'],
+    ['lastmodifieddate', 'datetime', 'date'],
+    ['hs_email_domain', 'string'],
+    ['notes_last_updated', 'datetime', 'date'],
   ],
   companies: [
-    ['name', 'string'], ['domain', 'string'], ['website', 'string'], ['phone', 'string', 'phonenumber'], ['industry', 'enumeration', 'select', ['COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'HOSPITAL_HEALTH_CARE', 'RETAIL', 'MARKETING_AND_ADVERTISING', 'CONSTRUCTION', 'EDUCATION_MANAGEMENT', 'LOGISTICS_AND_SUPPLY_CHAIN']],
-    ['city', 'string'], ['country', 'string'], ['numberofemployees', 'number'], ['annualrevenue', 'number'], ['description', 'string', 'textarea'],
-    ['lifecyclestage', 'enumeration', 'radio', ['lead', 'opportunity', 'customer', 'other']], ['createdate', 'datetime', 'date'], ['hs_lastmodifieddate', 'datetime', 'date'],
+    ['name', 'string'],
+    ['domain', 'string'],
+    ['website', 'string'],
+    ['phone', 'string', 'phonenumber'],
+    [
+      'industry',
+      'enumeration',
+      'select',
+      [
+        'COMPUTER_SOFTWARE',
+        'FINANCIAL_SERVICES',
+        'HOSPITAL_HEALTH_CARE',
+        'RETAIL',
+        'MARKETING_AND_ADVERTISING',
+        'CONSTRUCTION',
+        'EDUCATION_MANAGEMENT',
+        'LOGISTICS_AND_SUPPLY_CHAIN',
+      ],
+    ],
+    ['city', 'string'],
+    ['country', 'string'],
+    ['numberofemployees', 'number'],
+    ['annualrevenue', 'number'],
+    ['description', 'string', 'textarea'],
+    ['lifecyclestage', 'enumeration', 'radio', ['lead', 'opportunity', 'customer', 'other']],
+    ['createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
   ],
   deals: [
-    ['dealname', 'string'], ['amount', 'number'], ['closedate', 'datetime', 'date'], ['pipeline', 'enumeration', 'select', ['default']],
-    ['dealstage', 'enumeration', 'radio', ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost']],
-    ['dealtype', 'enumeration', 'radio', ['newbusiness', 'existingbusiness']], ['description', 'string', 'textarea'], ['createdate', 'datetime', 'date'], ['hs_lastmodifieddate', 'datetime', 'date'],
+    ['dealname', 'string'],
+    ['amount', 'number'],
+    ['closedate', 'datetime', 'date'],
+    ['pipeline', 'enumeration', 'select', ['default']],
+    [
+      'dealstage',
+      'enumeration',
+      'radio',
+      [
+        'appointmentscheduled',
+        'qualifiedtobuy',
+        'presentationscheduled',
+        'decisionmakerboughtin',
+        'contractsent',
+        'closedwon',
+        'closedlost',
+      ],
+    ],
+    ['dealtype', 'enumeration', 'radio', ['newbusiness', 'existingbusiness']],
+    ['description', 'string', 'textarea'],
+    ['createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
   ],
   tickets: [
-    ['subject', 'string'], ['content', 'string', 'textarea'], ['hs_pipeline', 'enumeration', 'select', ['0']], ['hs_pipeline_stage', 'enumeration', 'radio', ['1', '2', '3', '4']],
-    ['hs_ticket_priority', 'enumeration', 'select', ['LOW', 'MEDIUM', 'HIGH', 'URGENT']], ['hs_ticket_category', 'enumeration', 'checkbox', ['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY']],
-    ['source_type', 'enumeration', 'select', ['EMAIL', 'CHAT', 'PHONE', 'FORM']], ['createdate', 'datetime', 'date'], ['hs_lastmodifieddate', 'datetime', 'date'],
+    ['subject', 'string'],
+    ['content', 'string', 'textarea'],
+    ['hs_pipeline', 'enumeration', 'select', ['0']],
+    ['hs_pipeline_stage', 'enumeration', 'radio', ['1', '2', '3', '4']],
+    ['hs_ticket_priority', 'enumeration', 'select', ['LOW', 'MEDIUM', 'HIGH', 'URGENT']],
+    [
+      'hs_ticket_category',
+      'enumeration',
+      'checkbox',
+      ['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY'],
+    ],
+    ['source_type', 'enumeration', 'select', ['EMAIL', 'CHAT', 'PHONE', 'FORM']],
+    ['createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
   ],
   tasks: [
-    ['hs_task_subject', 'string'], ['hs_task_body', 'string', 'textarea'], ['hs_task_status', 'enumeration', 'select', ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED']],
-    ['hs_task_priority', 'enumeration', 'select', ['NONE', 'LOW', 'MEDIUM', 'HIGH']], ['hs_task_type', 'enumeration', 'select', ['CALL', 'EMAIL', 'TODO']],
-    ['hs_timestamp', 'datetime', 'date'], ['hs_createdate', 'datetime', 'date'], ['hs_lastmodifieddate', 'datetime', 'date'],
+    ['hs_task_subject', 'string'],
+    ['hs_task_body', 'string', 'textarea'],
+    ['hs_task_status', 'enumeration', 'select', ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED']],
+    ['hs_task_priority', 'enumeration', 'select', ['NONE', 'LOW', 'MEDIUM', 'HIGH']],
+    ['hs_task_type', 'enumeration', 'select', ['CALL', 'EMAIL', 'TODO']],
+    ['hs_timestamp', 'datetime', 'date'],
+    ['hs_createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
   ],
   users: [
-    ['hs_email', 'string'], ['hs_given_name', 'string'], ['hs_family_name', 'string'], ['hs_internal_user_id', 'number'], ['hs_job_title', 'string'],
-    ['hs_createdate', 'datetime', 'date'], ['hs_lastmodifieddate', 'datetime', 'date'],
+    ['hs_email', 'string'],
+    ['hs_given_name', 'string'],
+    ['hs_family_name', 'string'],
+    ['hs_internal_user_id', 'number'],
+    ['hs_job_title', 'string'],
+    ['hs_createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
   ],
 };
 
-const CALCULATED = new Set(['hs_object_id', 'createdate', 'hs_createdate', 'lastmodifieddate', 'hs_lastmodifieddate', 'hs_merged_object_ids', 'hs_email_domain']);
+const CALCULATED = new Set([
+  'hs_object_id',
+  'createdate',
+  'hs_createdate',
+  'lastmodifieddate',
+  'hs_lastmodifieddate',
+  'hs_merged_object_ids',
+  'hs_email_domain',
+]);
 
 export function standardProperties(type: ObjectTypeName): Map<string, PropertyDefinition> {
   const map = new Map<string, PropertyDefinition>();
   for (const [name, propType, fieldType, options] of [...STANDARD[type], ...common]) {
     map.set(name, {
       name,
-      label: name.replace(/^hs_/, '').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+      label: name
+        .replace(/^hs_/, '')
+        .replace(/_/g, ' ')
+        .replace(/^./, (c) => c.toUpperCase()),
       type: propType,
       fieldType: fieldType ?? (propType === 'number' ? 'number' : 'text'),
       options: (options ?? []).map((value, i) => ({ label: value, value, displayOrder: i, hidden: false })),

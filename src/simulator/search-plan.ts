@@ -6,7 +6,9 @@ import { parseDate } from './render';
 import type { SimRecord, TypeStore } from './store';
 
 type IndexName = 'lm' | 'id';
-type Source = { kind: 'points'; recs: SimRecord[] } | { kind: 'range'; index: IndexName; lo: number; hi: number; count: number; pure: boolean };
+type Source =
+  | { kind: 'points'; recs: SimRecord[] }
+  | { kind: 'range'; index: IndexName; lo: number; hi: number; count: number; pure: boolean };
 interface Plan {
   source: Source;
   predicate: (r: SimRecord) => boolean;
@@ -27,26 +29,36 @@ export function runSearch(ts: TypeStore, q: ParsedSearch): { total: number; reco
   const plans = groups.map((g) => plan(ts, g, queryPredicate));
   const sortProp = q.sort?.propertyName ?? 'hs_object_id';
   const desc = q.sort?.descending ?? false;
-  const sortIndex: IndexName | null = sortProp === 'hs_object_id' ? 'id' : sortProp === ts.info.lastModifiedProperty ? 'lm' : null;
+  const sortIndex: IndexName | null =
+    sortProp === 'hs_object_id' ? 'id' : sortProp === ts.info.lastModifiedProperty ? 'lm' : null;
   const only = plans.length === 1 ? plans[0] : undefined;
   if (only && sortIndex) {
     const src = only.source;
     if (src.kind === 'range' && src.index === sortIndex) {
-      return streamRange(ts, sortIndex, src.lo, src.hi, src.pure ? null : only.predicate, desc, q.offset, q.limit, { knownTotal: only.pure?.count });
+      return streamRange(ts, sortIndex, src.lo, src.hi, src.pure ? null : only.predicate, desc, q.offset, q.limit, {
+        knownTotal: only.pure?.count,
+      });
     }
     // One last-modified value: the (last-modified, id) index is in id order there, so seek straight to the id bounds.
     if (src.kind === 'range' && src.index === 'lm' && sortIndex === 'id' && src.lo === src.hi) {
-      return streamRange(ts, 'lm', src.lo, src.hi, only.predicate, desc, q.offset, q.limit, { idLo: only.idLo, idHi: only.idHi, knownTotal: pureCount(ts, only) });
+      return streamRange(ts, 'lm', src.lo, src.hi, only.predicate, desc, q.offset, q.limit, {
+        idLo: only.idLo,
+        idHi: only.idHi,
+        knownTotal: pureCount(ts, only),
+      });
     }
     // A wide candidate set costs less to walk in sort order than to collect and sort.
     if (src.kind === 'range' && src.count > ts.searchById.size / 10) {
-      return streamRange(ts, sortIndex, -Infinity, Infinity, only.predicate, desc, q.offset, q.limit, { knownTotal: only.pure?.count });
+      return streamRange(ts, sortIndex, -Infinity, Infinity, only.predicate, desc, q.offset, q.limit, {
+        knownTotal: only.pure?.count,
+      });
     }
   }
   const matches = new Map<number, SimRecord>();
-  for (const p of plans) forEachCandidate(ts, p.source, (r) => {
-    if (p.predicate(r)) matches.set(r.id, r);
-  });
+  for (const p of plans)
+    forEachCandidate(ts, p.source, (r) => {
+      if (p.predicate(r)) matches.set(r.id, r);
+    });
   const sorted = [...matches.values()].sort(comparator(ts, sortProp, desc));
   return { total: sorted.length, records: sorted.slice(q.offset, q.offset + q.limit) };
 }
@@ -98,15 +110,36 @@ function plan(ts: TypeStore, filters: Filter[], queryPredicate: ((r: SimRecord) 
     if (f.operator !== 'EQ' && f.operator !== 'IN') continue;
     const values = f.operator === 'EQ' ? [f.value ?? ''] : (f.values ?? []);
     if (f.propertyName === 'hs_object_id') {
-      options.push({ kind: 'points', recs: values.map((v) => ts.byId.get(Number(v))).filter((r): r is SimRecord => !!r && r.searchLm >= 0) });
+      options.push({
+        kind: 'points',
+        recs: values.map((v) => ts.byId.get(Number(v))).filter((r): r is SimRecord => !!r && r.searchLm >= 0),
+      });
     } else if (ts.lookups.has(f.propertyName)) {
-      options.push({ kind: 'points', recs: values.flatMap((v) => ts.lookup(f.propertyName, v)).filter((r) => r.searchLm >= 0) });
+      options.push({
+        kind: 'points',
+        recs: values.flatMap((v) => ts.lookup(f.propertyName, v)).filter((r) => r.searchLm >= 0),
+      });
     }
   }
-  let best: Source = { kind: 'range', index: 'id', lo: -Infinity, hi: Infinity, count: ts.searchById.size, pure: predicates.length === 0 };
+  let best: Source = {
+    kind: 'range',
+    index: 'id',
+    lo: -Infinity,
+    hi: Infinity,
+    count: ts.searchById.size,
+    pure: predicates.length === 0,
+  };
   for (const o of options) if (size(o) < size(best)) best = o;
-  const pure = options.find((o): o is Source & { kind: 'range' } => o.kind === 'range' && o.pure) ?? (best.kind === 'range' && best.pure ? best : undefined);
-  const exactLmAndId = allExact && filters.every((f) => (f.propertyName === ts.info.lastModifiedProperty || f.propertyName === 'hs_object_id') && RANGE_OPS.has(f.operator));
+  const pure =
+    options.find((o): o is Source & { kind: 'range' } => o.kind === 'range' && o.pure) ??
+    (best.kind === 'range' && best.pure ? best : undefined);
+  const exactLmAndId =
+    allExact &&
+    filters.every(
+      (f) =>
+        (f.propertyName === ts.info.lastModifiedProperty || f.propertyName === 'hs_object_id') &&
+        RANGE_OPS.has(f.operator),
+    );
   return { source: best, predicate, pure, idLo, idHi, exactLmAndId };
 }
 
@@ -142,7 +175,17 @@ interface StreamBounds {
 }
 
 /** Walks [lo, hi] of an index in order, counting every match (unless the total is known) and keeping the page. */
-function streamRange(ts: TypeStore, name: IndexName, lo: number, hi: number, predicate: ((r: SimRecord) => boolean) | null, desc: boolean, offset: number, limit: number, bounds: StreamBounds = {}): { total: number; records: SimRecord[] } {
+function streamRange(
+  ts: TypeStore,
+  name: IndexName,
+  lo: number,
+  hi: number,
+  predicate: ((r: SimRecord) => boolean) | null,
+  desc: boolean,
+  offset: number,
+  limit: number,
+  bounds: StreamBounds = {},
+): { total: number; records: SimRecord[] } {
   const idx = indexOf(ts, name);
   const start = idx.lowerBound(lo, (bounds.idLo ?? -Infinity) - 0.5);
   const end = idx.lowerBound(hi, (bounds.idHi ?? Infinity) + 0.5);

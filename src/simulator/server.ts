@@ -30,12 +30,19 @@ export function createHandler(sim: SimState, adminToken?: string): (req: Incomin
   const router = buildRouter();
   return (req, res) => {
     handle(sim, router, adminToken, req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, body: new HubSpotError(500, 'INTERNAL_ERROR', (err as Error).message).toBody() });
+      if (!res.headersSent)
+        send(res, { status: 500, body: new HubSpotError(500, 'INTERNAL_ERROR', (err as Error).message).toBody() });
     });
   };
 }
 
-async function handle(sim: SimState, router: Router, adminToken: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  sim: SimState,
+  router: Router,
+  adminToken: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const started = performance.now();
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
@@ -56,11 +63,23 @@ async function handle(sim: SimState, router: Router, adminToken: string | undefi
   }
 
   const matched = router.match(method, path);
-  const endpoint = matched && 'route' in matched ? endpointKey(method, matched.route, matched.params, resolveType) : `${method} ${path}`;
+  const endpoint =
+    matched && 'route' in matched
+      ? endpointKey(method, matched.route, matched.params, resolveType)
+      : `${method} ${path}`;
   const finish = (reply: Reply, portalId: string | null): void => {
     send(res, reply);
     sim.metrics.count(endpoint, reply.status);
-    sim.metrics.record({ portalId, method, path, query: query.toString(), endpoint, status: reply.status, durationMs: Math.round((performance.now() - started) * 100) / 100, rawBody: raw });
+    sim.metrics.record({
+      portalId,
+      method,
+      path,
+      query: query.toString(),
+      endpoint,
+      status: reply.status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      rawBody: raw,
+    });
   };
 
   const auth = req.headers.authorization;
@@ -84,11 +103,22 @@ async function handle(sim: SimState, router: Router, adminToken: string | undefi
       const policy = f.policyName ?? 'TEN_SECONDLY_ROLLING';
       const headers = policy === 'SECONDLY' ? {} : portal.limiter.peekHeaders();
       if (policy !== 'SECONDLY') headers['X-HubSpot-RateLimit-Remaining'] = '0';
-      if (f.retryAfterSeconds !== undefined || sim.retryAfterHeader) headers['Retry-After'] = String(f.retryAfterSeconds ?? (policy === 'SECONDLY' ? 1 : 10));
+      if (f.retryAfterSeconds !== undefined || sim.retryAfterHeader)
+        headers['Retry-After'] = String(f.retryAfterSeconds ?? (policy === 'SECONDLY' ? 1 : 10));
       sim.metrics.countRateLimited(policy);
       finish({ status: 429, body: rateLimitBody(policy, randomUUID()), headers }, portal.portalId);
     } else if (f.type === 'locked') {
-      finish({ status: 423, body: new HubSpotError(423, 'LOCKED', 'The resource is locked by another request. Please retry in at least 2 seconds.').toBody() }, portal.portalId);
+      finish(
+        {
+          status: 423,
+          body: new HubSpotError(
+            423,
+            'LOCKED',
+            'The resource is locked by another request. Please retry in at least 2 seconds.',
+          ).toBody(),
+        },
+        portal.portalId,
+      );
     } else {
       const status = f.status ?? 500;
       finish({ status, body: new HubSpotError(status, 'INTERNAL_ERROR', 'internal error').toBody() }, portal.portalId);
@@ -98,7 +128,17 @@ async function handle(sim: SimState, router: Router, adminToken: string | undefi
 
   if (!matched || !('route' in matched)) {
     const status = matched ? 405 : 404;
-    finish({ status, body: new HubSpotError(status, status === 404 ? 'OBJECT_NOT_FOUND' : 'VALIDATION_ERROR', status === 404 ? `Unable to find a route for ${method} ${path}` : `Method ${method} not allowed`).toBody() }, portal.portalId);
+    finish(
+      {
+        status,
+        body: new HubSpotError(
+          status,
+          status === 404 ? 'OBJECT_NOT_FOUND' : 'VALIDATION_ERROR',
+          status === 404 ? `Unable to find a route for ${method} ${path}` : `Method ${method} not allowed`,
+        ).toBody(),
+      },
+      portal.portalId,
+    );
     return;
   }
 
@@ -114,7 +154,13 @@ async function handle(sim: SimState, router: Router, adminToken: string | undefi
   let parsed: unknown;
   let parsedOnce = false;
   const ctx: Ctx = {
-    sim, portal, method, path, query, raw, params: matched.params,
+    sim,
+    portal,
+    method,
+    path,
+    query,
+    raw,
+    params: matched.params,
     json: () => {
       if (!parsedOnce) {
         parsed = parseJson(raw);
@@ -152,6 +198,10 @@ function send(res: ServerResponse, reply: Reply): void {
     return;
   }
   const body = JSON.stringify(reply.body);
-  res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(reply.status, {
+    ...headers,
+    'Content-Type': 'application/json;charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

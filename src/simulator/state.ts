@@ -27,9 +27,20 @@ export interface PortalRuntime {
   upsertTimes: number[];
 }
 
-export function limitSettings(tier: Tier, requestsPer10s?: number, dailyLimit?: number | null, timeZone = 'UTC'): LimitSettings {
+export function limitSettings(
+  tier: Tier,
+  requestsPer10s?: number,
+  dailyLimit?: number | null,
+  timeZone = 'UTC',
+): LimitSettings {
   const t = TIERS[tier];
-  return { tier, requestsPer10s: requestsPer10s ?? t.per10s, dailyLimit: dailyLimit === undefined ? t.daily : dailyLimit, timeZone, searchPerSecond: 5 };
+  return {
+    tier,
+    requestsPer10s: requestsPer10s ?? t.per10s,
+    dailyLimit: dailyLimit === undefined ? t.daily : dailyLimit,
+    timeZone,
+    searchPerSecond: 5,
+  };
 }
 
 export class SimState {
@@ -40,7 +51,12 @@ export class SimState {
   readonly webhooks: WebhookDispatcher;
   retryAfterHeader: boolean;
 
-  constructor(portals: PortalOptions[], indexingLagMs: number, webhooks: WebhookSubscriptionOptions, retryAfterHeader: boolean) {
+  constructor(
+    portals: PortalOptions[],
+    indexingLagMs: number,
+    webhooks: WebhookSubscriptionOptions,
+    retryAfterHeader: boolean,
+  ) {
     this.webhooks = new WebhookDispatcher(webhooks, this.faults);
     this.retryAfterHeader = retryAfterHeader;
     for (const p of portals) {

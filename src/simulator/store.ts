@@ -2,7 +2,13 @@
 // properties, and a search index by (last-modified, id) that trails writes by the configured indexing lag.
 import { AssociationStore } from './associations';
 import { OrderedIndex } from './ordered-index';
-import { OBJECT_TYPES, standardProperties, type ObjectTypeInfo, type ObjectTypeName, type PropertyDefinition } from './schema';
+import {
+  OBJECT_TYPES,
+  standardProperties,
+  type ObjectTypeInfo,
+  type ObjectTypeName,
+  type PropertyDefinition,
+} from './schema';
 
 export interface SimRecord {
   id: number;
@@ -28,7 +34,11 @@ export interface Owner {
   archived: boolean;
 }
 
-const LOOKUP_PROPERTIES: Partial<Record<ObjectTypeName, string[]>> = { contacts: ['email'], companies: ['domain'], users: ['hs_email'] };
+const LOOKUP_PROPERTIES: Partial<Record<ObjectTypeName, string[]>> = {
+  contacts: ['email'],
+  companies: ['domain'],
+  users: ['hs_email'],
+};
 
 export class TypeStore {
   readonly info: ObjectTypeInfo;
@@ -52,7 +62,8 @@ export class TypeStore {
   resetLookups(): void {
     this.lookups.clear();
     for (const name of LOOKUP_PROPERTIES[this.type] ?? []) this.lookups.set(name, new Map());
-    for (const def of this.properties.values()) if (def.hasUniqueValue && def.name !== 'hs_object_id') this.lookups.set(def.name, new Map());
+    for (const def of this.properties.values())
+      if (def.hasUniqueValue && def.name !== 'hs_object_id') this.lookups.set(def.name, new Map());
   }
 
   lookup(property: string, value: string): SimRecord[] {
@@ -101,7 +112,10 @@ export class PortalStore {
   private pending: Array<{ rec: SimRecord; due: number }> = [];
   private pendingHead = 0;
 
-  constructor(readonly portalId: string, public indexingLagMs: number) {
+  constructor(
+    readonly portalId: string,
+    public indexingLagMs: number,
+  ) {
     this.types = this.freshTypes();
   }
 
@@ -121,9 +135,25 @@ export class PortalStore {
   }
 
   /** Inserts a new record; search sees it after the indexing lag unless immediate. */
-  insert(type: ObjectTypeName, props: Record<string, string>, createdAt: number, lm: number, immediate = false): SimRecord {
+  insert(
+    type: ObjectTypeName,
+    props: Record<string, string>,
+    createdAt: number,
+    lm: number,
+    immediate = false,
+  ): SimRecord {
     const ts = this.types[type];
-    const rec: SimRecord = { id: this.nextId++, type, props, createdAt, lm, archived: false, archivedAt: 0, searchLm: -1, deleted: false };
+    const rec: SimRecord = {
+      id: this.nextId++,
+      type,
+      props,
+      createdAt,
+      lm,
+      archived: false,
+      archivedAt: 0,
+      searchLm: -1,
+      deleted: false,
+    };
     ts.byId.set(rec.id, rec);
     ts.active.insert(rec.id, rec.id, rec);
     ts.addLookups(rec);
@@ -184,7 +214,8 @@ export class PortalStore {
     }
     ts.byId.delete(rec.id);
     rec.deleted = true;
-    for (const edge of this.associations.allOf(rec.type, rec.id)) this.associations.remove(edge.fromType, edge.fromId, edge.toType, edge.toId);
+    for (const edge of this.associations.allOf(rec.type, rec.id))
+      this.associations.remove(edge.fromType, edge.fromId, edge.toType, edge.toId);
     this.applyIndex(rec);
   }
 

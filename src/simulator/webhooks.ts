@@ -30,12 +30,31 @@ type Config = Required<WebhookSubscriptionOptions>;
 export type WebhookEvent = Record<string, unknown> & { portalId: number; attemptNumber: number };
 
 export const WEBHOOK_DEFAULTS: Config = {
-  targetUrl: null, clientSecret: 'sim-client-secret-demo', appId: '424242', portalId: null, subscriptionTypes: null,
-  signatureVersion: 'v3', signedUriScheme: 'https', maxBatchSize: 99, maxInFlight: 10, timeoutMs: 5000, maxRetries: 10,
-  timeScale: 1, batchDelayMs: 20, duplicateProbability: 0, outOfOrder: false,
+  targetUrl: null,
+  clientSecret: 'sim-client-secret-demo',
+  appId: '424242',
+  portalId: null,
+  subscriptionTypes: null,
+  signatureVersion: 'v3',
+  signedUriScheme: 'https',
+  maxBatchSize: 99,
+  maxInFlight: 10,
+  timeoutMs: 5000,
+  maxRetries: 10,
+  timeScale: 1,
+  batchDelayMs: 20,
+  duplicateProbability: 0,
+  outOfOrder: false,
 };
 
-interface Delivery { at: string; status?: number; error?: string; eventCount: number; attemptNumber: number; durationMs: number }
+interface Delivery {
+  at: string;
+  status?: number;
+  error?: string;
+  eventCount: number;
+  attemptNumber: number;
+  durationMs: number;
+}
 
 export class WebhookDispatcher {
   config: Config;
@@ -57,7 +76,10 @@ export class WebhookDispatcher {
   private agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   private closed = false;
 
-  constructor(options: WebhookSubscriptionOptions, private readonly faults: Faults) {
+  constructor(
+    options: WebhookSubscriptionOptions,
+    private readonly faults: Faults,
+  ) {
     this.config = { ...WEBHOOK_DEFAULTS, ...definedOnly(options) };
   }
 
@@ -124,7 +146,8 @@ export class WebhookDispatcher {
       const portal = (this.queue[0] as WebhookEvent).portalId;
       const batch: WebhookEvent[] = [];
       const rest: WebhookEvent[] = [];
-      for (const e of this.queue) (batch.length < this.config.maxBatchSize && e.portalId === portal ? batch : rest).push(e);
+      for (const e of this.queue)
+        (batch.length < this.config.maxBatchSize && e.portalId === portal ? batch : rest).push(e);
       this.queue = rest;
       this.send(batch, 0);
     }
@@ -139,7 +162,14 @@ export class WebhookDispatcher {
       this.inFlight--;
       this.inFlightEvents -= events.length;
       this.requests++;
-      this.deliveries.push({ at: new Date(started).toISOString(), status, error, eventCount: events.length, attemptNumber: attempt, durationMs: Date.now() - started });
+      this.deliveries.push({
+        at: new Date(started).toISOString(),
+        status,
+        error,
+        eventCount: events.length,
+        attemptNumber: attempt,
+        durationMs: Date.now() - started,
+      });
       if (this.deliveries.length > 1000) this.deliveries = this.deliveries.slice(-500);
       if (status !== undefined && status >= 200 && status < 300) this.delivered += events.length;
       else this.retry(events, attempt);
@@ -160,7 +190,11 @@ export class WebhookDispatcher {
       ...signatureHeaders(c.signatureVersion, c.clientSecret, 'POST', signedUri, body, Date.now()),
     };
     const isHttps = url.protocol === 'https:';
-    const req = (isHttps ? https : http).request(url, { method: 'POST', headers, agent: isHttps ? this.agents.https : this.agents.http });
+    const req = (isHttps ? https : http).request(url, {
+      method: 'POST',
+      headers,
+      agent: isHttps ? this.agents.https : this.agents.http,
+    });
     let done = false;
     const once = (status: number | undefined, error?: string): void => {
       if (done) return;
@@ -188,12 +222,15 @@ export class WebhookDispatcher {
     const minutes = 2 ** attempt * (0.75 + this.prng.next() * 0.5);
     const delay = (minutes * 60_000) / this.config.timeScale;
     this.retrying += events.length;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.retrying -= events.length;
-      this.ready.push({ events, attempt: attempt + 1 });
-      this.pump();
-    }, Math.min(delay, 2 ** 31 - 1));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.retrying -= events.length;
+        this.ready.push({ events, attempt: attempt + 1 });
+        this.pump();
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    );
     this.timers.add(timer);
   }
 

@@ -113,10 +113,22 @@ export async function applyInboundRecords(
 
   return inTransaction(db, async (tx) => {
     if (options.mode === 'full') {
-      const survivors = records.map((r) => ({ hubspotId: r.hubspotId, mergedIds: mergedObjectIds(r.hubspotId, r.properties) }));
-      await takeOverListedMerges(tx, { portalId: options.portalId, objectType: options.objectType, survivors, at: new Date(Math.max(...records.map((r) => r.changedAt))) });
+      const survivors = records.map((r) => ({
+        hubspotId: r.hubspotId,
+        mergedIds: mergedObjectIds(r.hubspotId, r.properties),
+      }));
+      await takeOverListedMerges(tx, {
+        portalId: options.portalId,
+        objectType: options.objectType,
+        survivors,
+        at: new Date(Math.max(...records.map((r) => r.changedAt))),
+      });
     }
-    await linkPushedRecords(tx, { portalId: options.portalId, objectType: options.objectType, claims: localLinkClaims(records) });
+    await linkPushedRecords(tx, {
+      portalId: options.portalId,
+      objectType: options.objectType,
+      claims: localLinkClaims(records),
+    });
     const existing = (await tx.$queryRawUnsafe(
       `SELECT id::text AS id, hubspot_id, ${columnEntries.map(([name, c]) => `${c.sql} AS "${name}"`).join(', ')},
               properties, sync_state, hubspot_updated_at, archived, archived_at, merged_into_id, updated_at
@@ -128,7 +140,17 @@ export async function applyInboundRecords(
     // a webhook apply racing the survivor's merge apply): HubSpot answers that id with its survivor now, and a
     // revived row would never be taken down again (its merged_into_id already names the survivor).
     const mergedAway = new Set(existing.filter((row) => row.merged_into_id !== null).map((row) => row.hubspot_id));
-    const rows = new Map<string, WorkingRow>(existing.filter((row) => !mergedAway.has(row.hubspot_id)).map((row) => [row.hubspot_id, fromExisting(row, columnEntries.map(([n]) => n))]));
+    const rows = new Map<string, WorkingRow>(
+      existing
+        .filter((row) => !mergedAway.has(row.hubspot_id))
+        .map((row) => [
+          row.hubspot_id,
+          fromExisting(
+            row,
+            columnEntries.map(([n]) => n),
+          ),
+        ]),
+    );
     const conflicts: ConflictRow[] = [];
     const now = Date.now();
 
@@ -193,7 +215,14 @@ function newRow(hubspotId: string): WorkingRow {
   };
 }
 
-function applyRecord(row: WorkingRow, record: InboundRecord, options: ApplyInboundOptions, now: number, result: ApplyInboundResult, conflicts: ConflictRow[]) {
+function applyRecord(
+  row: WorkingRow,
+  record: InboundRecord,
+  options: ApplyInboundOptions,
+  now: number,
+  result: ApplyInboundResult,
+  conflicts: ConflictRow[],
+) {
   const objectMapping = options.mapping[options.objectType];
   let recordChangedAt = record.changedAt;
   const lastModified = record.properties[objectMapping.lastModifiedProperty];
@@ -257,7 +286,16 @@ function applyField(
     row.syncState[field.hubspotProperty] = state;
   };
 
-  if (isEcho({ incomingValue: value, lastPushedFingerprint: state.pushed, changeSource: record.changeSource, sourceId: record.sourceId, ourAppId: options.ourAppId, transform: field })) {
+  if (
+    isEcho({
+      incomingValue: value,
+      lastPushedFingerprint: state.pushed,
+      changeSource: record.changeSource,
+      sourceId: record.sourceId,
+      ourAppId: options.ourAppId,
+      transform: field,
+    })
+  ) {
     result.echoes += 1;
     if (state.hubspotAt !== at) {
       state.hubspotAt = at;
@@ -277,7 +315,12 @@ function applyField(
       policy: field.conflictPolicy,
       local: { value: localWire, changedAt: row.localChangedAt },
       hubspot: { value, changedAt: at },
-      base: { lastPushedFingerprint: state.pushed, lastPulledFingerprint: state.pulled, lastPushedAt: state.pushedAt, lastPulledAt: state.pulledAt },
+      base: {
+        lastPushedFingerprint: state.pushed,
+        lastPulledFingerprint: state.pulled,
+        lastPushedAt: state.pushedAt,
+        lastPulledAt: state.pulledAt,
+      },
       transform: field,
     });
     if (resolution.conflict && row.id) {
@@ -351,7 +394,9 @@ async function writeRows(tx: Db, portalId: string, objectType: ObjectType, rows:
 
 /** Outbox entries, in the apply's transaction, for records whose local values won over HubSpot's. */
 async function queuePushBack(tx: Db, options: ApplyInboundOptions, rows: WorkingRow[]): Promise<void> {
-  const entries = rows.filter((row) => row.id && row.pushBack.size > 0).map((row) => ({ local_id: row.id, fields: [...row.pushBack] }));
+  const entries = rows
+    .filter((row) => row.id && row.pushBack.size > 0)
+    .map((row) => ({ local_id: row.id, fields: [...row.pushBack] }));
   if (entries.length === 0) return;
   await tx.$executeRawUnsafe(
     `INSERT INTO outbox (portal_id, object_type, local_id, fields)

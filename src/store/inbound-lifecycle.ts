@@ -39,7 +39,10 @@ export async function recordProcessedEvents(
  * archived (kept as a tombstone so platform references stay valid and no sync writes it back); its
  * associations are removed; a privacy_erasures row (no personal data) records that it happened.
  */
-export async function eraseContact(tx: Tx, input: { portalId: string; hubspotId: string; at: Date }): Promise<{ localId: string | null }> {
+export async function eraseContact(
+  tx: Tx,
+  input: { portalId: string; hubspotId: string; at: Date },
+): Promise<{ localId: string | null }> {
   const spec = tableFor('contacts');
   const cleared = Object.values(spec.columns)
     .map((c) => `${c.sql} = NULL`)
@@ -59,21 +62,38 @@ export async function eraseContact(tx: Tx, input: { portalId: string; hubspotId:
   );
   const localId = rows[0]?.id ?? null;
   await tx.privacyErasure.upsert({
-    where: { portalId_objectType_hubspotId: { portalId: input.portalId, objectType: 'contacts', hubspotId: input.hubspotId } },
-    create: { portalId: input.portalId, objectType: 'contacts', hubspotId: input.hubspotId, localId, occurredAt: input.at },
+    where: {
+      portalId_objectType_hubspotId: { portalId: input.portalId, objectType: 'contacts', hubspotId: input.hubspotId },
+    },
+    create: {
+      portalId: input.portalId,
+      objectType: 'contacts',
+      hubspotId: input.hubspotId,
+      localId,
+      occurredAt: input.at,
+    },
     update: {},
   });
   return { localId };
 }
 
 /** Whether HubSpot's privacy deletion of this record was already honoured (nothing may be written back). */
-export async function isErased(tx: Tx, input: { portalId: string; objectType: ObjectType; hubspotId: string }): Promise<boolean> {
-  const row = await tx.privacyErasure.findUnique({ where: { portalId_objectType_hubspotId: input }, select: { id: true } });
+export async function isErased(
+  tx: Tx,
+  input: { portalId: string; objectType: ObjectType; hubspotId: string },
+): Promise<boolean> {
+  const row = await tx.privacyErasure.findUnique({
+    where: { portalId_objectType_hubspotId: input },
+    select: { id: true },
+  });
   return row !== null;
 }
 
 /** The survivor a local record was merged into, if it was. */
-export async function mergedInto(tx: Tx, input: { portalId: string; objectType: ObjectType; hubspotId: string }): Promise<string | null> {
+export async function mergedInto(
+  tx: Tx,
+  input: { portalId: string; objectType: ObjectType; hubspotId: string },
+): Promise<string | null> {
   const spec = tableFor(input.objectType);
   const rows = await tx.$queryRawUnsafe<Array<{ merged_into_id: string | null }>>(
     `SELECT merged_into_id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = $2`,
@@ -91,7 +111,14 @@ export async function mergedInto(tx: Tx, input: { portalId: string; objectType: 
  */
 export async function takeOverMergedRecords(
   tx: Tx,
-  input: { portalId: string; objectType: ObjectType; survivorId: string; primaryId: string; mergedIds: readonly string[]; at: Date },
+  input: {
+    portalId: string;
+    objectType: ObjectType;
+    survivorId: string;
+    primaryId: string;
+    mergedIds: readonly string[];
+    at: Date;
+  },
 ): Promise<{ adopted: boolean; archived: number; associationsMoved: number }> {
   const spec = tableFor(input.objectType);
   const merged = input.mergedIds.filter((id) => id !== input.survivorId);
@@ -136,7 +163,12 @@ export async function takeOverMergedRecords(
  */
 export async function takeOverListedMerges(
   tx: Tx,
-  input: { portalId: string; objectType: ObjectType; survivors: ReadonlyArray<{ hubspotId: string; mergedIds: readonly string[] }>; at: Date },
+  input: {
+    portalId: string;
+    objectType: ObjectType;
+    survivors: ReadonlyArray<{ hubspotId: string; mergedIds: readonly string[] }>;
+    at: Date;
+  },
 ): Promise<number> {
   const listed = input.survivors.filter((s) => s.mergedIds.length > 0);
   if (listed.length === 0) return 0;
@@ -150,7 +182,14 @@ export async function takeOverListedMerges(
   for (const survivor of listed) {
     const pending = survivor.mergedIds.filter((id) => mergedInto.has(id) && mergedInto.get(id) !== survivor.hubspotId);
     if (pending.length === 0) continue;
-    await takeOverMergedRecords(tx, { portalId: input.portalId, objectType: input.objectType, survivorId: survivor.hubspotId, primaryId: survivor.hubspotId, mergedIds: pending, at: input.at });
+    await takeOverMergedRecords(tx, {
+      portalId: input.portalId,
+      objectType: input.objectType,
+      survivorId: survivor.hubspotId,
+      primaryId: survivor.hubspotId,
+      mergedIds: pending,
+      at: input.at,
+    });
     taken += pending.length;
   }
   return taken;
@@ -161,7 +200,10 @@ export async function takeOverListedMerges(
  * before those records are applied, so they update the row instead of inserting a duplicate. updated_at is
  * left alone: linking is not a platform edit.
  */
-export async function linkPushedRecords(tx: Tx, input: { portalId: string; objectType: ObjectType; claims: ReadonlyArray<{ hubspotId: string; localId: string }> }): Promise<number> {
+export async function linkPushedRecords(
+  tx: Tx,
+  input: { portalId: string; objectType: ObjectType; claims: ReadonlyArray<{ hubspotId: string; localId: string }> },
+): Promise<number> {
   if (input.claims.length === 0) return 0;
   const table = tableFor(input.objectType).table;
   return tx.$executeRawUnsafe(
@@ -184,7 +226,13 @@ interface AssociationRow {
   last_event_at: Date | null;
 }
 
-async function moveAssociations(tx: Tx, portalId: string, objectType: ObjectType, fromIds: string[], survivorId: string): Promise<number> {
+async function moveAssociations(
+  tx: Tx,
+  portalId: string,
+  objectType: ObjectType,
+  fromIds: string[],
+  survivorId: string,
+): Promise<number> {
   const rows = await tx.$queryRawUnsafe<AssociationRow[]>(
     `DELETE FROM associations
       WHERE portal_id = $1 AND ((from_type = $2 AND from_id = ANY($3::text[])) OR (to_type = $2 AND to_id = ANY($3::text[])))
@@ -196,8 +244,18 @@ async function moveAssociations(tx: Tx, portalId: string, objectType: ObjectType
   const moved = rows
     .map((row) => {
       const swap = (type: string, id: string) => (type === objectType && fromIds.includes(id) ? survivorId : id);
-      const c = canonicalAssociation(row.from_type, swap(row.from_type, row.from_id), row.to_type, swap(row.to_type, row.to_id));
-      return { ...c, typeId: row.association_type_id, archived: row.archived, at: row.last_event_at?.toISOString() ?? null };
+      const c = canonicalAssociation(
+        row.from_type,
+        swap(row.from_type, row.from_id),
+        row.to_type,
+        swap(row.to_type, row.to_id),
+      );
+      return {
+        ...c,
+        typeId: row.association_type_id,
+        archived: row.archived,
+        at: row.last_event_at?.toISOString() ?? null,
+      };
     })
     // A record merged with one it was linked to would now be linked to itself: that link disappears.
     .filter((a) => !(a.fromType === a.toType && a.fromId === a.toId));
@@ -212,14 +270,24 @@ async function moveAssociations(tx: Tx, portalId: string, objectType: ObjectType
            last_event_at = GREATEST(associations.last_event_at, EXCLUDED.last_event_at), updated_at = now()`,
     portalId,
     JSON.stringify(
-      dedupeRows(moved).map((a) => ({ from_type: a.fromType, from_id: a.fromId, to_type: a.toType, to_id: a.toId, type_id: a.typeId, archived: a.archived, at: a.at })),
+      dedupeRows(moved).map((a) => ({
+        from_type: a.fromType,
+        from_id: a.fromId,
+        to_type: a.toType,
+        to_id: a.toId,
+        type_id: a.typeId,
+        archived: a.archived,
+        at: a.at,
+      })),
     ),
   );
   return rows.length;
 }
 
 // Two merged rows can collapse onto one survivor row; one INSERT … ON CONFLICT may not touch a row twice.
-function dedupeRows<T extends { fromType: string; fromId: string; toType: string; toId: string; typeId: number; archived: boolean }>(rows: T[]): T[] {
+function dedupeRows<
+  T extends { fromType: string; fromId: string; toType: string; toId: string; typeId: number; archived: boolean },
+>(rows: T[]): T[] {
   const byKey = new Map<string, T>();
   for (const row of rows) {
     const key = `${row.fromType}|${row.fromId}|${row.toType}|${row.toId}|${row.typeId}`;
@@ -234,12 +302,25 @@ function dedupeRows<T extends { fromType: string; fromId: string; toType: string
  * same row; an event older than the row's last one changes nothing (newest wins, whatever the order).
  * Association type 0 = "linked" (webhooks name the pair, not HubSpot's numeric association type).
  */
-export async function applyAssociationChanges(tx: Tx, portalId: string, changes: readonly PlannedAssociation[]): Promise<number> {
+export async function applyAssociationChanges(
+  tx: Tx,
+  portalId: string,
+  changes: readonly PlannedAssociation[],
+): Promise<number> {
   const rows = changes.flatMap((change) => {
     const ends = associationEndpoints(change.associationType);
     if (!ends) return [];
     const c = canonicalAssociation(ends.fromType, change.fromObjectId, ends.toType, change.toObjectId);
-    return [{ from_type: c.fromType, from_id: c.fromId, to_type: c.toType, to_id: c.toId, archived: change.removed, at: new Date(change.occurredAt).toISOString() }];
+    return [
+      {
+        from_type: c.fromType,
+        from_id: c.fromId,
+        to_type: c.toType,
+        to_id: c.toId,
+        archived: change.removed,
+        at: new Date(change.occurredAt).toISOString(),
+      },
+    ];
   });
   if (rows.length === 0) return 0;
   const newest = new Map<string, (typeof rows)[number]>();

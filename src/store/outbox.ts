@@ -18,7 +18,9 @@ interface OutboxRow {
 }
 
 const columnList = (fields: unknown): string[] | undefined =>
-  Array.isArray(fields) && fields.length > 0 && fields.every((f) => typeof f === 'string') ? (fields as string[]) : undefined;
+  Array.isArray(fields) && fields.length > 0 && fields.every((f) => typeof f === 'string')
+    ? (fields as string[])
+    : undefined;
 
 /**
  * Locks up to `limit` undispatched entries of the portal (SKIP LOCKED: several relays never hand over the same
@@ -46,7 +48,12 @@ export async function dispatchOutbox(
           continue;
         }
         const fields = columnList(row.fields);
-        changes.push({ portalId: options.portalId, objectType: row.object_type, localId: row.local_id, ...(fields ? { fields } : {}) });
+        changes.push({
+          portalId: options.portalId,
+          objectType: row.object_type,
+          localId: row.local_id,
+          ...(fields ? { fields } : {}),
+        });
       }
       if (changes.length > 0) await handOver(changes);
       if (unusable.length > 0) {

@@ -16,7 +16,12 @@ interface RawRow {
 }
 
 /** Rows of `localIds` in the portal that are not archived; ids of other portals or types are simply absent. */
-export async function loadPushRows(prisma: PrismaClient, portalId: string, type: CrmObjectType, localIds: readonly string[]): Promise<PushRow[]> {
+export async function loadPushRows(
+  prisma: PrismaClient,
+  portalId: string,
+  type: CrmObjectType,
+  localIds: readonly string[],
+): Promise<PushRow[]> {
   if (localIds.length === 0) return [];
   const spec = tableFor(type);
   const columns = Object.entries(spec.columns);
@@ -75,20 +80,23 @@ export async function savePushOutcome(prisma: PrismaClient, input: SavePushInput
   const { table } = tableFor(input.objectType);
   return prisma.$transaction(async (tx) => {
     const newIds = input.pushed.flatMap((p) => (p.hubspotId ? [p.hubspotId] : []));
-    const taken = newIds.length === 0
-      ? []
-      : ((await tx.$queryRawUnsafe(
-          `SELECT id::text AS id, hubspot_id FROM ${table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[])`,
-          input.portalId,
-          newIds,
-        )) as Array<{ id: string; hubspot_id: string }>);
+    const taken =
+      newIds.length === 0
+        ? []
+        : ((await tx.$queryRawUnsafe(
+            `SELECT id::text AS id, hubspot_id FROM ${table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[])`,
+            input.portalId,
+            newIds,
+          )) as Array<{ id: string; hubspot_id: string }>);
     const owner = new Map(taken.map((t) => [t.hubspot_id, t.id]));
     const failures = [...input.failures];
     const accepted: PushedRecord[] = [];
     const claimed = new Set<string>();
     for (const record of input.pushed) {
       const holder = record.hubspotId ? owner.get(record.hubspotId) : undefined;
-      const clash = record.hubspotId !== undefined && ((holder !== undefined && holder !== record.localId) || claimed.has(record.hubspotId));
+      const clash =
+        record.hubspotId !== undefined &&
+        ((holder !== undefined && holder !== record.localId) || claimed.has(record.hubspotId));
       if (clash) {
         failures.push({
           localId: record.localId,
@@ -124,7 +132,13 @@ export async function savePushOutcome(prisma: PrismaClient, input: SavePushInput
         ),
       );
       await tx.syncFailure.updateMany({
-        where: { portalId: input.portalId, objectType: input.objectType, direction: 'outbound', resolvedAt: null, localId: { in: accepted.map((r) => r.localId) } },
+        where: {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          direction: 'outbound',
+          resolvedAt: null,
+          localId: { in: accepted.map((r) => r.localId) },
+        },
         data: { resolvedAt: new Date() },
       });
     }

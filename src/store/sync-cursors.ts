@@ -1,5 +1,10 @@
 import type { Prisma } from '../generated/prisma/client';
-import { applyInboundRecords, type ApplyInboundOptions, type ApplyInboundResult, type InboundRecord } from './hubspot-records';
+import {
+  applyInboundRecords,
+  type ApplyInboundOptions,
+  type ApplyInboundResult,
+  type InboundRecord,
+} from './hubspot-records';
 import { inTransaction, type PrismaClient } from './prisma';
 import type { ObjectType } from '../sync/object-types';
 
@@ -43,7 +48,11 @@ function toState(objectType: ObjectType, row: CursorRow | undefined): CursorStat
   };
 }
 
-export async function readCursors(prisma: PrismaClient, portalId: string, objectTypes: readonly ObjectType[]): Promise<CursorState[]> {
+export async function readCursors(
+  prisma: PrismaClient,
+  portalId: string,
+  objectTypes: readonly ObjectType[],
+): Promise<CursorState[]> {
   const rows = await prisma.$queryRawUnsafe<CursorRow[]>(
     `SELECT object_type, watermark, backfill_cursor, backfill_done, backfill_started_at, backfill_completed_at, links_checked_at
        FROM sync_cursors WHERE portal_id = $1 AND object_type = ANY($2::text[])`,
@@ -83,7 +92,10 @@ export async function beginBackfill(
  * Moves the watermark to `to` (never backwards: two overlapping runs both end up at the later one), and records
  * a completed link check the same way.
  */
-export async function advanceWatermark(prisma: PrismaClient, input: { portalId: string; objectType: ObjectType; to: number; linksChecked?: boolean }): Promise<void> {
+export async function advanceWatermark(
+  prisma: PrismaClient,
+  input: { portalId: string; objectType: ObjectType; to: number; linksChecked?: boolean },
+): Promise<void> {
   await prisma.$executeRawUnsafe(
     `INSERT INTO sync_cursors (portal_id, object_type, watermark, links_checked_at, updated_at) VALUES ($1, $2, $3::timestamptz, $4::timestamptz, now())
      ON CONFLICT (portal_id, object_type) DO UPDATE SET watermark = GREATEST(sync_cursors.watermark, EXCLUDED.watermark),
@@ -96,7 +108,10 @@ export async function advanceWatermark(prisma: PrismaClient, input: { portalId: 
 }
 
 /** Records a link check completed outside a sync run (after a backfill), never moving the time backwards. */
-export async function markLinksChecked(prisma: PrismaClient, input: { portalId: string; objectType: ObjectType; at: number }): Promise<void> {
+export async function markLinksChecked(
+  prisma: PrismaClient,
+  input: { portalId: string; objectType: ObjectType; at: number },
+): Promise<void> {
   await prisma.$executeRawUnsafe(
     `INSERT INTO sync_cursors (portal_id, object_type, links_checked_at, updated_at) VALUES ($1, $2, $3::timestamptz, now())
      ON CONFLICT (portal_id, object_type) DO UPDATE SET links_checked_at = GREATEST(sync_cursors.links_checked_at, EXCLUDED.links_checked_at), updated_at = now()`,
@@ -107,7 +122,10 @@ export async function markLinksChecked(prisma: PrismaClient, input: { portalId: 
 }
 
 /** One page of the type's live rows linked to a HubSpot record, in hubspot_id order after `after`. */
-export async function linkedIds(prisma: PrismaClient, input: { table: string; portalId: string; after?: string; limit: number }): Promise<string[]> {
+export async function linkedIds(
+  prisma: PrismaClient,
+  input: { table: string; portalId: string; after?: string; limit: number },
+): Promise<string[]> {
   const rows = (await prisma.$queryRawUnsafe(
     `SELECT hubspot_id FROM ${input.table}
       WHERE portal_id = $1 AND archived = false AND hubspot_id IS NOT NULL AND hubspot_id > $2
@@ -171,7 +189,10 @@ export async function applyBackfillPage(
 }
 
 /** Non-archived local ids among `hubspotIds`: the ones an archived-list page still has to mark. */
-export async function activeIds(prisma: PrismaClient, input: { table: string; portalId: string; hubspotIds: readonly string[] }): Promise<string[]> {
+export async function activeIds(
+  prisma: PrismaClient,
+  input: { table: string; portalId: string; hubspotIds: readonly string[] },
+): Promise<string[]> {
   if (input.hubspotIds.length === 0) return [];
   const rows = await prisma.$queryRawUnsafe<Array<{ hubspot_id: string }>>(
     `SELECT hubspot_id FROM ${input.table} WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) AND NOT archived`,

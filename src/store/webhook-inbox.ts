@@ -10,7 +10,11 @@ export interface InboxBatch<R> {
 }
 
 /** Stores a verified batch, leased to the caller for `leaseMs`; resolves once it is committed. */
-export async function storeWebhookBatch<R>(prisma: PrismaClient, records: readonly R[], leaseMs: number): Promise<bigint> {
+export async function storeWebhookBatch<R>(
+  prisma: PrismaClient,
+  records: readonly R[],
+  leaseMs: number,
+): Promise<bigint> {
   const rows = await prisma.$queryRaw<Array<{ id: bigint }>>`
     INSERT INTO webhook_inbox (lease_until, records)
     VALUES (now() + ${leaseMs} * interval '1 millisecond', ${JSON.stringify(records)}::jsonb)
@@ -19,7 +23,10 @@ export async function storeWebhookBatch<R>(prisma: PrismaClient, records: readon
 }
 
 /** Leases up to `limit` rows whose lease ran out, oldest first; SKIP LOCKED keeps two sweepers apart. */
-export async function claimExpiredBatches<R>(prisma: PrismaClient, options: { limit: number; leaseMs: number }): Promise<Array<InboxBatch<R>>> {
+export async function claimExpiredBatches<R>(
+  prisma: PrismaClient,
+  options: { limit: number; leaseMs: number },
+): Promise<Array<InboxBatch<R>>> {
   return prisma.$queryRaw<Array<InboxBatch<R>>>`
     UPDATE webhook_inbox SET lease_until = now() + ${options.leaseMs} * interval '1 millisecond', attempts = attempts + 1
      WHERE id IN (SELECT id FROM webhook_inbox WHERE lease_until < now() ORDER BY id LIMIT ${options.limit} FOR UPDATE SKIP LOCKED)
@@ -32,7 +39,11 @@ export async function completeBatch(prisma: PrismaClient, id: bigint): Promise<v
 }
 
 /** The hand-off failed: the row becomes available to sweepers after `retryInMs`, with the reason kept. */
-export async function releaseBatch(prisma: PrismaClient, id: bigint, options: { retryInMs: number; error: string }): Promise<void> {
+export async function releaseBatch(
+  prisma: PrismaClient,
+  id: bigint,
+  options: { retryInMs: number; error: string },
+): Promise<void> {
   await prisma.$executeRaw`
     UPDATE webhook_inbox SET lease_until = now() + ${options.retryInMs} * interval '1 millisecond', last_error = ${options.error.slice(0, 500)}
      WHERE id = ${id}`;

@@ -21,7 +21,12 @@ function compareIds(a: string, b: string): number {
 }
 
 /** Orders a pair so that fromType <= toType (and, for same-type pairs, fromId <= toId). */
-export function canonicalAssociation(fromType: string, fromId: HubSpotId, toType: string, toId: HubSpotId): CanonicalAssociation {
+export function canonicalAssociation(
+  fromType: string,
+  fromId: HubSpotId,
+  toType: string,
+  toId: HubSpotId,
+): CanonicalAssociation {
   const from = String(fromId);
   const to = String(toId);
   const swap = fromType > toType || (fromType === toType && compareIds(from, to) > 0);
@@ -43,7 +48,9 @@ const TYPE_BY_WORD: Readonly<Record<string, CrmObjectType>> = {
  * either end is not a synced type (e.g. `DEAL_TO_LINE_ITEM`) or the name is not of that form
  * (e.g. `PARENT_TO_CHILD_COMPANY`, whose ends are both companies but read differently).
  */
-export function associationEndpoints(associationType: string): { fromType: CrmObjectType; toType: CrmObjectType } | undefined {
+export function associationEndpoints(
+  associationType: string,
+): { fromType: CrmObjectType; toType: CrmObjectType } | undefined {
   const match = /^([A-Z]+)_TO_([A-Z]+)$/.exec(associationType);
   const fromType = match?.[1] === undefined ? undefined : TYPE_BY_WORD[match[1]];
   const toType = match?.[2] === undefined ? undefined : TYPE_BY_WORD[match[2]];

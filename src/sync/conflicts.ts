@@ -1,5 +1,13 @@
 // Per-field conflict resolution between the platform's value and HubSpot's. Pure: safe in workflows.
-import { changedSinceSync, fieldFingerprint, hasSyncHistory, latestSyncedFingerprint, toEpochMs, type Instant, type SyncBase } from './field-state';
+import {
+  changedSinceSync,
+  fieldFingerprint,
+  hasSyncHistory,
+  latestSyncedFingerprint,
+  toEpochMs,
+  type Instant,
+  type SyncBase,
+} from './field-state';
 import { type ConflictPolicy } from './mapping-types';
 import { type TransformInput } from './transforms';
 

@@ -41,7 +41,11 @@ export function isEcho(input: EchoInput): boolean {
   if (!present(input.lastPushedFingerprint)) return false;
   if (fieldFingerprint(input.transform ?? 'string', input.incomingValue) !== input.lastPushedFingerprint) return false;
   if (!present(input.changeSource) && !present(input.sourceId)) return true;
-  return present(input.changeSource) && API_CHANGE_SOURCES.has(input.changeSource) && namesOurApp(input.sourceId, input.ourAppId);
+  return (
+    present(input.changeSource) &&
+    API_CHANGE_SOURCES.has(input.changeSource) &&
+    namesOurApp(input.sourceId, input.ourAppId)
+  );
 }
 
 export interface PushDecisionInput {

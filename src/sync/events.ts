@@ -35,7 +35,15 @@ export interface HubSpotWebhookEvent {
   readonly objectTypeId?: string;
 }
 
-export const EVENT_KINDS = ['creation', 'deletion', 'propertyChange', 'merge', 'restore', 'associationChange', 'privacyDeletion'] as const;
+export const EVENT_KINDS = [
+  'creation',
+  'deletion',
+  'propertyChange',
+  'merge',
+  'restore',
+  'associationChange',
+  'privacyDeletion',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The part of subscriptionType after the dot; undefined for kinds hubsync does not handle. */
@@ -57,7 +65,9 @@ const TYPE_BY_ID: Readonly<Record<string, CrmObjectType>> = Object.fromEntries(
 );
 
 /** Object type an event concerns; undefined for objects hubsync does not sync (e.g. `object.*` of a note). */
-export function objectTypeOfEvent(event: Pick<HubSpotWebhookEvent, 'subscriptionType' | 'objectTypeId'>): CrmObjectType | undefined {
+export function objectTypeOfEvent(
+  event: Pick<HubSpotWebhookEvent, 'subscriptionType' | 'objectTypeId'>,
+): CrmObjectType | undefined {
   const prefix = event.subscriptionType.split('.', 1)[0] ?? '';
   if (prefix === 'object') return event.objectTypeId === undefined ? undefined : TYPE_BY_ID[event.objectTypeId];
   return TYPE_BY_PREFIX[prefix];

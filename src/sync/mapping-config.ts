@@ -42,14 +42,21 @@ function objectSchema(type: ObjectType) {
       const firstByProperty = new Map<string, number>();
       mapping.fields.forEach((field, i) => {
         if (!MAPPABLE_COLUMNS[type].includes(field.column)) {
-          problem(['fields', i, 'column'], `unknown column "${field.column}" (known: ${MAPPABLE_COLUMNS[type].join(', ')})`);
+          problem(
+            ['fields', i, 'column'],
+            `unknown column "${field.column}" (known: ${MAPPABLE_COLUMNS[type].join(', ')})`,
+          );
         }
         const sameColumn = firstByColumn.get(field.column);
-        if (sameColumn !== undefined) problem(['fields', i, 'column'], `"${field.column}" is already mapped by fields[${sameColumn}]`);
+        if (sameColumn !== undefined)
+          problem(['fields', i, 'column'], `"${field.column}" is already mapped by fields[${sameColumn}]`);
         else firstByColumn.set(field.column, i);
         const sameProperty = firstByProperty.get(field.hubspotProperty);
         if (sameProperty !== undefined) {
-          problem(['fields', i, 'hubspotProperty'], `"${field.hubspotProperty}" is already mapped by fields[${sameProperty}]`);
+          problem(
+            ['fields', i, 'hubspotProperty'],
+            `"${field.hubspotProperty}" is already mapped by fields[${sameProperty}]`,
+          );
         } else firstByProperty.set(field.hubspotProperty, i);
         // The owners API is read-only: a mapping that pushes owners could never succeed.
         if (type === 'owners' && field.direction !== 'fromHubSpot') {
@@ -60,7 +67,10 @@ function objectSchema(type: ObjectType) {
       if (mapping.uniqueProperty !== undefined) {
         const unique = mapping.fields.find((f) => f.hubspotProperty === mapping.uniqueProperty);
         if (!unique || unique.direction === 'fromHubSpot') {
-          problem(['uniqueProperty'], `"${mapping.uniqueProperty}" must be a field mapped toHubSpot or both (upserts send it)`);
+          problem(
+            ['uniqueProperty'],
+            `"${mapping.uniqueProperty}" must be a field mapped toHubSpot or both (upserts send it)`,
+          );
         }
       }
     });
@@ -82,16 +92,19 @@ function enumProblems(field: FieldInput): string[] {
   // each side would make that translation ambiguous.
   for (const [local] of entries) {
     const owner = localByHubSpot.get(local);
-    if (owner !== undefined && owner !== local) problems.push(`"${local}" is a local value and also the HubSpot value of "${owner}"`);
+    if (owner !== undefined && owner !== local)
+      problems.push(`"${local}" is a local value and also the HubSpot value of "${owner}"`);
   }
   return problems;
 }
 
 const configSchema = z
-  .object(Object.fromEntries(OBJECT_TYPES.map((type) => [type, objectSchema(type).optional()])) as Record<
-    ObjectType,
-    z.ZodOptional<ReturnType<typeof objectSchema>>
-  >)
+  .object(
+    Object.fromEntries(OBJECT_TYPES.map((type) => [type, objectSchema(type).optional()])) as Record<
+      ObjectType,
+      z.ZodOptional<ReturnType<typeof objectSchema>>
+    >,
+  )
   .strict();
 
 const requiredMessage = (issue: { code: string; input?: unknown }): string | undefined =>
@@ -99,7 +112,10 @@ const requiredMessage = (issue: { code: string; input?: unknown }): string | und
 
 /** `['contacts','fields',2,'hubspotProperty']` → `contacts.fields[2].hubspotProperty`. */
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 /**
@@ -109,7 +125,9 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function parseMappingConfig(input: unknown): MappingConfig {
   const result = configSchema.safeParse(input, { error: requiredMessage });
   if (!result.success) {
-    throw new MappingConfigError(result.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`));
+    throw new MappingConfigError(
+      result.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`),
+    );
   }
   const parsed = result.data as Partial<Record<ObjectType, ObjectMapping>>;
   return Object.fromEntries(OBJECT_TYPES.map((type) => [type, parsed[type] ?? DEFAULT_MAPPING[type]])) as MappingConfig;

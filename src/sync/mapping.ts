@@ -98,7 +98,13 @@ export function propertiesFor(type: ObjectType, mapping: MappingConfig): string[
   const names = mapping[type].fields.filter(readsFromHubSpot).map((f) => f.hubspotProperty);
   // The merged ids let every full read notice a merge whose webhook never arrived; the local id, a push
   // whose link to its row was lost.
-  return [...new Set([...names, mapping[type].lastModifiedProperty, ...(type === 'owners' ? [] : [MERGED_IDS_PROPERTY, LOCAL_ID_PROPERTY])])];
+  return [
+    ...new Set([
+      ...names,
+      mapping[type].lastModifiedProperty,
+      ...(type === 'owners' ? [] : [MERGED_IDS_PROPERTY, LOCAL_ID_PROPERTY]),
+    ]),
+  ];
 }
 
 export interface PropertyDefinition {
@@ -133,7 +139,11 @@ export function validateMappingAgainstProperties(
     }
     const byName = new Map(defs.map((d) => [d.name, d]));
     const missing = (property: string, role: string): void => {
-      problems.push({ objectType: type, property, message: `${type}: ${role} "${property}" does not exist in HubSpot` });
+      problems.push({
+        objectType: type,
+        property,
+        message: `${type}: ${role} "${property}" does not exist in HubSpot`,
+      });
     };
     for (const field of fields) {
       const def = byName.get(field.hubspotProperty);
@@ -143,9 +153,17 @@ export function validateMappingAgainstProperties(
       }
       if (!writesToHubSpot(field)) continue;
       if (def.modificationMetadata?.readOnlyValue) {
-        problems.push({ objectType: type, property: def.name, message: `${type}: property "${def.name}" is read-only but mapped ${field.direction}` });
+        problems.push({
+          objectType: type,
+          property: def.name,
+          message: `${type}: property "${def.name}" is read-only but mapped ${field.direction}`,
+        });
       } else if (def.calculated) {
-        problems.push({ objectType: type, property: def.name, message: `${type}: property "${def.name}" is calculated but mapped ${field.direction}` });
+        problems.push({
+          objectType: type,
+          property: def.name,
+          message: `${type}: property "${def.name}" is calculated but mapped ${field.direction}`,
+        });
       }
     }
     if (uniqueProperty && !byName.has(uniqueProperty)) missing(uniqueProperty, 'unique property');

@@ -74,12 +74,18 @@ function eventRank(event: HubSpotWebhookEvent): string {
 }
 
 // Total order: occurredAt, then rank. Equal under it means the same event, redelivered.
-const isNewer = (candidate: { occurredAt: number; rank: string }, current: { occurredAt: number; rank: string } | undefined): boolean =>
-  current === undefined || candidate.occurredAt > current.occurredAt || (candidate.occurredAt === current.occurredAt && candidate.rank > current.rank);
+const isNewer = (
+  candidate: { occurredAt: number; rank: string },
+  current: { occurredAt: number; rank: string } | undefined,
+): boolean =>
+  current === undefined ||
+  candidate.occurredAt > current.occurredAt ||
+  (candidate.occurredAt === current.occurredAt && candidate.rank > current.rank);
 
 const maxOf = (a: number | undefined, b: number): number => (a === undefined ? b : Math.max(a, b));
 
-const idOrder = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+const idOrder = (a: string, b: string): number =>
+  a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 
 export class PendingChanges {
   private state: PendingSnapshot;
@@ -180,7 +186,8 @@ export class PendingChanges {
 
   private addAssociation(event: HubSpotWebhookEvent): boolean {
     const s = this.state as Mutable<PendingSnapshot>;
-    if (event.associationType === undefined || event.fromObjectId === undefined || event.toObjectId === undefined) return false;
+    if (event.associationType === undefined || event.fromObjectId === undefined || event.toObjectId === undefined)
+      return false;
     const key = associationKey(event.associationType, String(event.fromObjectId), String(event.toObjectId));
     if (event.occurredAt <= (s.applied.associations[key] ?? -Infinity)) return false;
     const candidate: Ranked<PlannedAssociation> = {
@@ -214,9 +221,20 @@ export class PendingChanges {
     if (s.privacyDeletion) {
       applied.privacyDeleted = true;
       // A merge drained with the erasure is kept: the records merged into the erased one go with it.
-      plan = { needsFullFetch: false, properties: {}, lifecycle: 'privacyDeleted', ...(merge ? { merge } : {}), associations: [] };
+      plan = {
+        needsFullFetch: false,
+        properties: {},
+        lifecycle: 'privacyDeleted',
+        ...(merge ? { merge } : {}),
+        associations: [],
+      };
     } else {
-      const lifecycle = s.deletedAt === undefined && s.activatedAt === undefined ? undefined : (s.deletedAt ?? -Infinity) >= (s.activatedAt ?? -Infinity) ? 'archived' : 'active';
+      const lifecycle =
+        s.deletedAt === undefined && s.activatedAt === undefined
+          ? undefined
+          : (s.deletedAt ?? -Infinity) >= (s.activatedAt ?? -Infinity)
+            ? 'archived'
+            : 'active';
       const properties: Record<string, PlannedProperty> = {};
       for (const name of Object.keys(s.properties).sort()) {
         const { rank: _rank, ...change } = s.properties[name]!;
@@ -230,7 +248,8 @@ export class PendingChanges {
           applied.associations[key] = change.occurredAt;
           return change;
         });
-      for (const at of [s.deletedAt, s.activatedAt]) if (at !== undefined) applied.lifecycle = maxOf(applied.lifecycle, at);
+      for (const at of [s.deletedAt, s.activatedAt])
+        if (at !== undefined) applied.lifecycle = maxOf(applied.lifecycle, at);
       plan = {
         needsFullFetch: s.fullFetch && lifecycle !== 'archived',
         properties,

@@ -3,7 +3,13 @@ import type { Client } from '@temporalio/client';
 import { hubspotEventsSignal, inboundObjectWorkflow, type InboundObjectInput } from '../../workflows/inbound-object';
 import { objectTypeOfEvent, type HubSpotWebhookEvent } from '../sync/events';
 import type { CrmObjectType } from '../sync/object-types';
-import { HubSpotObjectIdKey, HubSpotObjectTypeKey, PortalIdKey, SyncDirectionKey, SyncTriggerKey } from './search-attributes';
+import {
+  HubSpotObjectIdKey,
+  HubSpotObjectTypeKey,
+  PortalIdKey,
+  SyncDirectionKey,
+  SyncTriggerKey,
+} from './search-attributes';
 import { inboundObjectWorkflowId } from './workflow-ids';
 
 // The durable hand-off of webhook events: one signal-with-start per record, so a record's events always
@@ -46,16 +52,27 @@ export function groupByObject(events: readonly HubSpotWebhookEvent[]): { groups:
 }
 
 /** Signals (starting when needed) every record's workflow, concurrently; rejects unless all were accepted. */
-export async function handOffToWorkflows(client: Client, groups: readonly ObjectEvents[], options: HandoffOptions): Promise<void> {
+export async function handOffToWorkflows(
+  client: Client,
+  groups: readonly ObjectEvents[],
+  options: HandoffOptions,
+): Promise<void> {
   // withDeadline bounds each RPC; the abort also stops the client's retries and a connection that is still
   // being (re)established, so nothing keeps running once the request has been answered 503.
   const abort = new AbortController();
   setMaxListeners(groups.length + 10, abort.signal); // one listener per concurrent signal, by design
-  const timer = setTimeout(() => abort.abort(new Error(`Temporal did not accept the events within ${options.deadlineMs} ms`)), options.deadlineMs);
+  const timer = setTimeout(
+    () => abort.abort(new Error(`Temporal did not accept the events within ${options.deadlineMs} ms`)),
+    options.deadlineMs,
+  );
   // The race answers at the deadline even while the SDK is still unwinding (e.g. a pending connect).
-  const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true }));
+  const aborted = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true }),
+  );
   const signals = client.connection.withAbortSignal(abort.signal, () =>
-    client.connection.withDeadline(Date.now() + options.deadlineMs, () => Promise.all(groups.map((group) => signalWithStart(client, group, options)))),
+    client.connection.withDeadline(Date.now() + options.deadlineMs, () =>
+      Promise.all(groups.map((group) => signalWithStart(client, group, options))),
+    ),
   );
   // Once the race is lost the request is answered 503; a late failure of the signals must not go unhandled.
   signals.catch(() => undefined);

@@ -9,7 +9,12 @@ import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from './search-attribut
 import { outboxRelayWorkflowId } from './workflow-ids';
 
 /** Starts the portal's outbox relay unless it already runs (the worker calls this at start; safe to repeat). */
-export async function startOutboxRelay(client: Client, push: PushStartOptions, portalId = push.defaultPortalId, tuning: Omit<OutboxRelayInput, 'portalId' | 'push'> = {}): Promise<string> {
+export async function startOutboxRelay(
+  client: Client,
+  push: PushStartOptions,
+  portalId = push.defaultPortalId,
+  tuning: Omit<OutboxRelayInput, 'portalId' | 'push'> = {},
+): Promise<string> {
   const workflowId = outboxRelayWorkflowId(portalId);
   await client.workflow.start(outboxRelayWorkflow, {
     workflowId,
@@ -22,7 +27,8 @@ export async function startOutboxRelay(client: Client, push: PushStartOptions, p
       { key: PortalIdKey, value: portalId },
     ]),
     staticSummary: `outbox → push workflows, portal ${portalId}`,
-    staticDetails: 'Relays committed rows of the outbox table to the push workflows (FOR UPDATE SKIP LOCKED, marked dispatched once Temporal accepted them). Runs forever; continues as new.',
+    staticDetails:
+      'Relays committed rows of the outbox table to the push workflows (FOR UPDATE SKIP LOCKED, marked dispatched once Temporal accepted them). Runs forever; continues as new.',
   });
   return workflowId;
 }
@@ -34,7 +40,10 @@ export async function ensureOutboxRelayOnStart(config: Config, logger: Logger): 
     const workflowId = await startOutboxRelay(client, pushStartOptions(config));
     logger.info({ workflowId }, 'outbox relay running');
   } catch (err) {
-    logger.error({ err: (err as Error).message, workflowId: outboxRelayWorkflowId(config.HUBSPOT_PORTAL_ID) }, 'could not start the outbox relay');
+    logger.error(
+      { err: (err as Error).message, workflowId: outboxRelayWorkflowId(config.HUBSPOT_PORTAL_ID) },
+      'could not start the outbox relay',
+    );
   } finally {
     await connection.close();
   }

@@ -36,7 +36,12 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => {
       // The whole payload (its metadata names the encoding, e.g. json/plain) is sealed, then carried as bytes.
       const sealed: SealedPayload = {
-        metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+        metadata: Object.fromEntries(
+          Object.entries(payload.metadata ?? {}).map(([k, v]) => [
+            k,
+            Buffer.from(v ?? new Uint8Array()).toString('base64'),
+          ]),
+        ),
         data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
       };
       const iv = randomBytes(IV_BYTES);
@@ -54,12 +59,16 @@ export class EncryptionCodec implements PayloadCodec {
       // Payloads written before encryption was turned on stay readable.
       if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
       const keyId = text(payload.metadata?.[KEY_ID_HEADER]);
-      if (keyId !== this.keyId) throw new Error(`payload sealed with key ${keyId || '(unnamed)'}, this process has key ${this.keyId}`);
+      if (keyId !== this.keyId)
+        throw new Error(`payload sealed with key ${keyId || '(unnamed)'}, this process has key ${this.keyId}`);
       const bytes = Buffer.from(payload.data ?? new Uint8Array());
       if (bytes.length < IV_BYTES + TAG_BYTES) throw new Error('encrypted payload is truncated');
       const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      const json = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      const json = Buffer.concat([
+        decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
       const sealed = JSON.parse(json) as SealedPayload;
       return {
         metadata: Object.fromEntries(Object.entries(sealed.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),

@@ -1,4 +1,10 @@
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type ScheduleOptionsStartWorkflowAction,
+} from '@temporalio/client';
 import { createTemporalClient } from '../client';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -11,18 +17,36 @@ import { incrementalSyncWorkflowId, syncScheduleId } from './workflow-ids';
 // next run covers everything since the watermark anyway. For the same reason the catch-up window is one
 // interval: after an outage, one missed tick is run, not all of them.
 
-export type ScheduleConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'SYNC_INTERVAL_MS' | 'SYNC_WINDOW_OVERLAP_MS' | 'LINK_CHECK_INTERVAL_MS'>;
+export type ScheduleConfig = Pick<
+  Config,
+  | 'TEMPORAL_TASK_QUEUE'
+  | 'TEMPORAL_HUBSPOT_TASK_QUEUE'
+  | 'SYNC_INTERVAL_MS'
+  | 'SYNC_WINDOW_OVERLAP_MS'
+  | 'LINK_CHECK_INTERVAL_MS'
+>;
 
 const MIN_CATCHUP_MS = 60_000;
 
-function scheduleAction(portalId: string, config: ScheduleConfig): ScheduleOptionsStartWorkflowAction<typeof incrementalSyncWorkflow> {
+function scheduleAction(
+  portalId: string,
+  config: ScheduleConfig,
+): ScheduleOptionsStartWorkflowAction<typeof incrementalSyncWorkflow> {
   return {
     type: 'startWorkflow',
     workflowType: 'incrementalSyncWorkflow',
     // The server appends the tick's timestamp, so each run has its own readable id.
     workflowId: incrementalSyncWorkflowId(portalId, 'scheduled'),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ portalId, trigger: 'schedule', hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE, overlapMs: config.SYNC_WINDOW_OVERLAP_MS, linkCheckEveryMs: config.LINK_CHECK_INTERVAL_MS }],
+    args: [
+      {
+        portalId,
+        trigger: 'schedule',
+        hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
+        overlapMs: config.SYNC_WINDOW_OVERLAP_MS,
+        linkCheckEveryMs: config.LINK_CHECK_INTERVAL_MS,
+      },
+    ],
     typedSearchAttributes: [
       { key: PortalIdKey, value: portalId },
       { key: SyncTriggerKey, value: 'schedule' },
@@ -38,12 +62,20 @@ function scheduleAction(portalId: string, config: ScheduleConfig): ScheduleOptio
  * an update rewrites the whole schedule, state included, from a describe that may predate a pause still in
  * flight, so an unchanged schedule is left alone rather than rewritten.
  */
-export async function ensureSyncSchedule(client: Client, portalId: string, config: ScheduleConfig): Promise<'created' | 'updated' | 'unchanged'> {
+export async function ensureSyncSchedule(
+  client: Client,
+  portalId: string,
+  config: ScheduleConfig,
+): Promise<'created' | 'updated' | 'unchanged'> {
   const scheduleId = syncScheduleId(portalId);
   const handle = client.schedule.getHandle(scheduleId);
   const spec = { intervals: [{ every: config.SYNC_INTERVAL_MS }] };
   const action = scheduleAction(portalId, config);
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(config.SYNC_INTERVAL_MS, MIN_CATCHUP_MS), pauseOnFailure: false };
+  const policies = {
+    overlap: ScheduleOverlapPolicy.SKIP,
+    catchupWindow: Math.max(config.SYNC_INTERVAL_MS, MIN_CATCHUP_MS),
+    pauseOnFailure: false,
+  };
   const update = async (): Promise<'updated'> => {
     await handle.update((previous) => ({ ...previous, spec, action, policies }));
     return 'updated';
@@ -71,11 +103,19 @@ export async function ensureSyncSchedule(client: Client, portalId: string, confi
   }
 }
 
-export async function pauseSyncSchedule(client: Client, portalId: string, note = 'paused with hubsync schedule pause'): Promise<void> {
+export async function pauseSyncSchedule(
+  client: Client,
+  portalId: string,
+  note = 'paused with hubsync schedule pause',
+): Promise<void> {
   await client.schedule.getHandle(syncScheduleId(portalId)).pause(note);
 }
 
-export async function resumeSyncSchedule(client: Client, portalId: string, note = 'resumed with hubsync schedule resume'): Promise<void> {
+export async function resumeSyncSchedule(
+  client: Client,
+  portalId: string,
+  note = 'resumed with hubsync schedule resume',
+): Promise<void> {
   await client.schedule.getHandle(syncScheduleId(portalId)).unpause(note);
 }
 
@@ -100,9 +140,15 @@ export async function ensureScheduleOnStart(
   const { connection, client } = createTemporalClient(config);
   try {
     const outcome = await ensureSyncSchedule(client, config.HUBSPOT_PORTAL_ID, config);
-    logger.info({ scheduleId: syncScheduleId(config.HUBSPOT_PORTAL_ID), outcome, everyMs: config.SYNC_INTERVAL_MS }, 'sync schedule ensured');
+    logger.info(
+      { scheduleId: syncScheduleId(config.HUBSPOT_PORTAL_ID), outcome, everyMs: config.SYNC_INTERVAL_MS },
+      'sync schedule ensured',
+    );
   } catch (err) {
-    logger.error({ err: (err as Error).message, scheduleId: syncScheduleId(config.HUBSPOT_PORTAL_ID) }, 'could not ensure the sync schedule');
+    logger.error(
+      { err: (err as Error).message, scheduleId: syncScheduleId(config.HUBSPOT_PORTAL_ID) },
+      'could not ensure the sync schedule',
+    );
   } finally {
     await connection.close();
   }

@@ -8,7 +8,10 @@ import { backfillWorkflowId, incrementalSyncWorkflowId } from './workflow-ids';
 
 // Starting sync runs on demand (the CLI, tests, the demo); the schedule starts the hourly ones.
 
-export type SyncStartConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'SYNC_WINDOW_OVERLAP_MS' | 'LINK_CHECK_INTERVAL_MS'>;
+export type SyncStartConfig = Pick<
+  Config,
+  'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'SYNC_WINDOW_OVERLAP_MS' | 'LINK_CHECK_INTERVAL_MS'
+>;
 
 /**
  * A manual incremental run. It may overlap a scheduled one safely: both apply idempotently and the
@@ -23,7 +26,16 @@ export async function startManualSync(
   return client.workflow.start('incrementalSyncWorkflow', {
     workflowId: incrementalSyncWorkflowId(portalId, `manual-${new Date().toISOString()}`),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ portalId, trigger: 'manual', hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE, overlapMs: config.SYNC_WINDOW_OVERLAP_MS, linkCheckEveryMs: config.LINK_CHECK_INTERVAL_MS, ...(objectTypes ? { objectTypes } : {}) }],
+    args: [
+      {
+        portalId,
+        trigger: 'manual',
+        hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
+        overlapMs: config.SYNC_WINDOW_OVERLAP_MS,
+        linkCheckEveryMs: config.LINK_CHECK_INTERVAL_MS,
+        ...(objectTypes ? { objectTypes } : {}),
+      },
+    ],
     typedSearchAttributes: [
       { key: PortalIdKey, value: portalId },
       { key: SyncTriggerKey, value: 'manual' },
@@ -47,7 +59,14 @@ export async function startBackfill(
     workflowId: backfillWorkflowId(portalId),
     workflowIdConflictPolicy: 'USE_EXISTING',
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ portalId, objectTypes: options.objectTypes, hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE, restart: options.restart }],
+    args: [
+      {
+        portalId,
+        objectTypes: options.objectTypes,
+        hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
+        restart: options.restart,
+      },
+    ],
     typedSearchAttributes: [
       { key: PortalIdKey, value: portalId },
       { key: SyncTriggerKey, value: 'backfill' },

@@ -2,7 +2,14 @@ import type { Client, ConnectionLike } from '@temporalio/client';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PrismaClient } from '../store/prisma';
-import { claimExpiredBatches, completeBatch, inboxBacklog, releaseBatch, storeWebhookBatch, type InboxBatch } from '../store/webhook-inbox';
+import {
+  claimExpiredBatches,
+  completeBatch,
+  inboxBacklog,
+  releaseBatch,
+  storeWebhookBatch,
+  type InboxBatch,
+} from '../store/webhook-inbox';
 import { handOffToWorkflows, type HandoffOptions, type ObjectEvents } from './inbound-handoff';
 
 // Between the webhook endpoint and the per-object workflows. HubSpot's acknowledgement waits only for the
@@ -126,16 +133,24 @@ export class WebhookDispatcher {
       this.markDown();
       metrics.webhookHandoffs.inc({ outcome: 'retry' });
       const message = (err as Error).message;
-      logger.warn({ err: message, batch: String(batch.id), records: batch.records.length }, 'webhook batch not accepted by Temporal; kept in the inbox for a retry');
+      logger.warn(
+        { err: message, batch: String(batch.id), records: batch.records.length },
+        'webhook batch not accepted by Temporal; kept in the inbox for a retry',
+      );
       await releaseBatch(prisma, batch.id, { retryInMs: RETRY_AFTER_MS, error: message }).catch((releaseErr: Error) =>
-        logger.error({ err: releaseErr.message, batch: String(batch.id) }, 'could not release an inbox batch; it is retried when its lease runs out'),
+        logger.error(
+          { err: releaseErr.message, batch: String(batch.id) },
+          'could not release an inbox batch; it is retried when its lease runs out',
+        ),
       );
       return;
     }
     this.markUp();
     metrics.webhookHandoffs.inc({ outcome: 'handed-off' });
     // Should this fail, the batch is handed off again once its lease runs out: harmless, the workflows deduplicate.
-    await completeBatch(prisma, batch.id).catch((err: Error) => logger.error({ err: err.message, batch: String(batch.id) }, 'handed-off batch not removed from the inbox'));
+    await completeBatch(prisma, batch.id).catch((err: Error) =>
+      logger.error({ err: err.message, batch: String(batch.id) }, 'handed-off batch not removed from the inbox'),
+    );
   }
 
   private async sweep(): Promise<void> {
@@ -147,8 +162,12 @@ export class WebhookDispatcher {
       this.deps.metrics.webhookInboxOldestSeconds.set(backlog.oldestAgeMs / 1000);
       const room = this.options.concurrency - this.waiting.length;
       if (backlog.batches === 0 || room <= 0 || !(await this.temporalAvailable())) return;
-      const claimed = await claimExpiredBatches<ObjectEvents>(this.deps.prisma, { limit: room, leaseMs: this.options.leaseMs });
-      if (claimed.length > 0) this.deps.logger.info({ batches: claimed.length }, 'retrying webhook batches left in the inbox');
+      const claimed = await claimExpiredBatches<ObjectEvents>(this.deps.prisma, {
+        limit: room,
+        leaseMs: this.options.leaseMs,
+      });
+      if (claimed.length > 0)
+        this.deps.logger.info({ batches: claimed.length }, 'retrying webhook batches left in the inbox');
       for (const batch of claimed) this.enqueue(batch);
     } catch (err) {
       this.deps.logger.warn({ err: (err as Error).message }, 'webhook inbox sweep failed; next sweep retries');

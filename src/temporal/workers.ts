@@ -7,7 +7,15 @@ import { dataConverterOption } from './payload-codec';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
-  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_HUBSPOT_TASK_QUEUE' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S' | 'TEMPORAL_PAYLOAD_KEY'>;
+  config: Pick<
+    Config,
+    | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_HUBSPOT_TASK_QUEUE'
+    | 'HUBSPOT_RATE_TIER'
+    | 'HUBSPOT_REQUESTS_PER_10S'
+    | 'TEMPORAL_PAYLOAD_KEY'
+  >;
   /** Store-only activities, on the main queue beside the workflows. */
   activities: object;
   /** Activities that call HubSpot: on their own queue, whose server-side rate keeps a whole fleet under the limit. */

@@ -21,7 +21,13 @@ const FIELDS = [
   ['phone', 'phone'],
   ['jobTitle', 'jobtitle'],
 ] as const;
-const COLUMN_OF: Record<string, string> = { email: 'email', firstname: 'firstName', lastname: 'lastName', phone: 'phone', jobtitle: 'jobTitle' };
+const COLUMN_OF: Record<string, string> = {
+  email: 'email',
+  firstname: 'firstName',
+  lastname: 'lastName',
+  phone: 'phone',
+  jobtitle: 'jobTitle',
+};
 
 interface SimContact {
   id: string;
@@ -105,7 +111,9 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
   const unreported: Array<{ localId: string; fields?: string[] }> = [];
   async function report(localId: string, fields?: string[]): Promise<void> {
     if (rand.chance(0.3)) {
-      await stack.runtime.prisma.outboxEntry.create({ data: { portalId: stack.portalId, objectType: 'contacts', localId, ...(fields ? { fields } : {}) } });
+      await stack.runtime.prisma.outboxEntry.create({
+        data: { portalId: stack.portalId, objectType: 'contacts', localId, ...(fields ? { fields } : {}) },
+      });
       return;
     }
     unreported.push({ localId, ...(fields ? { fields } : {}) });
@@ -117,7 +125,10 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
     try {
       const res = await fetch(`${serverUrl}/platform/changes`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.runtime.config.PLATFORM_API_KEY}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${stack.runtime.config.PLATFORM_API_KEY}`,
+        },
         body: JSON.stringify({ changes }),
         signal: AbortSignal.timeout(8_000),
       });
@@ -141,13 +152,19 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
   const value = (field: string) => `${field}-${SEED}-${++counter}`;
 
   async function linkedLocalId(hubspotId: string): Promise<string | undefined> {
-    const row = await stack.runtime.prisma.contact.findFirst({ where: { portalId: stack.portalId, hubspotId }, select: { id: true } });
+    const row = await stack.runtime.prisma.contact.findFirst({
+      where: { portalId: stack.portalId, hubspotId },
+      select: { id: true },
+    });
     return row?.id;
   }
 
   async function hubspotOp(n: number): Promise<void> {
     const live = [...hubspotLive];
-    const kind = live.length < 5 ? 'create' : rand.pick(['create', 'edit', 'edit', 'edit', 'delete', 'restore', 'merge', 'associate', 'gdpr']);
+    const kind =
+      live.length < 5
+        ? 'create'
+        : rand.pick(['create', 'edit', 'edit', 'edit', 'delete', 'restore', 'merge', 'associate', 'gdpr']);
     if (kind === 'create') {
       const props = { email: `hs-${SEED}-${++counter}@chaos.example`, firstname: value('fn'), lastname: value('ln') };
       const record = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties: props });
@@ -183,8 +200,16 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
       history.push({ n, kind: 'hubspot.merge', ids: [primary, merged] });
     } else if (kind === 'associate') {
       const id = rand.pick(live);
-      const company = await stack.sim<{ id: string }>('POST', '/__sim/objects/companies', { properties: { name: value('co'), domain: `co-${SEED}-${++counter}.example` } });
-      await stack.sim('POST', '/__sim/associations', { fromType: 'contacts', fromId: id, toType: 'companies', toId: company.id, remove: false });
+      const company = await stack.sim<{ id: string }>('POST', '/__sim/objects/companies', {
+        properties: { name: value('co'), domain: `co-${SEED}-${++counter}.example` },
+      });
+      await stack.sim('POST', '/__sim/associations', {
+        fromType: 'contacts',
+        fromId: id,
+        toType: 'companies',
+        toId: company.id,
+        remove: false,
+      });
       history.push({ n, kind: 'hubspot.associate', ids: [id, `company:${company.id}`] });
     } else if (kind === 'gdpr') {
       const id = rand.pick(live);
@@ -199,7 +224,14 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
   async function platformOp(n: number): Promise<void> {
     const prisma = stack.runtime.prisma;
     if (localRows.length < 3 || rand.chance(0.35)) {
-      const row = await prisma.contact.create({ data: { portalId: stack.portalId, email: `pf-${SEED}-${++counter}@chaos.example`, firstName: value('fn'), lastName: value('ln') } });
+      const row = await prisma.contact.create({
+        data: {
+          portalId: stack.portalId,
+          email: `pf-${SEED}-${++counter}@chaos.example`,
+          firstName: value('fn'),
+          lastName: value('ln'),
+        },
+      });
       localRows.push(row.id);
       history.push({ n, kind: 'platform.create', ids: [row.id] });
       await report(row.id);
@@ -209,12 +241,21 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
     let localId: string | undefined = rand.pick(localRows);
     if (rand.chance(0.5) && hubspotLive.size > 0) localId = await linkedLocalId(rand.pick([...hubspotLive]));
     if (!localId) return;
-    const row = await prisma.contact.findUnique({ where: { id: localId }, select: { hubspotId: true, archived: true } });
-    if (!row || row.archived || (row.hubspotId && (dead.has(row.hubspotId) || hubspotDeleted.has(row.hubspotId)))) return;
+    const row = await prisma.contact.findUnique({
+      where: { id: localId },
+      select: { hubspotId: true, archived: true },
+    });
+    if (!row || row.archived || (row.hubspotId && (dead.has(row.hubspotId) || hubspotDeleted.has(row.hubspotId))))
+      return;
     const [column, property] = rand.pick(FIELDS);
     await prisma.contact.update({ where: { id: localId }, data: { [column]: value(property) } });
     editedLocally.add(`${localId}:${property}`);
-    history.push({ n, kind: 'platform.edit', ids: [localId, ...(row.hubspotId ? [row.hubspotId] : [])], detail: { [column]: 'edited' } });
+    history.push({
+      n,
+      kind: 'platform.edit',
+      ids: [localId, ...(row.hubspotId ? [row.hubspotId] : [])],
+      detail: { [column]: 'edited' },
+    });
     await report(localId, rand.chance(0.5) ? [column] : undefined);
   }
 
@@ -224,20 +265,40 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
     const pg = new PgClient({ connectionString: stack.runtime.config.DATABASE_URL });
     await pg.connect();
     try {
-      await pg.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [url.pathname.slice(1)]);
+      await pg.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [url.pathname.slice(1)],
+      );
     } finally {
       await pg.end();
     }
   }
 
   async function fault(n: number): Promise<void> {
-    const kind = rand.pick(['rateLimit', 'error', 'latency', 'webhookFailure', 'worker', 'server', 'temporal', 'postgres']);
+    const kind = rand.pick([
+      'rateLimit',
+      'error',
+      'latency',
+      'webhookFailure',
+      'worker',
+      'server',
+      'temporal',
+      'postgres',
+    ]);
     history.push({ n, kind: `fault.${kind}`, ids: [] });
     const times = 3 + rand.int(8);
-    if (kind === 'rateLimit') await stack.sim('POST', '/__sim/faults', { rules: [{ type: 'rateLimit', times, probability: 0.7 }] });
-    if (kind === 'error') await stack.sim('POST', '/__sim/faults', { rules: [{ type: 'error', status: rand.pick([500, 502, 503, 504]), times }] });
-    if (kind === 'latency') await stack.sim('POST', '/__sim/faults', { rules: [{ type: 'latency', ms: 200, jitterMs: 800, times }] });
-    if (kind === 'webhookFailure') await stack.sim('POST', '/__sim/faults', { rules: [{ type: 'webhookFailure', status: rand.pick([500, 503, 404]), times }] });
+    if (kind === 'rateLimit')
+      await stack.sim('POST', '/__sim/faults', { rules: [{ type: 'rateLimit', times, probability: 0.7 }] });
+    if (kind === 'error')
+      await stack.sim('POST', '/__sim/faults', {
+        rules: [{ type: 'error', status: rand.pick([500, 502, 503, 504]), times }],
+      });
+    if (kind === 'latency')
+      await stack.sim('POST', '/__sim/faults', { rules: [{ type: 'latency', ms: 200, jitterMs: 800, times }] });
+    if (kind === 'webhookFailure')
+      await stack.sim('POST', '/__sim/faults', {
+        rules: [{ type: 'webhookFailure', status: rand.pick([500, 503, 404]), times }],
+      });
     if (kind === 'worker') await worker.restart();
     if (kind === 'server') {
       await server.kill();
@@ -265,14 +326,21 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
       if (Date.now() > deadline) throw new Error('platform reports never accepted');
       await new Promise((r) => setTimeout(r, 500));
     }
-    while ((await stack.runtime.prisma.outboxEntry.count({ where: { portalId: stack.portalId, dispatchedAt: null } })) > 0) {
+    while (
+      (await stack.runtime.prisma.outboxEntry.count({ where: { portalId: stack.portalId, dispatchedAt: null } })) > 0
+    ) {
       if (Date.now() > deadline) throw new Error('outbox never drained');
       await new Promise((r) => setTimeout(r, 500));
     }
     await stack.sim('POST', '/__sim/webhooks/drain', { timeoutMs: 60_000 });
     // The hourly sync, run now: it picks up whatever webhooks could not deliver.
     const run = await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, ['contacts']);
-    await Promise.race([run.result(), new Promise((_, reject) => setTimeout(() => reject(new Error('incremental sync did not finish in 180 s')), 180_000).unref())]);
+    await Promise.race([
+      run.result(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('incremental sync did not finish in 180 s')), 180_000).unref(),
+      ),
+    ]);
     await stack.sim('POST', '/__sim/webhooks/drain', { timeoutMs: 60_000 });
   }
 
@@ -295,7 +363,8 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
     const localEmails = new Map<string, string>();
     for (const row of liveLocal) {
       if (!row.email) continue;
-      if (localEmails.has(row.email)) found.push({ problem: `duplicate locally: ${row.email}`, ids: [localEmails.get(row.email)!, row.id] });
+      if (localEmails.has(row.email))
+        found.push({ problem: `duplicate locally: ${row.email}`, ids: [localEmails.get(row.email)!, row.id] });
       localEmails.set(row.email, row.id);
     }
     for (const id of localRows) {
@@ -312,13 +381,17 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
       for (const [property, column] of Object.entries(COLUMN_OF)) {
         const there = r.properties[property] ?? null;
         const here = ((row as unknown as Record<string, string | null>)[column] ?? null) || null;
-        if ((there || null) !== here) found.push({ problem: `${property}: HubSpot "${there}" ≠ local "${here}"`, ids: [row.id, r.id] });
+        if ((there || null) !== here)
+          found.push({ problem: `${property}: HubSpot "${there}" ≠ local "${here}"`, ids: [row.id, r.id] });
       }
     }
     for (const row of liveLocal) {
       if (row.hubspotId && !liveRemote.some((r) => r.id === row.hubspotId)) {
         const r = byId.get(row.hubspotId);
-        found.push({ problem: `live local row points at ${r ? (r.mergedInto ? `merged-away (into ${r.mergedInto})` : 'archived') : 'erased'} HubSpot record`, ids: [row.id, row.hubspotId] });
+        found.push({
+          problem: `live local row points at ${r ? (r.mergedInto ? `merged-away (into ${r.mergedInto})` : 'archived') : 'erased'} HubSpot record`,
+          ids: [row.id, row.hubspotId],
+        });
       }
     }
     return found;
@@ -328,12 +401,20 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
     const prisma = stack.runtime.prisma;
     const problems: string[] = [];
     for (const c of await prisma.syncConflict.findMany({ where: { portalId: stack.portalId } })) {
-      const ok = editedLocally.has(`${c.localId}:${c.property}`) && (c.hubspotId === null || editedByHubSpot.has(`${c.hubspotId}:${c.property}`) || endangered.has(c.hubspotId));
-      if (!ok) problems.push(`conflict on ${c.localId}/${c.hubspotId} ${c.property} (${c.localValue} vs ${c.hubspotValue}) matches no pair of edits`);
+      const ok =
+        editedLocally.has(`${c.localId}:${c.property}`) &&
+        (c.hubspotId === null || editedByHubSpot.has(`${c.hubspotId}:${c.property}`) || endangered.has(c.hubspotId));
+      if (!ok)
+        problems.push(
+          `conflict on ${c.localId}/${c.hubspotId} ${c.property} (${c.localValue} vs ${c.hubspotValue}) matches no pair of edits`,
+        );
     }
     for (const f of await prisma.syncFailure.findMany({ where: { portalId: stack.portalId } })) {
-      const ok = (f.hubspotId && endangered.has(f.hubspotId)) || (f.localId && history.some((op) => op.ids.includes(f.localId!) && op.ids.some((id) => endangered.has(id))));
-      if (!ok) problems.push(`failure ${f.direction} ${f.operation} ${f.localId}/${f.hubspotId} ${f.category}: ${f.message}`);
+      const ok =
+        (f.hubspotId && endangered.has(f.hubspotId)) ||
+        (f.localId && history.some((op) => op.ids.includes(f.localId!) && op.ids.some((id) => endangered.has(id))));
+      if (!ok)
+        problems.push(`failure ${f.direction} ${f.operation} ${f.localId}/${f.hubspotId} ${f.category}: ${f.message}`);
     }
     return problems;
   }
@@ -357,7 +438,8 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
         // The platform's own database can refuse a statement while its connections are being killed; the
         // operation simply did not happen (the generator only records what succeeded).
         history.push({ n, kind: 'op.failed', ids: [], detail: (err as Error).message.slice(0, 200) });
-        if (n % faultEvery === 0) console.log(`chaos seed ${SEED}: fault at op ${n} failed: ${(err as Error).message.slice(0, 300)}`);
+        if (n % faultEvery === 0)
+          console.log(`chaos seed ${SEED}: fault at op ${n} failed: ${(err as Error).message.slice(0, 300)}`);
       }
       if (n % 25 === 0) await flushReports();
     }
@@ -378,7 +460,12 @@ describe(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () => {
     );
     if (found.length > 0) {
       const first = found[0]!;
-      throw new Error(`chaos seed ${SEED}: ${found.length} divergences; first: ${first.problem} [${first.ids.join(', ')}]\nhistory:\n${touching(first.ids)}\nothers: ${found.slice(1, 8).map((f) => `${f.problem} [${f.ids.join(', ')}]`).join('; ')}`);
+      throw new Error(
+        `chaos seed ${SEED}: ${found.length} divergences; first: ${first.problem} [${first.ids.join(', ')}]\nhistory:\n${touching(first.ids)}\nothers: ${found
+          .slice(1, 8)
+          .map((f) => `${f.problem} [${f.ids.join(', ')}]`)
+          .join('; ')}`,
+      );
     }
     expect(await unexplained()).toEqual([]);
   });

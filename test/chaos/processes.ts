@@ -57,7 +57,11 @@ export class HubsyncProcess {
 
   start(): void {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    this.child = spawn('node_modules/.bin/tsx', [`src/${this.entry}.ts`], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.child = spawn('node_modules/.bin/tsx', [`src/${this.entry}.ts`], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.child.stdout?.pipe(log);
     this.child.stderr?.pipe(log);
     this.starts += 1;
@@ -100,7 +104,12 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
 }
 
 /** mulberry32: tiny, seedable, good enough to make a run reproducible from its seed. */
-export function prng(seed: number): { next(): number; int(n: number): number; pick<T>(items: readonly T[]): T; chance(p: number): boolean } {
+export function prng(seed: number): {
+  next(): number;
+  int(n: number): number;
+  pick<T>(items: readonly T[]): T;
+  chance(p: number): boolean;
+} {
   let a = seed >>> 0;
   const next = (): number => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -109,5 +118,10 @@ export function prng(seed: number): { next(): number; int(n: number): number; pi
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n) => Math.floor(next() * n), pick: (items) => items[Math.floor(next() * items.length)]!, chance: (p) => next() < p };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    pick: (items) => items[Math.floor(next() * items.length)]!,
+    chance: (p) => next() < p,
+  };
 }

@@ -25,7 +25,12 @@ describe('hubsync CLI: status, push, failures, replay', () => {
   });
 
   it('answers usage errors with exit code 2 and one line, --help with 0', async () => {
-    for (const argv of [['push', 'contacts'], ['push', 'widgets', randomUUID()], ['failures', '--limit', 'many'], ['replay', '--id', 'nope']]) {
+    for (const argv of [
+      ['push', 'contacts'],
+      ['push', 'widgets', randomUUID()],
+      ['failures', '--limit', 'many'],
+      ['replay', '--id', 'nope'],
+    ]) {
       const run = await cli(...argv);
       expect({ argv, code: run.code }).toEqual({ argv, code: 2 });
       oneLine(run);
@@ -41,7 +46,9 @@ describe('hubsync CLI: status, push, failures, replay', () => {
     const good = await newContact(`good-${stack.portalId}@cli.example`, 'lead');
     const pushed = await cli('push', 'contacts', good.id);
     expect(pushed).toMatchObject({ code: 0, err: '' });
-    expect(pushed.out).toMatch(new RegExp(`^signalled push:${stack.portalId}:contacts\\ncontacts ${good.id}: pushed \\(HubSpot id \\d+\\)\\n$`));
+    expect(pushed.out).toMatch(
+      new RegExp(`^signalled push:${stack.portalId}:contacts\\ncontacts ${good.id}: pushed \\(HubSpot id \\d+\\)\\n$`),
+    );
     const hubspotId = (await prisma().contact.findUniqueOrThrow({ where: { id: good.id } })).hubspotId;
     expect(pushed.out).toContain(`HubSpot id ${hubspotId}`);
 
@@ -53,7 +60,9 @@ describe('hubsync CLI: status, push, failures, replay', () => {
     const refused = await cli('push', 'contacts', bad.id);
     expect(refused.code).toBe(1);
     oneLine(refused);
-    expect(refused.err).toMatch(new RegExp(`^hubsync push: HubSpot refused contacts ${bad.id}: \\S+ lifecyclestage: .*not-a-stage`));
+    expect(refused.err).toMatch(
+      new RegExp(`^hubsync push: HubSpot refused contacts ${bad.id}: \\S+ lifecyclestage: .*not-a-stage`),
+    );
 
     const missing = await cli('push', 'contacts', randomUUID());
     expect(missing.code).toBe(1);
@@ -69,14 +78,39 @@ describe('hubsync CLI: status, push, failures, replay', () => {
 
     const json = await cli('failures', '--json');
     expect(json.code).toBe(0);
-    const entries = JSON.parse(json.out) as Array<{ kind: string; objectType: string; property: string; resolvedAt: string | null; at: string }>;
-    expect(entries).toEqual([expect.objectContaining({ kind: 'failure', objectType: 'contacts', property: 'lifecyclestage', resolvedAt: null })]);
+    const entries = JSON.parse(json.out) as Array<{
+      kind: string;
+      objectType: string;
+      property: string;
+      resolvedAt: string | null;
+      at: string;
+    }>;
+    expect(entries).toEqual([
+      expect.objectContaining({
+        kind: 'failure',
+        objectType: 'contacts',
+        property: 'lifecyclestage',
+        resolvedAt: null,
+      }),
+    ]);
 
     const status = await cli('status', '--json');
     expect(status.code).toBe(0);
-    const parsed = JSON.parse(status.out) as { portalId: string; types: Array<{ objectType: string; records: number; unresolvedFailures: number; lastRun: { trigger: string } | null }> };
+    const parsed = JSON.parse(status.out) as {
+      portalId: string;
+      types: Array<{
+        objectType: string;
+        records: number;
+        unresolvedFailures: number;
+        lastRun: { trigger: string } | null;
+      }>;
+    };
     expect(parsed.portalId).toBe(stack.portalId);
-    expect(parsed.types.find((t) => t.objectType === 'contacts')).toMatchObject({ records: 2, unresolvedFailures: 1, lastRun: { trigger: 'push' } });
+    expect(parsed.types.find((t) => t.objectType === 'contacts')).toMatchObject({
+      records: 2,
+      unresolvedFailures: 1,
+      lastRun: { trigger: 'push' },
+    });
 
     const text = await cli('status');
     expect(text.out).toMatch(/contacts\s+2\s+never synced\s+-\s+push outbound \w+ \d+s ago\s+1\s+0/);
@@ -85,7 +119,9 @@ describe('hubsync CLI: status, push, failures, replay', () => {
   });
 
   it('replay keeps a record still refused open, and resolves it once the cause is fixed', async () => {
-    const bad = await prisma().contact.findFirstOrThrow({ where: { portalId: stack.portalId, lifecycleStage: 'not-a-stage' } });
+    const bad = await prisma().contact.findFirstOrThrow({
+      where: { portalId: stack.portalId, lifecycleStage: 'not-a-stage' },
+    });
     const dry = await cli('replay', '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.out).toContain(`contacts  ${bad.id}  1`);
@@ -102,7 +138,9 @@ describe('hubsync CLI: status, push, failures, replay', () => {
     await prisma().contact.update({ where: { id: bad.id }, data: { lifecycleStage: 'lead' } });
     const fixed = await cli('replay');
     expect(fixed.code).toBe(0);
-    expect(fixed.out).toMatch(/^replaying 1 records: push:\d+:contacts \(1\)\nresolved 1 \(pushed 1, nothing left to send 0, row gone 0\); still refused 0\n$/);
+    expect(fixed.out).toMatch(
+      /^replaying 1 records: push:\d+:contacts \(1\)\nresolved 1 \(pushed 1, nothing left to send 0, row gone 0\); still refused 0\n$/,
+    );
     expect(await prisma().syncFailure.count({ where: { localId: bad.id, resolvedAt: null } })).toBe(0);
     expect((await prisma().contact.findUniqueOrThrow({ where: { id: bad.id } })).hubspotId).not.toBeNull();
 

@@ -3,11 +3,17 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { ConfigError, parseConfig } from '../../src/config';
-import { dataConverterOption, EncryptionCodec, ENCRYPTED_ENCODING, payloadKeyId } from '../../src/temporal/payload-codec';
+import {
+  dataConverterOption,
+  EncryptionCodec,
+  ENCRYPTED_ENCODING,
+  payloadKeyId,
+} from '../../src/temporal/payload-codec';
 
 const person = { email: 'ada.private@example.com', firstname: 'Ada' };
 const plain = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
-const text = (payload: Payload) => Buffer.from(payload.data ?? []).toString('latin1') + JSON.stringify(payload.metadata);
+const text = (payload: Payload) =>
+  Buffer.from(payload.data ?? []).toString('latin1') + JSON.stringify(payload.metadata);
 
 describe('EncryptionCodec', () => {
   const key = randomBytes(32);
@@ -30,7 +36,10 @@ describe('EncryptionCodec', () => {
     tampered[20] = tampered[20]! ^ 0xff;
     await expect(codec.decode([{ ...sealed!, data: tampered }])).rejects.toThrow(/unable to authenticate|auth/i);
     const other = new EncryptionCodec(randomBytes(32));
-    const failure = await other.decode([sealed!]).then(() => undefined, (err: Error) => err.message);
+    const failure = await other.decode([sealed!]).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
     expect(failure).toContain(payloadKeyId(key));
     expect(failure).not.toContain(key.toString('base64'));
   });

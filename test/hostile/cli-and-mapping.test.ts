@@ -8,9 +8,34 @@ import { DEFAULT_MAPPING, MappingConfigError, parseMappingConfig } from '../../s
 jest.setTimeout(120_000);
 
 // Nothing a fuzzed command line does can reach a real service: both addresses refuse connections at once.
-const DEAD_ENV = { PATH: process.env.PATH, LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' };
+const DEAD_ENV = {
+  PATH: process.env.PATH,
+  LOG_LEVEL: 'silent',
+  TEMPORAL_ADDRESS: '127.0.0.1:1',
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none',
+};
 const COMMANDS = ['sync', 'backfill', 'schedule', 'status', 'push', 'failures', 'replay'];
-const WORDS = ['now', 'ensure', 'pause', 'resume', 'contacts', '--objects', 'contacts,deals', '--wait', '--no-wait', '--portal', '123', '--json', '--limit', '5', '--type', '--note', 'x', '--', '-h'];
+const WORDS = [
+  'now',
+  'ensure',
+  'pause',
+  'resume',
+  'contacts',
+  '--objects',
+  'contacts,deals',
+  '--wait',
+  '--no-wait',
+  '--portal',
+  '123',
+  '--json',
+  '--limit',
+  '5',
+  '--type',
+  '--note',
+  'x',
+  '--',
+  '-h',
+];
 
 const STACK_LINE = /^\s+at .+\(?.*:\d+:\d+\)?$/m;
 
@@ -30,11 +55,22 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 const usageMistake = fc
   .record({
     command: fc.constantFrom(...COMMANDS),
-    words: fc.array(fc.constantFrom(...WORDS.filter((w) => w !== '--' && w !== '-h' && w !== '--help')), { maxLength: 4 }),
+    words: fc.array(fc.constantFrom(...WORDS.filter((w) => w !== '--' && w !== '-h' && w !== '--help')), {
+      maxLength: 4,
+    }),
     at: fc.nat(),
     poison: fc.oneof(
       fc.stringMatching(/^[a-z][a-z-]{0,12}$/).map((name) => `--zz-${name}`),
-      fc.constantFrom('--portal=', '--wait=yes', '--no-portal', '--no-objects=1', '---', '--=x', '--objects=', '--no-zz'),
+      fc.constantFrom(
+        '--portal=',
+        '--wait=yes',
+        '--no-portal',
+        '--no-objects=1',
+        '---',
+        '--=x',
+        '--objects=',
+        '--no-zz',
+      ),
     ),
   })
   .map(({ command, words, at, poison }) => {
@@ -58,14 +94,19 @@ describe('hostile input: the CLI', () => {
   });
 
   it('unknown commands and random argv: exit 0/1/2 with at most one error line, never a stack trace', async () => {
-    const token = fc.oneof(fc.constantFrom(...COMMANDS, ...WORDS), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }));
+    const token = fc.oneof(
+      fc.constantFrom(...COMMANDS, ...WORDS),
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(token, { maxLength: 5 }), async (argv) => {
         const { code, stderr } = await run(argv);
         expect([0, 1, 2]).toContain(code);
         expect(stderr).not.toMatch(STACK_LINE);
         if (code !== 0 && !(argv.length === 0)) expect(stderr.trimEnd().split('\n').length).toBeLessThanOrEqual(1);
-        if (argv.length > 0 && !COMMANDS.includes(argv[0]!) && !['--help', '-h', 'help'].includes(argv[0]!)) expect(code).toBe(2);
+        if (argv.length > 0 && !COMMANDS.includes(argv[0]!) && !['--help', '-h', 'help'].includes(argv[0]!))
+          expect(code).toBe(2);
       }),
       { numRuns: 60 },
     );
@@ -78,7 +119,10 @@ describe('hostile input: the CLI', () => {
       samples.map(
         (argv) =>
           new Promise<{ argv: string[]; code: number | null; stderr: string }>((resolve) => {
-            const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', ...argv], { env: DEAD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+            const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', ...argv], {
+              env: DEAD_ENV,
+              stdio: ['ignore', 'pipe', 'pipe'],
+            });
             let stderr = '';
             child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
             child.on('close', (code) => resolve({ argv, code, stderr }));
@@ -103,25 +147,55 @@ describe('hostile input: the mapping config', () => {
       expect(err).toBeInstanceOf(MappingConfigError);
       const problems = (err as MappingConfigError).problems;
       expect(problems.length).toBeGreaterThan(0);
-      for (const problem of problems) expect(problem).toMatch(/^(\(root\)|[a-z]+(\.[A-Za-z]+|\[\d+\])*(\.[A-Za-z_$]+)*): /);
+      for (const problem of problems)
+        expect(problem).toMatch(/^(\(root\)|[a-z]+(\.[A-Za-z]+|\[\d+\])*(\.[A-Za-z_$]+)*): /);
     }
   }
 
   it('random JSON values: a mapping or a MappingConfigError naming the path, nothing else', () => {
-    fc.assert(fc.property(fc.anything({ withNullPrototype: true, withObjectString: true, withMap: true, withSet: true, withBigInt: true, withDate: true, withTypedArray: true, withSparseArray: true }), expectNamedRefusalOrMapping), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.anything({
+          withNullPrototype: true,
+          withObjectString: true,
+          withMap: true,
+          withSet: true,
+          withBigInt: true,
+          withDate: true,
+          withTypedArray: true,
+          withSparseArray: true,
+        }),
+        expectNamedRefusalOrMapping,
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('mutations of the default mapping: replaced, removed and added keys at every depth', () => {
     const paths: Array<Array<string | number>> = [];
     const walk = (value: unknown, path: Array<string | number>) => {
       paths.push(path);
-      if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
+      if (value && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
     };
     walk(DEFAULT_MAPPING, []);
     const mutation = fc.record({
       path: fc.constantFrom(...paths.filter((p) => p.length > 0)),
       kind: fc.constantFrom('replace', 'remove', 'add'),
-      value: fc.oneof(fc.jsonValue(), fc.constantFrom('', 'nope', 'toHubSpot', 'enum', '__proto__', 'constructor', -1, Number.POSITIVE_INFINITY, null)),
+      value: fc.oneof(
+        fc.jsonValue(),
+        fc.constantFrom(
+          '',
+          'nope',
+          'toHubSpot',
+          'enum',
+          '__proto__',
+          'constructor',
+          -1,
+          Number.POSITIVE_INFINITY,
+          null,
+        ),
+      ),
       key: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype')),
     });
     fc.assert(
@@ -137,7 +211,8 @@ describe('hostile input: the mapping config', () => {
           const last = path[path.length - 1]!;
           if (kind === 'replace') parent[last] = value;
           else if (kind === 'remove') delete parent[last];
-          else if (parent[last] && typeof parent[last] === 'object') Object.defineProperty(parent[last], key, { value, enumerable: true, configurable: true, writable: true });
+          else if (parent[last] && typeof parent[last] === 'object')
+            Object.defineProperty(parent[last], key, { value, enumerable: true, configurable: true, writable: true });
         }
         expectNamedRefusalOrMapping(input);
       }),

@@ -21,7 +21,11 @@ export function countingTemporal(real: Client): CountingTemporal {
       return async (workflowTypeOrFunc: unknown, options: { workflowId: string }) => {
         state.signalled.push(options.workflowId);
         if (state.down) throw new Error('14 UNAVAILABLE: connection refused (simulated)');
-        return (target.signalWithStart as (...args: unknown[]) => Promise<unknown>).call(target, workflowTypeOrFunc, options);
+        return (target.signalWithStart as (...args: unknown[]) => Promise<unknown>).call(
+          target,
+          workflowTypeOrFunc,
+          options,
+        );
       };
     },
   });
@@ -72,7 +76,11 @@ export function rawRequest(port: number, head: string, body: Buffer | string = '
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
       let bodyText = split < 0 ? '' : text.slice(split + 4);
       if (/transfer-encoding: chunked/i.test(text.slice(0, split))) bodyText = dechunk(bodyText);
-      resolve({ status, headers: split < 0 ? text : text.slice(0, split), body: Buffer.from(bodyText, 'latin1').toString('utf8') });
+      resolve({
+        status,
+        headers: split < 0 ? text : text.slice(0, split),
+        body: Buffer.from(bodyText, 'latin1').toString('utf8'),
+      });
     }
     socket.write(head.replace(/\n/g, '\r\n').replace(/\r\r\n/g, '\r\n') + '\r\n');
     // No half-close: Node's HTTP server drops a connection whose client ended before an async handler answered.
@@ -103,6 +111,7 @@ export function refusalMessage(status: number, body: string): string {
     throw new Error(`refusal ${status} is not JSON: ${body.slice(0, 300)}`);
   }
   const message = (parsed as { message?: unknown }).message;
-  if (typeof message !== 'string' || message.trim() === '') throw new Error(`refusal ${status} has no message: ${body.slice(0, 300)}`);
+  if (typeof message !== 'string' || message.trim() === '')
+    throw new Error(`refusal ${status} has no message: ${body.slice(0, 300)}`);
   return message;
 }

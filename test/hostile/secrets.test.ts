@@ -23,25 +23,44 @@ const CLIENT_SECRET = `SECRET-CLIENT-${tag}`;
 const PLATFORM_KEY = `SECRET-PLATFORM-KEY-${tag}`;
 const SECRETS = [TOKEN, WRONG_TOKEN, CLIENT_SECRET, PLATFORM_KEY];
 const PERSON = {
-  inbound: { email: `zelda.inbound.${tag}@private.example`, firstname: `Zeldaprivate${tag}`, lastname: `Quillfeather${tag}`, phone: `+1-555-${tag}` },
-  outbound: { email: `yorick.outbound.${tag}@private.example`, firstName: `Yorickprivate${tag}`, lastName: `Thistlewood${tag}`, phone: `+44-20-${tag}` },
+  inbound: {
+    email: `zelda.inbound.${tag}@private.example`,
+    firstname: `Zeldaprivate${tag}`,
+    lastname: `Quillfeather${tag}`,
+    phone: `+1-555-${tag}`,
+  },
+  outbound: {
+    email: `yorick.outbound.${tag}@private.example`,
+    firstName: `Yorickprivate${tag}`,
+    lastName: `Thistlewood${tag}`,
+    phone: `+44-20-${tag}`,
+  },
 };
 const PERSONAL = [...Object.values(PERSON.inbound), ...Object.values(PERSON.outbound)];
 
 /** A history as text, with every payload's metadata and data decoded (so plaintext JSON inside would show). */
 function historyText(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): string {
   const decode = (bytes: unknown) =>
-    typeof bytes === 'string' ? Buffer.from(bytes, 'base64').toString('utf8') : bytes instanceof Uint8Array ? Buffer.from(bytes).toString('utf8') : String(bytes);
+    typeof bytes === 'string'
+      ? Buffer.from(bytes, 'base64').toString('utf8')
+      : bytes instanceof Uint8Array
+        ? Buffer.from(bytes).toString('utf8')
+        : String(bytes);
   return JSON.stringify(history, (_key, value: unknown) => {
     if (value === null || typeof value !== 'object' || !('metadata' in value) || !('data' in value)) return value;
     const payload = value as { metadata?: Record<string, unknown>; data: unknown };
-    return { metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, decode(v)])), data: decode(payload.data) };
+    return {
+      metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, decode(v)])),
+      data: decode(payload.data),
+    };
   });
 }
 
 /** Every place a value is searched for, with its name, so a failure says where it leaked. */
 function leaks(places: Record<string, string>, values: readonly string[]): string[] {
-  return Object.entries(places).flatMap(([where, text]) => values.filter((v) => text.toLowerCase().includes(v.toLowerCase())).map((v) => `${v} in ${where}`));
+  return Object.entries(places).flatMap(([where, text]) =>
+    values.filter((v) => text.toLowerCase().includes(v.toLowerCase())).map((v) => `${v} in ${where}`),
+  );
 }
 
 describe('secrets and personal data', () => {
@@ -78,40 +97,109 @@ describe('secrets and personal data', () => {
     const prisma = stack.runtime.prisma;
     // 1. Inbound: a person created in HubSpot arrives by signed webhook.
     const created = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties: PERSON.inbound });
-    await waitFor('inbound row', async () => (await prisma.contact.findFirst({ where: { portalId: stack.portalId, hubspotId: created.id } })) ?? undefined);
+    await waitFor(
+      'inbound row',
+      async () =>
+        (await prisma.contact.findFirst({ where: { portalId: stack.portalId, hubspotId: created.id } })) ?? undefined,
+    );
 
     // 2. Outbound: a local person is pushed; 3. a rejected value lands in sync_failures.
-    const local = await prisma.contact.create({ data: { portalId: stack.portalId, email: PERSON.outbound.email, firstName: PERSON.outbound.firstName, lastName: PERSON.outbound.lastName, phone: PERSON.outbound.phone } });
-    const rejected = await prisma.contact.create({ data: { portalId: stack.portalId, email: `rejected.${tag}@private.example`, lifecycleStage: `not-a-stage-${tag}` } });
+    const local = await prisma.contact.create({
+      data: {
+        portalId: stack.portalId,
+        email: PERSON.outbound.email,
+        firstName: PERSON.outbound.firstName,
+        lastName: PERSON.outbound.lastName,
+        phone: PERSON.outbound.phone,
+      },
+    });
+    const rejected = await prisma.contact.create({
+      data: {
+        portalId: stack.portalId,
+        email: `rejected.${tag}@private.example`,
+        lifecycleStage: `not-a-stage-${tag}`,
+      },
+    });
     await reportChanges(stack, 'contacts', [local.id, rejected.id]);
-    await waitFor('outbound linked', async () => (await prisma.contact.findUniqueOrThrow({ where: { id: local.id } })).hubspotId ?? undefined);
-    await waitFor('rejection recorded', async () => (await prisma.syncFailure.findFirst({ where: { localId: rejected.id } })) ?? undefined);
+    await waitFor(
+      'outbound linked',
+      async () => (await prisma.contact.findUniqueOrThrow({ where: { id: local.id } })).hubspotId ?? undefined,
+    );
+    await waitFor(
+      'rejection recorded',
+      async () => (await prisma.syncFailure.findFirst({ where: { localId: rejected.id } })) ?? undefined,
+    );
     await stack.sim('POST', '/__sim/webhooks/drain', { timeoutMs: 20_000 });
 
     // 4. A 401 from HubSpot: the same client with a wrong token, and the failure Temporal would record.
     const wrong = createRuntime({ ...stack.runtime.config, HUBSPOT_ACCESS_TOKEN: WRONG_TOKEN }, 'test', logStream);
-    const unauthorized = await wrong.hubspotFor(stack.portalId).batchRead('contacts', [created.id]).then(
-      () => undefined,
-      (err: unknown) => err as Error,
-    );
+    const unauthorized = await wrong
+      .hubspotFor(stack.portalId)
+      .batchRead('contacts', [created.id])
+      .then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
     await wrong.prisma.$disconnect();
     expect(unauthorized).toBeInstanceOf(Error);
     const failure = toTemporalFailure(unauthorized);
-    httpBodies['HubSpot 401 error'] = `${unauthorized!.message} ${String(unauthorized!.stack)} ${JSON.stringify(unauthorized)}`;
+    httpBodies['HubSpot 401 error'] =
+      `${unauthorized!.message} ${String(unauthorized!.stack)} ${JSON.stringify(unauthorized)}`;
     httpBodies['its Temporal failure'] = `${failure.message} ${failure.type} ${JSON.stringify(failure.details)}`;
 
     // 5. Refused requests: the error bodies must not echo what was sent or what is configured.
-    const forged = await fetch(`${stack.appUrl}/platform/changes`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+    const forged = await fetch(`${stack.appUrl}/platform/changes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     httpBodies['401 /platform/changes'] = await forged.text();
-    const invalid = await fetch(`${stack.appUrl}/platform/changes`, { method: 'POST', headers: { authorization: `Bearer ${PLATFORM_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ changes: [{ objectType: 'contacts', localId: PERSON.outbound.email }] }) });
+    const invalid = await fetch(`${stack.appUrl}/platform/changes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PLATFORM_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ changes: [{ objectType: 'contacts', localId: PERSON.outbound.email }] }),
+    });
     httpBodies['400 /platform/changes'] = await invalid.text();
-    const raw = JSON.stringify([{ eventId: 1, portalId: Number(stack.portalId), occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', objectId: 1, propertyName: 'email', propertyValue: 7 }]);
-    const badSig = await fetch(`${stack.appUrl}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json', ...signatureHeaders('v3', 'not-the-secret', { method: 'POST', uri: stack.runtime.config.HUBSPOT_WEBHOOK_URL, rawBody: Buffer.from(raw) }) }, body: raw });
+    const raw = JSON.stringify([
+      {
+        eventId: 1,
+        portalId: Number(stack.portalId),
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.propertyChange',
+        objectId: 1,
+        propertyName: 'email',
+        propertyValue: 7,
+      },
+    ]);
+    const badSig = await fetch(`${stack.appUrl}/webhooks/hubspot`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signatureHeaders('v3', 'not-the-secret', {
+          method: 'POST',
+          uri: stack.runtime.config.HUBSPOT_WEBHOOK_URL,
+          rawBody: Buffer.from(raw),
+        }),
+      },
+      body: raw,
+    });
     httpBodies['401 /webhooks/hubspot'] = await badSig.text();
-    const badBody = await fetch(`${stack.appUrl}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json', ...signatureHeaders('v3', CLIENT_SECRET, { method: 'POST', uri: stack.runtime.config.HUBSPOT_WEBHOOK_URL, rawBody: Buffer.from(raw) }) }, body: raw });
+    const badBody = await fetch(`${stack.appUrl}/webhooks/hubspot`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signatureHeaders('v3', CLIENT_SECRET, {
+          method: 'POST',
+          uri: stack.runtime.config.HUBSPOT_WEBHOOK_URL,
+          rawBody: Buffer.from(raw),
+        }),
+      },
+      body: raw,
+    });
     expect(badBody.status).toBe(400);
     httpBodies['400 /webhooks/hubspot'] = await badBody.text();
-    httpBodies['/readyz and /metrics'] = (await (await fetch(`${stack.appUrl}/readyz`)).text()) + (await (await fetch(`${stack.appUrl}/metrics`)).text());
+    httpBodies['/readyz and /metrics'] =
+      (await (await fetch(`${stack.appUrl}/readyz`)).text()) + (await (await fetch(`${stack.appUrl}/metrics`)).text());
 
     // Everything the stack's workflows expose to anyone with Temporal UI access.
     const workflows: Record<string, string> = {};
@@ -131,8 +219,15 @@ describe('secrets and personal data', () => {
     expect(Object.keys(workflows).length).toBeGreaterThanOrEqual(3); // inbound ones and the push workflow
 
     const stored: Record<string, string> = {
-      sync_failures: JSON.stringify(await prisma.syncFailure.findMany({ where: { portalId: stack.portalId }, select: { message: true, category: true, property: true } })),
-      'sync_runs.error': JSON.stringify(await prisma.syncRun.findMany({ where: { portalId: stack.portalId }, select: { error: true } })),
+      sync_failures: JSON.stringify(
+        await prisma.syncFailure.findMany({
+          where: { portalId: stack.portalId },
+          select: { message: true, category: true, property: true },
+        }),
+      ),
+      'sync_runs.error': JSON.stringify(
+        await prisma.syncRun.findMany({ where: { portalId: stack.portalId }, select: { error: true } }),
+      ),
     };
     expect(stored.sync_failures).toContain('not-a-stage'); // the rejection was recorded with HubSpot's message
 

@@ -2,7 +2,12 @@ import { chunk, dedupeInputs, toInputErrors } from '../../src/hubspot/objects';
 
 describe('batch input preparation', () => {
   it('chunks at the batch limit', () => {
-    expect(chunk(Array.from({ length: 250 }, (_, i) => i), 100).map((c) => c.length)).toEqual([100, 100, 50]);
+    expect(
+      chunk(
+        Array.from({ length: 250 }, (_, i) => i),
+        100,
+      ).map((c) => c.length),
+    ).toEqual([100, 100, 50]);
   });
 
   it('folds repeated ids into their first occurrence, later properties winning', () => {
@@ -22,7 +27,12 @@ describe('batch input preparation', () => {
   it('points every per-input error at the caller’s input', () => {
     const errors = toInputErrors(
       [
-        { status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects', context: { ids: ['11', '13'] } },
+        {
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: 'Could not get some CONTACT objects',
+          context: { ids: ['11', '13'] },
+        },
         {
           status: 'error',
           category: 'VALIDATION_ERROR',
@@ -34,9 +44,27 @@ describe('batch input preparation', () => {
       (id) => ({ '11': 0, '13': 2 })[id],
     );
     expect(errors).toEqual([
-      { category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects', inputIds: ['11'], inputIndex: 0, context: { ids: ['11', '13'] } },
-      { category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects', inputIds: ['13'], inputIndex: 2, context: { ids: ['11', '13'] } },
-      { category: 'VALIDATION_ERROR', message: 'Property values were not valid', inputIndex: 4, property: 'email', context: { objectWriteTraceId: ['4'] } },
+      {
+        category: 'OBJECT_NOT_FOUND',
+        message: 'Could not get some CONTACT objects',
+        inputIds: ['11'],
+        inputIndex: 0,
+        context: { ids: ['11', '13'] },
+      },
+      {
+        category: 'OBJECT_NOT_FOUND',
+        message: 'Could not get some CONTACT objects',
+        inputIds: ['13'],
+        inputIndex: 2,
+        context: { ids: ['11', '13'] },
+      },
+      {
+        category: 'VALIDATION_ERROR',
+        message: 'Property values were not valid',
+        inputIndex: 4,
+        property: 'email',
+        context: { objectWriteTraceId: ['4'] },
+      },
     ]);
   });
 });

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { type ChangeWindowCursor, advance, changedSincePage, initialCursor, planQuery } from '../../src/hubspot/change-window';
+import {
+  type ChangeWindowCursor,
+  advance,
+  changedSincePage,
+  initialCursor,
+  planQuery,
+} from '../../src/hubspot/change-window';
 import type { SearchFilter, SearchRequest } from '../../src/hubspot/objects';
 import type { CrmObject } from '../../src/hubspot/schemas';
 
@@ -27,18 +33,24 @@ function matches(row: Row, f: SearchFilter): boolean {
   const actual = f.propertyName === 'hs_object_id' ? row.id : row.at;
   const value = Number(f.value);
   switch (f.operator) {
-    case 'EQ': return actual === value;
-    case 'GT': return actual > value;
-    case 'GTE': return actual >= value;
-    case 'LT': return actual < value;
-    case 'LTE': return actual <= value;
-    default: throw new Error(`operator ${f.operator} not simulated`);
+    case 'EQ':
+      return actual === value;
+    case 'GT':
+      return actual > value;
+    case 'GTE':
+      return actual >= value;
+    case 'LT':
+      return actual < value;
+    case 'LTE':
+      return actual <= value;
+    default:
+      throw new Error(`operator ${f.operator} not simulated`);
   }
 }
 
 function fakeSearch(rows: Row[], seed: number) {
   let state = seed || 1;
-  const random = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+  const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
   const calls: SearchRequest[] = [];
   return {
     calls,
@@ -50,14 +62,26 @@ function fakeSearch(rows: Row[], seed: number) {
       const hits = rows.filter((row) => (body.filterGroups ?? []).some((g) => g.filters.every((f) => matches(row, f))));
       const sort = body.sorts?.[0];
       const key = (row: Row) => (sort?.propertyName === 'hs_object_id' ? row.id : row.at);
-      const shuffled = hits.map((row) => ({ row, tie: random() })).sort((a, b) => key(a.row) - key(b.row) || a.tie - b.tie);
+      const shuffled = hits
+        .map((row) => ({ row, tie: random() }))
+        .sort((a, b) => key(a.row) - key(b.row) || a.tie - b.tie);
       const page = shuffled.slice(offset, offset + limit).map((s) => record(s.row));
-      return { total: hits.length, results: page, ...(offset + limit < hits.length ? { nextAfter: String(offset + limit) } : {}) };
+      return {
+        total: hits.length,
+        results: page,
+        ...(offset + limit < hits.length ? { nextAfter: String(offset + limit) } : {}),
+      };
     },
   };
 }
 
-async function drain(rows: Row[], from: number, to: number, pageSize: number, seed: number): Promise<{ ids: string[]; calls: number }> {
+async function drain(
+  rows: Row[],
+  from: number,
+  to: number,
+  pageSize: number,
+  seed: number,
+): Promise<{ ids: string[]; calls: number }> {
   const api = fakeSearch(rows, seed);
   const ids: string[] = [];
   let cursor: ChangeWindowCursor | undefined;
@@ -94,7 +118,11 @@ describe('change window planner', () => {
 
   it('switches to id paging when a full page shares one timestamp', () => {
     const cursor = initialCursor('contacts', { from: 0, to: 100 });
-    const step = advance(cursor, [5, 5, 5].map((at, i) => record({ id: i + 1, at })), 3);
+    const step = advance(
+      cursor,
+      [5, 5, 5].map((at, i) => record({ id: i + 1, at })),
+      3,
+    );
     expect(step.deliver).toEqual([]);
     expect(step.next).toMatchObject({ pos: 5, byId: {} });
     const q = planQuery(step.next as ChangeWindowCursor, [], 3);
@@ -104,18 +132,34 @@ describe('change window planner', () => {
 
   it('returns every record of the window exactly once, whatever the timestamps', async () => {
     const rowsArb = fc
-      .array(fc.record({ at: fc.integer({ min: 0, max: 300 }), repeat: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 40 })) }), { maxLength: 120 })
+      .array(
+        fc.record({
+          at: fc.integer({ min: 0, max: 300 }),
+          repeat: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 40 })),
+        }),
+        { maxLength: 120 },
+      )
       .map((spec) => {
         let id = 100;
         return spec.flatMap(({ at, repeat }) => Array.from({ length: repeat }, () => ({ id: id++, at })));
       });
     await fc.assert(
-      fc.asyncProperty(rowsArb, fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 2, max: 12 }), fc.integer(), async (rows, a, b, pageSize, seed) => {
-        const [from, to] = a <= b ? [a, b] : [b, a];
-        const { ids } = await drain(rows, from, to, pageSize, seed);
-        const expected = rows.filter((r) => r.at >= from && r.at <= to).map((r) => String(r.id)).sort();
-        expect([...ids].sort()).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        rowsArb,
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer(),
+        async (rows, a, b, pageSize, seed) => {
+          const [from, to] = a <= b ? [a, b] : [b, a];
+          const { ids } = await drain(rows, from, to, pageSize, seed);
+          const expected = rows
+            .filter((r) => r.at >= from && r.at <= to)
+            .map((r) => String(r.id))
+            .sort();
+          expect([...ids].sort()).toEqual(expected);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -60,13 +60,23 @@ function delayOf(err: unknown): number | undefined {
 it('401: auth error, not retried, and the token appears nowhere', async () => {
   const secret = 'pat-na1-00000000-very-secret-token';
   const lines: string[] = [];
-  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }),
+  );
   const client = clientFor(sim, { tokens: new StaticTokenProvider(secret), logger });
   const err = await failure(client.get('contacts', firstContact));
   expect(err).toBeInstanceOf(HubSpotAuthError);
   expect(err.status).toBe(401);
   expect(toTemporalFailure(err).nonRetryable).toBe(true);
-  const everything = [err.message, err.stack ?? '', JSON.stringify(err), inspect(err, { depth: 10 }), JSON.stringify(toTemporalFailure(err)), ...lines].join('\n');
+  const everything = [
+    err.message,
+    err.stack ?? '',
+    JSON.stringify(err),
+    inspect(err, { depth: 10 }),
+    JSON.stringify(toTemporalFailure(err)),
+    ...lines,
+  ].join('\n');
   expect(lines.length).toBeGreaterThan(0);
   expect(everything).not.toContain(secret);
 });
@@ -81,7 +91,9 @@ it('404: not found, final', async () => {
 it('409: conflict carrying the existing id', async () => {
   const client = clientFor(sim);
   const existing = await client.get('contacts', firstContact, { properties: ['email'] });
-  const err = await failure(client.batchCreate('contacts', [{ properties: { email: existing.properties.email ?? '' } }]));
+  const err = await failure(
+    client.batchCreate('contacts', [{ properties: { email: existing.properties.email ?? '' } }]),
+  );
   expect(err).toBeInstanceOf(HubSpotConflictError);
   expect((err as HubSpotConflictError).existingId).toBe(firstContact);
   expect(toTemporalFailure(err).nonRetryable).toBe(true);
@@ -89,7 +101,9 @@ it('409: conflict carrying the existing id', async () => {
 });
 
 it('400: validation error naming the field', async () => {
-  const err = await failure(clientFor(sim).batchUpdate('contacts', [{ id: firstContact, properties: { no_such_property: 'x' } }]));
+  const err = await failure(
+    clientFor(sim).batchUpdate('contacts', [{ id: firstContact, properties: { no_such_property: 'x' } }]),
+  );
   expect(err).toBeInstanceOf(HubSpotValidationError);
   expect((err as HubSpotValidationError).fields).toContain('no_such_property');
   expect(toTemporalFailure(err).nonRetryable).toBe(true);
@@ -97,7 +111,11 @@ it('400: validation error naming the field', async () => {
 
 it('423: locked, retryable after at least two seconds', async () => {
   await addFaults(sim, [{ type: 'locked', match: 'POST /crm/v3/objects/contacts/batch/upsert', times: 1 }]);
-  const err = await failure(clientFor(sim).batchUpsert('contacts', [{ id: 'x@example.com', idProperty: 'email', properties: { firstname: 'X' } }]));
+  const err = await failure(
+    clientFor(sim).batchUpsert('contacts', [
+      { id: 'x@example.com', idProperty: 'email', properties: { firstname: 'X' } },
+    ]),
+  );
   expect(err).toBeInstanceOf(HubSpotLockedError);
   const mapped = toTemporalFailure(err);
   expect(mapped.nonRetryable).toBe(false);

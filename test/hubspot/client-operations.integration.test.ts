@@ -87,7 +87,11 @@ it('upserts by email, telling new from existing records', async () => {
 it('merges two contacts and GDPR-deletes one', async () => {
   const [a, b, c] = contacts.slice(10, 13) as [string, string, string];
   const survivor = await client.merge('contacts', a, b);
-  expect(survivor.properties.hs_merged_object_ids ?? (await client.get('contacts', survivor.id, { properties: ['hs_merged_object_ids'] })).properties.hs_merged_object_ids).toContain(b);
+  expect(
+    survivor.properties.hs_merged_object_ids ??
+      (await client.get('contacts', survivor.id, { properties: ['hs_merged_object_ids'] })).properties
+        .hs_merged_object_ids,
+  ).toContain(b);
   await client.gdprDeleteContact(c);
   const gone = await client.batchRead('contacts', [c]);
   expect(gone.errors.map((e) => e.inputIds)).toEqual([[c]]);
@@ -120,8 +124,12 @@ it('creates a custom unique property, then upserts by it', async () => {
   });
   expect(created).toMatchObject({ name: 'hubsync_platform_id', type: 'string' });
   expect((await client.getProperties('companies')).some((p) => p.name === 'hubsync_platform_id')).toBe(true);
-  const first = await client.batchUpsert('companies', [{ id: 'p-1', idProperty: 'hubsync_platform_id', properties: { name: 'Acme' } }]);
-  const again = await client.batchUpsert('companies', [{ id: 'p-1', idProperty: 'hubsync_platform_id', properties: { name: 'Acme 2' } }]);
+  const first = await client.batchUpsert('companies', [
+    { id: 'p-1', idProperty: 'hubsync_platform_id', properties: { name: 'Acme' } },
+  ]);
+  const again = await client.batchUpsert('companies', [
+    { id: 'p-1', idProperty: 'hubsync_platform_id', properties: { name: 'Acme 2' } },
+  ]);
   expect(first.results[0]?.new).toBe(true);
   expect(again.results[0]).toMatchObject({ id: first.results[0]?.id, new: false });
 });

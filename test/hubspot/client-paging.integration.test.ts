@@ -52,7 +52,8 @@ function expectExactlyOnce(ids: string[], expected: Set<string>): void {
 }
 
 describe('listing and change windows', () => {
-  const inWindow = (from: number, to: number) => new Set([...truth].filter(([, at]) => at >= from && at <= to).map(([id]) => id));
+  const inWindow = (from: number, to: number) =>
+    new Set([...truth].filter(([, at]) => at >= from && at <= to).map(([id]) => id));
 
   it('lists all 25,000 contacts exactly once', async () => {
     expect(truth.size).toBe(25_000);
@@ -81,7 +82,11 @@ describe('listing and change windows', () => {
     let cursor: ChangeWindowCursor | undefined;
     const seen: string[] = [];
     do {
-      const page = await client.changedSincePage('contacts', { from: new Date(from), to: new Date(to).toISOString() }, cursor);
+      const page = await client.changedSincePage(
+        'contacts',
+        { from: new Date(from), to: new Date(to).toISOString() },
+        cursor,
+      );
       seen.push(...idsOf(page.results));
       cursor = page.next ? (JSON.parse(JSON.stringify(page.next)) as ChangeWindowCursor) : undefined;
     } while (cursor);
@@ -98,7 +103,11 @@ describe('rate limits', () => {
       { type: 'rateLimit', match: 'GET /crm/v3/objects/deals', times: 8, probability: 0.4, retryAfterSeconds: 1 },
     ]);
     const requests: RequestInfo[] = [];
-    const client = clientFor(sim, { requestsPer10s: 1000, rateLimitRetries: 10, onRequest: (info) => requests.push(info) });
+    const client = clientFor(sim, {
+      requestsPer10s: 1000,
+      rateLimitRetries: 10,
+      onRequest: (info) => requests.push(info),
+    });
     const deals = await collect(client.list('deals', { limit: 100 }));
     expect(deals.length).toBe(2_000);
     expect(new Set(idsOf(deals)).size).toBe(2_000);
@@ -139,7 +148,14 @@ describe('rate limits', () => {
   it('keeps searches under 5 a second without a single 429', async () => {
     const requests: RequestInfo[] = [];
     const client = clientFor(sim, { requestsPer10s: 1000, onRequest: (info) => requests.push(info) });
-    const body = { filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'EQ' as const, value: String(Date.parse(BULK_AT)) }] }], limit: 1 };
+    const body = {
+      filterGroups: [
+        {
+          filters: [{ propertyName: 'lastmodifieddate', operator: 'EQ' as const, value: String(Date.parse(BULK_AT)) }],
+        },
+      ],
+      limit: 1,
+    };
     const results = await Promise.all(Array.from({ length: 12 }, () => client.search('contacts', body)));
     expect(results.every((r) => r.total === 12_000)).toBe(true);
     expect(requests.filter((r) => r.status === 429)).toEqual([]);

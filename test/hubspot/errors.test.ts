@@ -18,8 +18,22 @@ import { msUntilNextMidnight, nextMidnight } from '../../src/hubspot/time';
 const NOW = new Date('2025-03-09T15:30:00.000Z');
 const ctx = { method: 'POST', endpoint: '/crm/v3/objects/{type}/batch/create' };
 
-function fromResponse(status: number, body: unknown, headers: Record<string, unknown> = {}, isSearch = false): HubSpotError {
-  return errorFromResponse({ ...ctx, status, body, headers, isSearch, now: NOW, accountTimeZone: 'America/New_York', intervalMs: 10_000 });
+function fromResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, unknown> = {},
+  isSearch = false,
+): HubSpotError {
+  return errorFromResponse({
+    ...ctx,
+    status,
+    body,
+    headers,
+    isSearch,
+    now: NOW,
+    accountTimeZone: 'America/New_York',
+    intervalMs: 10_000,
+  });
 }
 
 function delayMs(failure: ApplicationFailure): number | undefined {
@@ -29,7 +43,13 @@ function delayMs(failure: ApplicationFailure): number | undefined {
 
 describe('errorFromResponse', () => {
   it('reads the 10-second policy and waits the window when no Retry-After came', () => {
-    const err = fromResponse(429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', correlationId: 'c-1' });
+    const err = fromResponse(429, {
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+      correlationId: 'c-1',
+    });
     expect(err).toBeInstanceOf(HubSpotRateLimitError);
     expect((err as HubSpotRateLimitError).policy).toBe('TEN_SECONDLY_ROLLING');
     expect((err as HubSpotRateLimitError).retryAfterMs).toBe(10_000);
@@ -37,18 +57,31 @@ describe('errorFromResponse', () => {
   });
 
   it('prefers Retry-After when HubSpot sends it', () => {
-    const err = fromResponse(429, { policyName: 'TEN_SECONDLY_ROLLING' }, { 'retry-after': '3' }) as HubSpotRateLimitError;
+    const err = fromResponse(
+      429,
+      { policyName: 'TEN_SECONDLY_ROLLING' },
+      { 'retry-after': '3' },
+    ) as HubSpotRateLimitError;
     expect(err.retryAfterMs).toBe(3000);
   });
 
   it('recognises the search limit from the message alone', () => {
-    const err = fromResponse(429, { message: 'You have reached your secondly limit.' }, {}, true) as HubSpotRateLimitError;
+    const err = fromResponse(
+      429,
+      { message: 'You have reached your secondly limit.' },
+      {},
+      true,
+    ) as HubSpotRateLimitError;
     expect(err.policy).toBe('SECONDLY');
     expect(err.retryAfterMs).toBe(1000);
   });
 
   it('makes DAILY wait until the account midnight, ignoring a short Retry-After', () => {
-    const err = fromResponse(429, { policyName: 'DAILY', message: 'daily' }, { 'retry-after': '1' }) as HubSpotRateLimitError;
+    const err = fromResponse(
+      429,
+      { policyName: 'DAILY', message: 'daily' },
+      { 'retry-after': '1' },
+    ) as HubSpotRateLimitError;
     expect(err.policy).toBe('DAILY');
     // 15:30Z on 9 March 2025 is 11:30 EDT; midnight EDT is 04:00Z next day.
     expect(err.retryAfterMs).toBe(Date.parse('2025-03-10T04:00:00.000Z') - NOW.getTime());
@@ -57,7 +90,8 @@ describe('errorFromResponse', () => {
   it('names the fields of a validation error, wherever HubSpot put them', () => {
     const embedded = fromResponse(400, {
       category: 'VALIDATION_ERROR',
-      message: 'Property values were not valid: [{"isValid":false,"message":"Email address foo is invalid","error":"INVALID_EMAIL","name":"email"}]',
+      message:
+        'Property values were not valid: [{"isValid":false,"message":"Email address foo is invalid","error":"INVALID_EMAIL","name":"email"}]',
     }) as HubSpotValidationError;
     expect(embedded).toBeInstanceOf(HubSpotValidationError);
     expect(embedded.fields).toEqual(['email']);
@@ -66,14 +100,23 @@ describe('errorFromResponse', () => {
     const detailed = fromResponse(400, {
       category: 'VALIDATION_ERROR',
       message: 'bad',
-      errors: [{ message: 'Property "shoe_size" does not exist', code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: ['shoe_size'] } }],
+      errors: [
+        {
+          message: 'Property "shoe_size" does not exist',
+          code: 'PROPERTY_DOESNT_EXIST',
+          context: { propertyName: ['shoe_size'] },
+        },
+      ],
     }) as HubSpotValidationError;
     expect(detailed.fields).toEqual(['shoe_size']);
     expect(detailed.fieldMessages[0]?.code).toBe('PROPERTY_DOESNT_EXIST');
   });
 
   it('parses the existing id out of a conflict', () => {
-    const err = fromResponse(409, { category: 'CONFLICT', message: 'Contact already exists. Existing ID: 1234' }) as HubSpotConflictError;
+    const err = fromResponse(409, {
+      category: 'CONFLICT',
+      message: 'Contact already exists. Existing ID: 1234',
+    }) as HubSpotConflictError;
     expect(err).toBeInstanceOf(HubSpotConflictError);
     expect(err.existingId).toBe('1234');
   });
@@ -95,7 +138,9 @@ describe('errorFromResponse', () => {
   });
 
   it('names method, templated endpoint and status in the message', () => {
-    expect(fromResponse(500, { message: 'boom' }).message).toBe('boom (POST /crm/v3/objects/{type}/batch/create → 500)');
+    expect(fromResponse(500, { message: 'boom' }).message).toBe(
+      'boom (POST /crm/v3/objects/{type}/batch/create → 500)',
+    );
   });
 });
 
@@ -113,7 +158,12 @@ describe('toTemporalFailure', () => {
     ['401', new HubSpotAuthError('no', init), true, undefined],
     ['404', new HubSpotNotFoundError('gone', init), true, undefined],
     ['409', new HubSpotConflictError('dup', init, '7'), true, undefined],
-    ['malformed', new HubSpotResponseShapeError(ctx, 'results[0].id', [{ path: 'results[0].id', message: 'x' }]), true, undefined],
+    [
+      'malformed',
+      new HubSpotResponseShapeError(ctx, 'results[0].id', [{ path: 'results[0].id', message: 'x' }]),
+      true,
+      undefined,
+    ],
   ])('%s', (_label, err, nonRetryable, delay) => {
     const failure = toTemporalFailure(err);
     expect(failure).toBeInstanceOf(ApplicationFailure);
@@ -137,7 +187,9 @@ describe('toTemporalFailure', () => {
 describe('account midnight', () => {
   it('handles the day clocks change', () => {
     // 9 March 2025 is the US spring-forward day; from 01:00 EST the next midnight is 04:00Z on the 10th.
-    expect(nextMidnight(new Date('2025-03-09T06:00:00Z'), 'America/New_York').toISOString()).toBe('2025-03-10T04:00:00.000Z');
+    expect(nextMidnight(new Date('2025-03-09T06:00:00Z'), 'America/New_York').toISOString()).toBe(
+      '2025-03-10T04:00:00.000Z',
+    );
     expect(nextMidnight(new Date('2025-03-09T23:59:59Z'), 'UTC').toISOString()).toBe('2025-03-10T00:00:00.000Z');
     expect(msUntilNextMidnight(new Date('2025-06-01T18:00:00Z'), 'Asia/Kolkata')).toBe(30 * 60_000);
   });

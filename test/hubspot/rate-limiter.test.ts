@@ -1,4 +1,10 @@
-import { PortalRateLimiter, type Permit, portalRateLimiter, resetPortalRateLimiters, safetyMargin } from '../../src/hubspot/rate-limiter';
+import {
+  PortalRateLimiter,
+  type Permit,
+  portalRateLimiter,
+  resetPortalRateLimiters,
+  safetyMargin,
+} from '../../src/hubspot/rate-limiter';
 
 // Fake timers drive the clock: these assert which requests may go out at which instant, never how long
 // anything took.
@@ -116,7 +122,11 @@ describe('PortalRateLimiter', () => {
   });
 
   it('refuses locally once the daily quota is used up, until the reset', async () => {
-    const limiter = new PortalRateLimiter({ requestsPer10s: 100, dailyLimit: 2, nextDailyReset: (now) => now + 60_000 });
+    const limiter = new PortalRateLimiter({
+      requestsPer10s: 100,
+      dailyLimit: 2,
+      nextDailyReset: (now) => now + 60_000,
+    });
     for (let i = 0; i < 2; i++) {
       const p = track(limiter.acquire('general'));
       await settle();

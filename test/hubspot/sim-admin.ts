@@ -1,6 +1,11 @@
 import axios, { type AxiosInstance } from 'axios';
 import { startSimulator } from '../../src/simulator';
-import { type HubSpotClient, type HubSpotClientOptions, StaticTokenProvider, createHubSpotClient } from '../../src/hubspot';
+import {
+  type HubSpotClient,
+  type HubSpotClientOptions,
+  StaticTokenProvider,
+  createHubSpotClient,
+} from '../../src/hubspot';
 
 // Test-side access to the simulator: start it on a random port and drive its /__sim admin API over HTTP.
 // Only tests touch this; src/hubspot never sees simulator code.
@@ -54,7 +59,9 @@ export async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
 
 /** The simulator's own view of a type (independent of the client under test): id → last-modified (ms). */
 export async function simRecords(sim: SimHandle, type: string): Promise<Map<string, number>> {
-  const { data } = await sim.admin.get<{ objects: Record<string, Array<{ id: string; archived: boolean; updatedAt: string }>> }>('/state', {
+  const { data } = await sim.admin.get<{
+    objects: Record<string, Array<{ id: string; archived: boolean; updatedAt: string }>>;
+  }>('/state', {
     params: { types: type, includeArchived: false },
     maxContentLength: Number.POSITIVE_INFINITY,
   });

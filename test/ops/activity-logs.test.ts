@@ -15,8 +15,14 @@ jest.setTimeout(60_000);
 it('activity log lines name their workflow, run, activity and portal', async () => {
   const portalId = String(randomInt(2_000_000, 2_000_000_000));
   const lines: Array<Record<string, unknown>> = [];
-  const config = testConfig({ LOG_LEVEL: 'info', TEMPORAL_TASK_QUEUE: `logs-${portalId}`, TEMPORAL_HUBSPOT_TASK_QUEUE: `logs-${portalId}-hubspot` });
-  const runtime = createRuntime(config, 'test', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const config = testConfig({
+    LOG_LEVEL: 'info',
+    TEMPORAL_TASK_QUEUE: `logs-${portalId}`,
+    TEMPORAL_HUBSPOT_TASK_QUEUE: `logs-${portalId}-hubspot`,
+  });
+  const runtime = createRuntime(config, 'test', {
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   const store = createSyncRunActivities(runtime);
   const activities = {
     ...store,
@@ -26,15 +32,33 @@ it('activity log lines name their workflow, run, activity and portal', async () 
     },
   };
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
-  const workers = await createWorkerSet({ connection: nativeConnection, config, activities, hubspotActivities: {}, workflowsPath: require.resolve('../support/workflows/record-sync-run') });
+  const workers = await createWorkerSet({
+    connection: nativeConnection,
+    config,
+    activities,
+    hubspotActivities: {},
+    workflowsPath: require.resolve('../support/workflows/record-sync-run'),
+  });
   const running = workers.run();
   const connection = await Connection.connect({ address: temporalAddress() });
   try {
     const workflowId = incrementalSyncWorkflowId(portalId, 'log-test');
-    const handle = await new Client({ connection }).workflow.start('recordSyncRunWorkflow', { workflowId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [portalId] });
+    const handle = await new Client({ connection }).workflow.start('recordSyncRunWorkflow', {
+      workflowId,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [portalId],
+    });
     await handle.result();
     const line = lines.find((l) => l.msg === 'opening a run');
-    expect(line).toMatchObject({ workflowId, runId: handle.firstExecutionRunId, activity: 'openSyncRun', attempt: '1', portalId, email: '[redacted]', role: 'test' });
+    expect(line).toMatchObject({
+      workflowId,
+      runId: handle.firstExecutionRunId,
+      activity: 'openSyncRun',
+      attempt: '1',
+      portalId,
+      email: '[redacted]',
+      role: 'test',
+    });
     // Outside an activity nothing is added.
     runtime.logger.info('outside');
     expect(lines.find((l) => l.msg === 'outside')).not.toHaveProperty('workflowId');

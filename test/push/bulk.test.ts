@@ -26,7 +26,11 @@ describe('push: bulk', () => {
     await resetCounters(stack);
 
     await reportChanges(stack, 'contacts', ids);
-    await waitFor('all linked', async () => (await prisma.contact.count({ where: { portalId: stack.portalId, hubspotId: null } })) === 0, 150_000);
+    await waitFor(
+      'all linked',
+      async () => (await prisma.contact.count({ where: { portalId: stack.portalId, hubspotId: null } })) === 0,
+      150_000,
+    );
     const created = await counters(stack);
     expect(writeCalls(created)).toBeLessThanOrEqual(110);
     expect(created.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert']).toBe(COUNT / 100);
@@ -36,14 +40,20 @@ describe('push: bulk', () => {
     await resetCounters(stack);
     const before = await pushStatus(stack, 'contacts');
     await reportChanges(stack, 'contacts', ids, ['jobTitle']);
-    await waitFor('all updated', async () => {
-      const status = await pushStatus(stack, 'contacts');
-      return status.updated - before.updated === COUNT;
-    }, 150_000);
+    await waitFor(
+      'all updated',
+      async () => {
+        const status = await pushStatus(stack, 'contacts');
+        return status.updated - before.updated === COUNT;
+      },
+      150_000,
+    );
     const updated = await counters(stack);
     expect(writeCalls(updated)).toBeLessThanOrEqual(110);
     expect(updated.byEndpoint['POST /crm/v3/objects/contacts/batch/update']).toBe(COUNT / 100);
-    const { objects } = await stack.sim<{ objects: { contacts: Array<{ properties: Record<string, string | null> }> } }>('GET', '/__sim/state?types=contacts');
+    const { objects } = await stack.sim<{
+      objects: { contacts: Array<{ properties: Record<string, string | null> }> };
+    }>('GET', '/__sim/state?types=contacts');
     expect(objects.contacts).toHaveLength(COUNT);
     expect(objects.contacts.every((c) => c.properties.jobtitle === 'Bulk updated')).toBe(true);
   }, 360_000);

@@ -8,11 +8,21 @@ const row = (overrides: Partial<PushRow> = {}): PushRow => ({
   hubspotId: '501',
   updatedAt: new Date('2026-01-01T10:00:00Z'),
   syncState: {},
-  columns: { email: 'ada@example.com', firstName: 'Ada', lastName: null, phone: null, jobTitle: null, lifecycleStage: null, ownerId: null },
+  columns: {
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: null,
+    phone: null,
+    jobTitle: null,
+    lifecycleStage: null,
+    ownerId: null,
+  },
   ...overrides,
 });
 const sent = (r: PushRow, only: string[] | null = null) =>
-  Object.fromEntries(planRecordPush('contacts', r, DEFAULT_MAPPING, only).fields.map((f) => [f.field.hubspotProperty, f.value]));
+  Object.fromEntries(
+    planRecordPush('contacts', r, DEFAULT_MAPPING, only).fields.map((f) => [f.field.hubspotProperty, f.value]),
+  );
 
 describe('planRecordPush', () => {
   it('sends the filled fields of a record never synced, not its empty ones', () => {
@@ -40,14 +50,25 @@ describe('planRecordPush', () => {
   });
 
   it('reports a value its HubSpot type cannot carry instead of sending it', () => {
-    const plan = planRecordPush('deals', { ...row(), columns: { name: 'Deal', amount: 'lots' } }, DEFAULT_MAPPING, null);
-    expect(plan.unrepresentable).toEqual([{ property: 'amount', message: 'value cannot be sent as a HubSpot decimal' }]);
+    const plan = planRecordPush(
+      'deals',
+      { ...row(), columns: { name: 'Deal', amount: 'lots' } },
+      DEFAULT_MAPPING,
+      null,
+    );
+    expect(plan.unrepresentable).toEqual([
+      { property: 'amount', message: 'value cannot be sent as a HubSpot decimal' },
+    ]);
     expect(plan.fields.map((f) => f.field.hubspotProperty)).toEqual(['dealname']);
   });
 });
 
 describe('conflictingFields', () => {
-  const base = row({ syncState: { firstname: { pushed: fieldFingerprint('string', 'Ada'), pushedAt: Date.parse('2026-01-01T09:00:00Z') } } });
+  const base = row({
+    syncState: {
+      firstname: { pushed: fieldFingerprint('string', 'Ada'), pushedAt: Date.parse('2026-01-01T09:00:00Z') },
+    },
+  });
   const edited = { ...base, columns: { ...base.columns, firstName: 'Local' } };
   const plan = planRecordPush('contacts', edited, DEFAULT_MAPPING, null);
 
@@ -65,13 +86,19 @@ describe('conflictingFields', () => {
 
 describe('upsertKeyFor', () => {
   it('uses the unique property when HubSpot declares it unique and the row has a value', () => {
-    expect(upsertKeyFor('contacts', row(), DEFAULT_MAPPING, true)).toEqual({ idProperty: 'email', id: 'ada@example.com' });
+    expect(upsertKeyFor('contacts', row(), DEFAULT_MAPPING, true)).toEqual({
+      idProperty: 'email',
+      id: 'ada@example.com',
+    });
   });
 
   it('falls back to hubsync_local_id otherwise', () => {
     const r = row();
     expect(upsertKeyFor('contacts', r, DEFAULT_MAPPING, false)).toEqual({ idProperty: 'hubsync_local_id', id: r.id });
-    expect(upsertKeyFor('contacts', { ...r, columns: { ...r.columns, email: null } }, DEFAULT_MAPPING, true)).toEqual({ idProperty: 'hubsync_local_id', id: r.id });
+    expect(upsertKeyFor('contacts', { ...r, columns: { ...r.columns, email: null } }, DEFAULT_MAPPING, true)).toEqual({
+      idProperty: 'hubsync_local_id',
+      id: r.id,
+    });
     expect(upsertKeyFor('deals', r, DEFAULT_MAPPING, true)).toEqual({ idProperty: 'hubsync_local_id', id: r.id });
   });
 });

@@ -42,13 +42,20 @@ describe('POST /platform/changes', () => {
     await Promise.allSettled([connection.close(), deadConnection.close(), runtime.prisma.$disconnect()]);
   });
 
-  const post = async (base: string, body: unknown, auth: string | null = `Bearer ${runtime.config.PLATFORM_API_KEY}`) => {
+  const post = async (
+    base: string,
+    body: unknown,
+    auth: string | null = `Bearer ${runtime.config.PLATFORM_API_KEY}`,
+  ) => {
     const res = await fetch(`${base}/platform/changes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as { message?: string; problems?: string[]; accepted?: number } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { message?: string; problems?: string[]; accepted?: number },
+    };
   };
   const valid = { changes: [{ objectType: 'contacts', localId: randomUUID() }] };
 
@@ -59,12 +66,20 @@ describe('POST /platform/changes', () => {
   });
 
   it('answers 400 naming the bad entry', async () => {
-    const bad = { changes: [valid.changes[0], { objectType: 'deals', localId: randomUUID() }, { objectType: 'contacts', localId: 'nope' }] };
+    const bad = {
+      changes: [
+        valid.changes[0],
+        { objectType: 'deals', localId: randomUUID() },
+        { objectType: 'contacts', localId: 'nope' },
+      ],
+    };
     const res = await post(url, bad);
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/^changes\[2\]\.localId: /);
 
-    const unknownColumn = await post(url, { changes: [{ objectType: 'contacts', localId: randomUUID(), fields: ['firstName', 'shoeSize'] }] });
+    const unknownColumn = await post(url, {
+      changes: [{ objectType: 'contacts', localId: randomUUID(), fields: ['firstName', 'shoeSize'] }],
+    });
     expect(unknownColumn.status).toBe(400);
     expect(unknownColumn.body.message).toBe('changes[0].fields[1]: unknown column "shoeSize" of contacts');
 
@@ -76,7 +91,12 @@ describe('POST /platform/changes', () => {
 
   it('answers 202 once the push workflow holds the changes', async () => {
     const ids = [randomUUID(), randomUUID()];
-    const res = await post(url, { changes: [{ objectType: 'companies', localId: ids[0], fields: ['name'] }, { objectType: 'companies', localId: ids[1] }] });
+    const res = await post(url, {
+      changes: [
+        { objectType: 'companies', localId: ids[0], fields: ['name'] },
+        { objectType: 'companies', localId: ids[1] },
+      ],
+    });
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(2);
     const handle = connection && new Client({ connection }).workflow.getHandle(pushWorkflowId(portalId, 'companies'));
@@ -84,7 +104,8 @@ describe('POST /platform/changes', () => {
       const description = await handle.describe();
       expect(description.status.name).toBe('RUNNING');
       const history = await handle.fetchHistory();
-      const signalled = history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'localChanges') ?? [];
+      const signalled =
+        history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'localChanges') ?? [];
       expect(signalled).toHaveLength(1);
       expect(pushStatusQuery.name).toBe('pushStatus');
     } finally {

@@ -7,11 +7,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushStartOptions } from '../../src/platform';
 import { startOutboxRelay } from '../../src/temporal/outbox-relay';
-import { HubSpotObjectTypeKey, PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../../src/temporal/search-attributes';
+import {
+  HubSpotObjectTypeKey,
+  PortalIdKey,
+  SyncDirectionKey,
+  SyncTriggerKey,
+} from '../../src/temporal/search-attributes';
 import { pushWorkflowId } from '../../src/temporal/workflow-ids';
 import { DEFAULT_MAPPING } from '../../src/sync';
 import { startStack, type Stack } from '../support/stack';
-import { counters, pushStatus, reportChanges, resetCounters, simContacts, waitFor, writeCalls, type SimRecord } from './helpers';
+import {
+  counters,
+  pushStatus,
+  reportChanges,
+  resetCounters,
+  simContacts,
+  waitFor,
+  writeCalls,
+  type SimRecord,
+} from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -20,7 +34,12 @@ const mappingFile = join(tmpdir(), `hubsync-push-mapping-${randomUUID()}.json`);
 writeFileSync(
   mappingFile,
   JSON.stringify({
-    contacts: { ...DEFAULT_MAPPING.contacts, fields: DEFAULT_MAPPING.contacts.fields.map((f) => (f.column === 'lastName' ? { ...f, conflictPolicy: 'hubspot' } : f)) },
+    contacts: {
+      ...DEFAULT_MAPPING.contacts,
+      fields: DEFAULT_MAPPING.contacts.fields.map((f) =>
+        f.column === 'lastName' ? { ...f, conflictPolicy: 'hubspot' } : f,
+      ),
+    },
   }),
 );
 
@@ -52,10 +71,16 @@ describe('push: platform changes reach HubSpot', () => {
   /** Waits until the inbound path has processed every webhook event the simulator emitted for `hubspotId`. */
   async function settleWebhooks(hubspotId: string): Promise<void> {
     await stack.sim('POST', '/__sim/webhooks/drain', { timeoutMs: 20_000 });
-    const { events } = await stack.sim<{ events: Array<{ objectId: number | string }> }>('GET', '/__sim/webhooks/events?limit=5000');
+    const { events } = await stack.sim<{ events: Array<{ objectId: number | string }> }>(
+      'GET',
+      '/__sim/webhooks/events?limit=5000',
+    );
     const emitted = events.filter((e) => String(e.objectId) === hubspotId).length;
-    await waitFor(`inbound processing of ${emitted} events of ${hubspotId}`, async () =>
-      (await prisma().processedWebhookEvent.count({ where: { portalId: stack.portalId, objectId: hubspotId } })) >= emitted,
+    await waitFor(
+      `inbound processing of ${emitted} events of ${hubspotId}`,
+      async () =>
+        (await prisma().processedWebhookEvent.count({ where: { portalId: stack.portalId, objectId: hubspotId } })) >=
+        emitted,
     );
   }
 
@@ -63,7 +88,12 @@ describe('push: platform changes reach HubSpot', () => {
     const row = await newContact({ email: 'ada@push.example', firstName: 'Ada', lastName: 'Lovelace' });
     await reportChanges(stack, 'contacts', [row.id]);
     const hubspotId = await linked(row.id);
-    expect((await simContact(hubspotId)).properties).toMatchObject({ email: 'ada@push.example', firstname: 'Ada', lastname: 'Lovelace', hubsync_local_id: row.id });
+    expect((await simContact(hubspotId)).properties).toMatchObject({
+      email: 'ada@push.example',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      hubsync_local_id: row.id,
+    });
 
     await prisma().contact.update({ where: { id: row.id }, data: { firstName: 'Augusta' } });
     await reportChanges(stack, 'contacts', [row.id], ['firstName']);
@@ -97,7 +127,10 @@ describe('push: platform changes reach HubSpot', () => {
     // Reporting the record again (as a platform would after any write) sends nothing: the value is HubSpot's.
     const before = await pushStatus(stack, 'contacts');
     await reportChanges(stack, 'contacts', [row.id]);
-    await waitFor('second report handled', async () => (await pushStatus(stack, 'contacts')).unchanged > before.unchanged);
+    await waitFor(
+      'second report handled',
+      async () => (await pushStatus(stack, 'contacts')).unchanged > before.unchanged,
+    );
     expect(writeCalls(await counters(stack))).toBe(1);
   });
 
@@ -111,29 +144,59 @@ describe('push: platform changes reach HubSpot', () => {
     });
     await resetCounters(stack);
     const person = await newContact({ email: 'slow@push.example', firstName: 'Slow' });
-    const deal = await prisma().deal.create({ data: { portalId: stack.portalId, name: 'Slow deal', amount: '1200.50' } });
+    const deal = await prisma().deal.create({
+      data: { portalId: stack.portalId, name: 'Slow deal', amount: '1200.50' },
+    });
     await reportChanges(stack, 'contacts', [person.id]);
     await reportChanges(stack, 'deals', [deal.id]);
     const contactId = await linked(person.id);
-    const dealId = await waitFor('deal linked', async () => (await prisma().deal.findUniqueOrThrow({ where: { id: deal.id } })).hubspotId ?? undefined);
+    const dealId = await waitFor(
+      'deal linked',
+      async () => (await prisma().deal.findUniqueOrThrow({ where: { id: deal.id } })).hubspotId ?? undefined,
+    );
 
     const calls = (await counters(stack)).byEndpoint;
     expect(calls['POST /crm/v3/objects/contacts/batch/upsert']).toBeGreaterThanOrEqual(2);
     expect(calls['POST /crm/v3/objects/deals/batch/upsert']).toBeGreaterThanOrEqual(2);
-    expect((await simContacts(stack)).filter((c) => c.properties.email === 'slow@push.example').map((c) => c.id)).toEqual([contactId]);
+    expect(
+      (await simContacts(stack)).filter((c) => c.properties.email === 'slow@push.example').map((c) => c.id),
+    ).toEqual([contactId]);
     const deals = await stack.sim<{ objects: { deals: SimRecord[] } }>('GET', '/__sim/state?types=deals');
-    expect(deals.objects.deals.filter((d) => d.properties.hubsync_local_id === deal.id).map((d) => d.id)).toEqual([dealId]);
-    expect(deals.objects.deals.find((d) => d.id === dealId)?.properties).toMatchObject({ dealname: 'Slow deal', amount: '1200.5' });
+    expect(deals.objects.deals.filter((d) => d.properties.hubsync_local_id === deal.id).map((d) => d.id)).toEqual([
+      dealId,
+    ]);
+    expect(deals.objects.deals.find((d) => d.id === dealId)?.properties).toMatchObject({
+      dealname: 'Slow deal',
+      amount: '1200.5',
+    });
   });
 
   it('a value HubSpot rejects is recorded with its message while the other 99 records land', async () => {
     const rows = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => newContact({ email: `batch${i}@push.example`, firstName: `B${i}`, lifecycleStage: i === 42 ? 'not-a-stage' : 'lead' })),
+      Array.from({ length: 100 }, (_, i) =>
+        newContact({
+          email: `batch${i}@push.example`,
+          firstName: `B${i}`,
+          lifecycleStage: i === 42 ? 'not-a-stage' : 'lead',
+        }),
+      ),
     );
     const bad = rows[42]!;
-    await reportChanges(stack, 'contacts', rows.map((r) => r.id));
-    await waitFor('99 linked', async () => (await prisma().contact.count({ where: { id: { in: rows.map((r) => r.id) }, hubspotId: { not: null } } })) === 99);
-    const failure = await waitFor('failure row', async () => (await prisma().syncFailure.findFirst({ where: { localId: bad.id } })) ?? undefined);
+    await reportChanges(
+      stack,
+      'contacts',
+      rows.map((r) => r.id),
+    );
+    await waitFor(
+      '99 linked',
+      async () =>
+        (await prisma().contact.count({ where: { id: { in: rows.map((r) => r.id) }, hubspotId: { not: null } } })) ===
+        99,
+    );
+    const failure = await waitFor(
+      'failure row',
+      async () => (await prisma().syncFailure.findFirst({ where: { localId: bad.id } })) ?? undefined,
+    );
     expect(failure).toMatchObject({ direction: 'outbound', property: 'lifecyclestage', portalId: stack.portalId });
     expect(failure.message).toContain('not-a-stage');
     expect((await contact(bad.id)).hubspotId).toBeNull();
@@ -144,8 +207,15 @@ describe('push: platform changes reach HubSpot', () => {
     await prisma().contact.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { jobTitle: 'Tester' } });
     const good = rows.filter((r) => r.id !== bad.id);
     await prisma().contact.update({ where: { id: good[7]!.id }, data: { lifecycleStage: 'still-not-a-stage' } });
-    await reportChanges(stack, 'contacts', good.map((r) => r.id));
-    const rejected = await waitFor('update failure', async () => (await prisma().syncFailure.findFirst({ where: { localId: good[7]!.id } })) ?? undefined);
+    await reportChanges(
+      stack,
+      'contacts',
+      good.map((r) => r.id),
+    );
+    const rejected = await waitFor(
+      'update failure',
+      async () => (await prisma().syncFailure.findFirst({ where: { localId: good[7]!.id } })) ?? undefined,
+    );
     expect(rejected).toMatchObject({ operation: 'update', property: 'lifecyclestage' });
     const landed = await waitFor('98 updates', async () => {
       const titles = (await simContacts(stack)).filter((c) => c.properties.jobtitle === 'Tester').length;
@@ -162,10 +232,22 @@ describe('push: platform changes reach HubSpot', () => {
         { type: 'error', status: 502, match: 'POST /crm/v3/objects/contacts/batch/upsert', times: 1 },
       ],
     });
-    const rows = await Promise.all(Array.from({ length: 20 }, (_, i) => newContact({ email: `storm${i}@push.example`, firstName: `S${i}` })));
+    const rows = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => newContact({ email: `storm${i}@push.example`, firstName: `S${i}` })),
+    );
     await resetCounters(stack);
-    await reportChanges(stack, 'contacts', rows.map((r) => r.id));
-    await waitFor('all 20 linked', async () => (await prisma().contact.count({ where: { id: { in: rows.map((r) => r.id) }, hubspotId: { not: null } } })) === 20, 60_000);
+    await reportChanges(
+      stack,
+      'contacts',
+      rows.map((r) => r.id),
+    );
+    await waitFor(
+      'all 20 linked',
+      async () =>
+        (await prisma().contact.count({ where: { id: { in: rows.map((r) => r.id) }, hubspotId: { not: null } } })) ===
+        20,
+      60_000,
+    );
     const { byStatus, byEndpoint } = await counters(stack);
     expect(byStatus['429']).toBe(3);
     expect((byStatus['503'] ?? 0) + (byStatus['502'] ?? 0)).toBe(3);
@@ -185,20 +267,39 @@ describe('push: platform changes reach HubSpot', () => {
     try {
       // firstname (newest): HubSpot edits first, the platform later → the platform wins.
       // lastname (policy hubspot): the platform edits later, yet HubSpot wins.
-      await stack.sim('PATCH', `/__sim/objects/contacts/${hubspotId}`, { properties: { firstname: 'HubSpotCarla', lastname: 'HubSpotName' } });
+      await stack.sim('PATCH', `/__sim/objects/contacts/${hubspotId}`, {
+        properties: { firstname: 'HubSpotCarla', lastname: 'HubSpotName' },
+      });
       await new Promise((resolve) => setTimeout(resolve, 20)); // distinct change times on the two sides
-      await prisma().contact.update({ where: { id: row.id }, data: { firstName: 'LocalCarla', lastName: 'LocalName' } });
+      await prisma().contact.update({
+        where: { id: row.id },
+        data: { firstName: 'LocalCarla', lastName: 'LocalName' },
+      });
       await reportChanges(stack, 'contacts', [row.id]);
 
       const conflicts = await waitFor('two conflicts', async () => {
-        const found = await prisma().syncConflict.findMany({ where: { localId: row.id }, orderBy: { property: 'asc' } });
+        const found = await prisma().syncConflict.findMany({
+          where: { localId: row.id },
+          orderBy: { property: 'asc' },
+        });
         return found.length === 2 ? found : undefined;
       });
-      expect(conflicts.map((c) => ({ property: c.property, local: c.localValue, hubspot: c.hubspotValue, policy: c.policy, winner: c.winner }))).toEqual([
+      expect(
+        conflicts.map((c) => ({
+          property: c.property,
+          local: c.localValue,
+          hubspot: c.hubspotValue,
+          policy: c.policy,
+          winner: c.winner,
+        })),
+      ).toEqual([
         { property: 'firstname', local: 'LocalCarla', hubspot: 'HubSpotCarla', policy: 'newest', winner: 'platform' },
         { property: 'lastname', local: 'LocalName', hubspot: 'HubSpotName', policy: 'hubspot', winner: 'hubspot' },
       ]);
-      await waitFor('platform value in HubSpot', async () => (await simContact(hubspotId)).properties.firstname === 'LocalCarla');
+      await waitFor(
+        'platform value in HubSpot',
+        async () => (await simContact(hubspotId)).properties.firstname === 'LocalCarla',
+      );
       expect((await simContact(hubspotId)).properties.lastname).toBe('HubSpotName');
       expect(await contact(row.id)).toMatchObject({ firstName: 'LocalCarla', lastName: 'HubSpotName' });
 
@@ -207,8 +308,18 @@ describe('push: platform changes reach HubSpot', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       await stack.sim('PATCH', `/__sim/objects/contacts/${hubspotId}`, { properties: { firstname: 'HubSpotLater' } });
       await reportChanges(stack, 'contacts', [row.id]);
-      const third = await waitFor('third conflict', async () => (await prisma().syncConflict.findFirst({ where: { localId: row.id, localValue: 'LocalAgain' } })) ?? undefined);
-      expect(third).toMatchObject({ property: 'firstname', hubspotValue: 'HubSpotLater', winner: 'hubspot', policy: 'newest' });
+      const third = await waitFor(
+        'third conflict',
+        async () =>
+          (await prisma().syncConflict.findFirst({ where: { localId: row.id, localValue: 'LocalAgain' } })) ??
+          undefined,
+      );
+      expect(third).toMatchObject({
+        property: 'firstname',
+        hubspotValue: 'HubSpotLater',
+        winner: 'hubspot',
+        policy: 'newest',
+      });
       expect((await contact(row.id)).firstName).toBe('HubSpotLater');
       expect((await simContact(hubspotId)).properties.firstname).toBe('HubSpotLater');
     } finally {
@@ -217,13 +328,22 @@ describe('push: platform changes reach HubSpot', () => {
   });
 
   it('rows committed with an outbox entry reach HubSpot through the relay', async () => {
-    const relayId = await startOutboxRelay(stack.temporal, pushStartOptions(stack.runtime.config), stack.portalId, { pollIntervalMs: 100, activityRunMs: 5_000 });
+    const relayId = await startOutboxRelay(stack.temporal, pushStartOptions(stack.runtime.config), stack.portalId, {
+      pollIntervalMs: 100,
+      activityRunMs: 5_000,
+    });
     try {
       const ids = await prisma().$transaction(async (tx) => {
         const created = await Promise.all(
-          [0, 1, 2].map((i) => tx.contact.create({ data: { portalId: stack.portalId, email: `outbox${i}@push.example`, firstName: `O${i}` } })),
+          [0, 1, 2].map((i) =>
+            tx.contact.create({
+              data: { portalId: stack.portalId, email: `outbox${i}@push.example`, firstName: `O${i}` },
+            }),
+          ),
         );
-        await tx.outboxEntry.createMany({ data: created.map((c) => ({ portalId: stack.portalId, objectType: 'contacts', localId: c.id })) });
+        await tx.outboxEntry.createMany({
+          data: created.map((c) => ({ portalId: stack.portalId, objectType: 'contacts', localId: c.id })),
+        });
         return created.map((c) => c.id);
       });
       for (const id of ids) await linked(id);

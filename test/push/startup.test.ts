@@ -26,8 +26,16 @@ describe('mapping check at worker start', () => {
   let hubspot: HubSpotClient;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, portals: [{ portalId: '7700001', token: 'startup-token', tier: 'unlimited' }] });
-    hubspot = createHubSpotClient({ baseUrl: sim.url, portalId: '7700001', tokens: new StaticTokenProvider('startup-token'), requestsPer10s: 1000 });
+    sim = await startSimulator({
+      port: 0,
+      portals: [{ portalId: '7700001', token: 'startup-token', tier: 'unlimited' }],
+    });
+    hubspot = createHubSpotClient({
+      baseUrl: sim.url,
+      portalId: '7700001',
+      tokens: new StaticTokenProvider('startup-token'),
+      requestsPer10s: 1000,
+    });
   });
   afterAll(async () => {
     await sim?.close();
@@ -36,14 +44,23 @@ describe('mapping check at worker start', () => {
   it('rejects a mapping to a property HubSpot does not have, naming it', async () => {
     const error = await checkMappingAtStartup(hubspot, parseMappingConfig(badMapping)).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(MappingStartupError);
-    expect((error as Error).message).toContain('contacts: property (mapped from firstName) "first_name_typo" does not exist in HubSpot');
+    expect((error as Error).message).toContain(
+      'contacts: property (mapped from firstName) "first_name_typo" does not exist in HubSpot',
+    );
   });
 
   it('rejects writing a read-only property', async () => {
     const mapping = parseMappingConfig({
-      contacts: { fields: [{ column: 'email', hubspotProperty: 'email' }, { column: 'jobTitle', hubspotProperty: 'hs_email_domain' }] },
+      contacts: {
+        fields: [
+          { column: 'email', hubspotProperty: 'email' },
+          { column: 'jobTitle', hubspotProperty: 'hs_email_domain' },
+        ],
+      },
     });
-    await expect(checkMappingAtStartup(hubspot, mapping)).rejects.toThrow(/"hs_email_domain" is (read-only|calculated)/);
+    await expect(checkMappingAtStartup(hubspot, mapping)).rejects.toThrow(
+      /"hs_email_domain" is (read-only|calculated)/,
+    );
   });
 
   it('accepts the default mapping and creates the hubsync_local_id upsert key on every type', async () => {
@@ -58,18 +75,31 @@ describe('mapping check at worker start', () => {
 
   it('retries while HubSpot answers 5xx or drops the connection, but not a refused token', async () => {
     const faults = (rules: unknown[]) =>
-      fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
+      fetch(`${sim.url}/__sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rules }),
+      });
     await faults([
       { type: 'error', status: 504, match: 'GET /crm/v3/properties', times: 2 },
       { type: 'drop', match: 'GET /crm/v3/properties', times: 1 },
     ]);
-    await expect(checkMappingAtStartup(hubspot, DEFAULT_MAPPING, undefined, { firstDelayMs: 20 })).resolves.toBeUndefined();
+    await expect(
+      checkMappingAtStartup(hubspot, DEFAULT_MAPPING, undefined, { firstDelayMs: 20 }),
+    ).resolves.toBeUndefined();
     const left = (await (await fetch(`${sim.url}/__sim/faults`)).json()) as { rules: Array<{ remaining: number }> };
     expect(left.rules.every((rule) => rule.remaining === 0)).toBe(true); // every fault was met, and retried past
 
-    const refused = createHubSpotClient({ baseUrl: sim.url, portalId: '7700001', tokens: new StaticTokenProvider('not-the-token'), requestsPer10s: 1000 });
+    const refused = createHubSpotClient({
+      baseUrl: sim.url,
+      portalId: '7700001',
+      tokens: new StaticTokenProvider('not-the-token'),
+      requestsPer10s: 1000,
+    });
     const startedAt = Date.now();
-    await expect(checkMappingAtStartup(refused, DEFAULT_MAPPING, undefined, { firstDelayMs: 5_000 })).rejects.toThrow(/401|auth/i);
+    await expect(checkMappingAtStartup(refused, DEFAULT_MAPPING, undefined, { firstDelayMs: 5_000 })).rejects.toThrow(
+      /401|auth/i,
+    );
     expect(Date.now() - startedAt).toBeLessThan(5_000); // not retried
   });
 

@@ -11,11 +11,21 @@ export interface HttpResult<T = any> {
   headers: Headers;
 }
 
-export async function call<T = any>(sim: RunningSimulator, method: string, path: string, body?: unknown, token: string | null = TOKEN): Promise<HttpResult<T>> {
+export async function call<T = any>(
+  sim: RunningSimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = TOKEN,
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${sim.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -26,10 +36,19 @@ export async function call<T = any>(sim: RunningSimulator, method: string, path:
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-export const admin = <T = any>(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<HttpResult<T>> => call<T>(sim, method, `/__sim${path}`, body, null);
+export const admin = <T = any>(
+  sim: RunningSimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<HttpResult<T>> => call<T>(sim, method, `/__sim${path}`, body, null);
 
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export function start(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  return startSimulator({ indexingLagMs: 0, portals: [{ portalId: '1000001', token: TOKEN, tier: 'unlimited' }], ...options });
+  return startSimulator({
+    indexingLagMs: 0,
+    portals: [{ portalId: '1000001', token: TOKEN, tier: 'unlimited' }],
+    ...options,
+  });
 }

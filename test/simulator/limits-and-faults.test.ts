@@ -7,7 +7,10 @@ import { admin, call, start } from './helpers';
 describe('simulator: rate limits, faults, counters', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
-    sim = await start({ portals: [{ portalId: '1000001', token: 'sim-token-demo', tier: 'starter' }], seed: { contacts: 20 } });
+    sim = await start({
+      portals: [{ portalId: '1000001', token: 'sim-token-demo', tier: 'starter' }],
+      seed: { contacts: 20 },
+    });
   });
   afterAll(() => sim.close());
   beforeEach(async () => {
@@ -18,22 +21,42 @@ describe('simulator: rate limits, faults, counters', () => {
 
   it('a burst gets 429 TEN_SECONDLY_ROLLING with HubSpot headers, counted by policy', async () => {
     await admin(sim, 'POST', '/config', { requestsPer10s: 20, retryAfterHeader: true });
-    const results = await Promise.all(Array.from({ length: 26 }, () => call(sim, 'GET', '/crm/v3/objects/contacts?limit=1')));
+    const results = await Promise.all(
+      Array.from({ length: 26 }, () => call(sim, 'GET', '/crm/v3/objects/contacts?limit=1')),
+    );
     const ok = results.filter((r) => r.status === 200);
     const limited = results.filter((r) => r.status === 429);
     expect([ok.length, limited.length]).toEqual([20, 6]);
     const h = (limited[0] as (typeof limited)[number]).headers;
-    expect(limited[0]?.body).toMatchObject({ status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.', correlationId: expect.any(String) });
-    expect([h.get('x-hubspot-ratelimit-max'), h.get('x-hubspot-ratelimit-remaining'), h.get('x-hubspot-ratelimit-interval-milliseconds'), h.get('x-hubspot-ratelimit-daily')]).toEqual(['20', '0', '10000', '250000']);
+    expect(limited[0]?.body).toMatchObject({
+      status: 'error',
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      correlationId: expect.any(String),
+    });
+    expect([
+      h.get('x-hubspot-ratelimit-max'),
+      h.get('x-hubspot-ratelimit-remaining'),
+      h.get('x-hubspot-ratelimit-interval-milliseconds'),
+      h.get('x-hubspot-ratelimit-daily'),
+    ]).toEqual(['20', '0', '10000', '250000']);
     expect(Number(h.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const counters = (await admin(sim, 'GET', '/counters')).body;
-    expect(counters).toMatchObject({ total: 26, byEndpoint: { 'GET /crm/v3/objects/contacts': 26 }, byStatus: { '200': 20, '429': 6 }, rateLimited: { TEN_SECONDLY_ROLLING: 6 } });
+    expect(counters).toMatchObject({
+      total: 26,
+      byEndpoint: { 'GET /crm/v3/objects/contacts': 26 },
+      byStatus: { '200': 20, '429': 6 },
+      rateLimited: { TEN_SECONDLY_ROLLING: 6 },
+    });
     await admin(sim, 'POST', '/config', { tier: 'starter', retryAfterHeader: false });
   });
 
   it('search has its own 5/s limit, exempt from the 10-second window; the daily budget gives DAILY', async () => {
     await admin(sim, 'POST', '/config', { requestsPer10s: 1 });
-    const searches = await Promise.all(Array.from({ length: 7 }, () => call(sim, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 })));
+    const searches = await Promise.all(
+      Array.from({ length: 7 }, () => call(sim, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 })),
+    );
     expect(searches.filter((r) => r.status === 200)).toHaveLength(5);
     const limited = searches.find((r) => r.status === 429);
     expect(limited?.body).toMatchObject({ policyName: 'SECONDLY', message: 'You have reached your secondly limit.' });
@@ -59,7 +82,18 @@ describe('simulator: rate limits, faults, counters', () => {
     expect((await call(sim, 'GET', path)).status).toBe(200);
     expect((await call(sim, 'POST', `${path}/batch/read`, { inputs: [] })).status).toBe(502);
     expect((await call(sim, 'POST', `${path}/batch/upsert`, { inputs: [] })).body.category).toBe('LOCKED');
-    await admin(sim, 'POST', '/faults', { rules: [{ type: 'malformed', match: `GET ${path}`, field: 'results[0].id', mode: 'number', times: 1 }, { type: 'malformed', match: 'POST /crm/v3/objects/contacts/batch/read', field: 'results', mode: 'drop', times: 1 }] });
+    await admin(sim, 'POST', '/faults', {
+      rules: [
+        { type: 'malformed', match: `GET ${path}`, field: 'results[0].id', mode: 'number', times: 1 },
+        {
+          type: 'malformed',
+          match: 'POST /crm/v3/objects/contacts/batch/read',
+          field: 'results',
+          mode: 'drop',
+          times: 1,
+        },
+      ],
+    });
     const bad = await call(sim, 'GET', path);
     expect(typeof bad.body.results[0].id).toBe('number');
     expect(typeof (await call(sim, 'GET', path)).body.results[0].id).toBe('string');
@@ -76,7 +110,9 @@ describe('simulator: rate limits, faults, counters', () => {
     await admin(sim, 'POST', '/faults', { rules: [{ type: 'drop', times: 1 }] });
     await expect(call(sim, 'GET', '/crm/v3/objects/contacts')).rejects.toThrow();
     await admin(sim, 'POST', '/config', { upsertLockPerSecond: 2 });
-    const statuses = await Promise.all(Array.from({ length: 4 }, () => call(sim, 'POST', '/crm/v3/objects/contacts/batch/upsert', { inputs: [] }))).then((r) => r.map((x) => x.status).sort());
+    const statuses = await Promise.all(
+      Array.from({ length: 4 }, () => call(sim, 'POST', '/crm/v3/objects/contacts/batch/upsert', { inputs: [] })),
+    ).then((r) => r.map((x) => x.status).sort());
     expect(statuses).toEqual([200, 200, 423, 423]);
     await admin(sim, 'POST', '/config', { upsertLockPerSecond: null });
   });
@@ -86,22 +122,61 @@ describe('simulator: rate limits, faults, counters', () => {
     await call(sim, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 });
     const log = (await admin(sim, 'GET', '/requests?limit=10')).body.requests;
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ method: 'POST', endpoint: 'POST /crm/v3/objects/contacts/search', status: 200, portalId: '1000001', body: '{"limit":1}' });
+    expect(log[0]).toMatchObject({
+      method: 'POST',
+      endpoint: 'POST /crm/v3/objects/contacts/search',
+      status: 200,
+      portalId: '1000001',
+      body: '{"limit":1}',
+    });
     expect(JSON.stringify(log)).not.toContain('sim-token-demo');
   });
 });
 
 describe('simulator CLI', () => {
   it('maps flags to options', () => {
-    const o = optionsFromArgs(['--port', '0', '--tier', 'starter', '--requests-per-10s', '50', '--seed', '10', '--seed-contacts', '99', '--webhook-url', 'http://127.0.0.1:1/h', '--signature-version', 'v2', '--time-scale=1000', '--indexing-lag-ms', '0']);
-    expect(o).toMatchObject({ port: 0, indexingLagMs: 0, timeScale: 1000, seed: { all: 10, contacts: 99, seedValue: 1 }, webhooks: { targetUrl: 'http://127.0.0.1:1/h', signatureVersion: 'v2' } });
-    expect(o.portals?.[0]).toMatchObject({ portalId: '1000001', token: 'sim-token-demo', tier: 'starter', requestsPer10s: 50 });
+    const o = optionsFromArgs([
+      '--port',
+      '0',
+      '--tier',
+      'starter',
+      '--requests-per-10s',
+      '50',
+      '--seed',
+      '10',
+      '--seed-contacts',
+      '99',
+      '--webhook-url',
+      'http://127.0.0.1:1/h',
+      '--signature-version',
+      'v2',
+      '--time-scale=1000',
+      '--indexing-lag-ms',
+      '0',
+    ]);
+    expect(o).toMatchObject({
+      port: 0,
+      indexingLagMs: 0,
+      timeScale: 1000,
+      seed: { all: 10, contacts: 99, seedValue: 1 },
+      webhooks: { targetUrl: 'http://127.0.0.1:1/h', signatureVersion: 'v2' },
+    });
+    expect(o.portals?.[0]).toMatchObject({
+      portalId: '1000001',
+      token: 'sim-token-demo',
+      tier: 'starter',
+      requestsPer10s: 50,
+    });
     expect(() => optionsFromArgs(['--bogus', '1'])).toThrow('unknown flag');
   });
 
   it('starts from the command line, prints the URL and stops on SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/simulator/main.ts', '--port', '0', '--seed-contacts', '5'], { cwd: `${__dirname}/../..` });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'src/simulator/main.ts', '--port', '0', '--seed-contacts', '5'],
+      { cwd: `${__dirname}/../..` },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
@@ -111,10 +186,12 @@ describe('simulator CLI', () => {
       });
       child.once('exit', () => reject(new Error(`exited early: ${out}`)));
     });
-    const res = await new Promise<number>((resolve) => http.get(`${url}/__sim/health`, (r) => {
-      r.resume();
-      resolve(r.statusCode ?? 0);
-    }));
+    const res = await new Promise<number>((resolve) =>
+      http.get(`${url}/__sim/health`, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      }),
+    );
     expect(res).toBe(200);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];

@@ -15,7 +15,11 @@ describe('simulator: objects, list and auth', () => {
     for (const token of [null, 'wrong-token']) {
       const res = await call(sim, 'GET', '/crm/v3/objects/contacts', undefined, token);
       expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION', correlationId: expect.any(String) });
+      expect(res.body).toMatchObject({
+        status: 'error',
+        category: 'INVALID_AUTHENTICATION',
+        correlationId: expect.any(String),
+      });
     }
   });
 
@@ -27,10 +31,20 @@ describe('simulator: objects, list and auth', () => {
     let after: string | undefined;
     let pages = 0;
     do {
-      const res = await call(sim, 'GET', `/crm/v3/objects/contacts?limit=100&properties=email,phone${after ? `&after=${after}` : ''}`);
+      const res = await call(
+        sim,
+        'GET',
+        `/crm/v3/objects/contacts?limit=100&properties=email,phone${after ? `&after=${after}` : ''}`,
+      );
       expect(res.status).toBe(200);
       for (const r of res.body.results) seen.push(r.id);
-      expect(res.body.results[0].properties).toEqual(expect.objectContaining({ email: expect.any(String), hs_object_id: res.body.results[0].id, lastmodifieddate: expect.any(String) }));
+      expect(res.body.results[0].properties).toEqual(
+        expect.objectContaining({
+          email: expect.any(String),
+          hs_object_id: res.body.results[0].id,
+          lastmodifieddate: expect.any(String),
+        }),
+      );
       after = res.body.paging?.next?.after;
       pages++;
     } while (after);
@@ -44,14 +58,22 @@ describe('simulator: objects, list and auth', () => {
   });
 
   it('creates, reads (also by email), updates and archives without bumping last-modified on archive', async () => {
-    const created = await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'Ada@Example.com', firstname: 'Ada', amount_unknown: undefined } });
+    const created = await call(sim, 'POST', '/crm/v3/objects/contacts', {
+      properties: { email: 'Ada@Example.com', firstname: 'Ada', amount_unknown: undefined },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     expect(created.body.properties).toMatchObject({ email: 'Ada@Example.com', hs_object_id: id });
-    const byEmail = await call(sim, 'GET', '/crm/v3/objects/contacts/ada@example.com?idProperty=email&properties=firstname,phone');
+    const byEmail = await call(
+      sim,
+      'GET',
+      '/crm/v3/objects/contacts/ada@example.com?idProperty=email&properties=firstname,phone',
+    );
     expect(byEmail.body.properties).toMatchObject({ firstname: 'Ada', phone: null });
     await admin(sim, 'POST', `/objects/contacts/${id}/last-modified`, { at: '2024-05-05T00:00:00.000Z' });
-    const updated = await call(sim, 'PATCH', `/crm/v3/objects/contacts/${id}`, { properties: { lastname: 'Lovelace', firstname: 42 } });
+    const updated = await call(sim, 'PATCH', `/crm/v3/objects/contacts/${id}`, {
+      properties: { lastname: 'Lovelace', firstname: 42 },
+    });
     expect(updated.body.properties).toMatchObject({ lastname: 'Lovelace' });
     const afterUpdate = (await call(sim, 'GET', `/crm/v3/objects/contacts/${id}?properties=firstname`)).body;
     expect(afterUpdate.properties.firstname).toBe('42');
@@ -68,13 +90,21 @@ describe('simulator: objects, list and auth', () => {
     const a = await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'dup@example.com' } });
     const dup = await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'DUP@example.com' } });
     expect(dup.status).toBe(409);
-    expect(dup.body).toMatchObject({ category: 'CONFLICT', message: `Contact already exists. Existing ID: ${a.body.id}` });
+    expect(dup.body).toMatchObject({
+      category: 'CONFLICT',
+      message: `Contact already exists. Existing ID: ${a.body.id}`,
+    });
     const unknown = await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { nope: 'x' } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0]).toMatchObject({ code: 'PROPERTY_DOESNT_EXIST' });
-    const badOption = await call(sim, 'POST', '/crm/v3/objects/deals', { properties: { dealstage: 'nonsense', amount: 'abc' } });
+    const badOption = await call(sim, 'POST', '/crm/v3/objects/deals', {
+      properties: { dealstage: 'nonsense', amount: 'abc' },
+    });
     expect(badOption.status).toBe(400);
-    expect(badOption.body.errors.map((e: { code: string }) => e.code).sort()).toEqual(['INVALID_INTEGER', 'INVALID_OPTION']);
+    expect(badOption.body.errors.map((e: { code: string }) => e.code).sort()).toEqual([
+      'INVALID_INTEGER',
+      'INVALID_OPTION',
+    ]);
   });
 
   it('serves owners, account users, property definitions and the users object', async () => {
@@ -90,10 +120,21 @@ describe('simulator: objects, list and auth', () => {
     const userObjects = await call(sim, 'GET', '/crm/v3/objects/0-115?limit=100&properties=hs_email');
     expect(userObjects.body.results).toHaveLength(7);
     const props = await call(sim, 'GET', '/crm/v3/properties/companies');
-    expect(props.body.results.find((p: { name: string }) => p.name === 'hs_lastmodifieddate')).toMatchObject({ type: 'datetime', modificationMetadata: { readOnlyValue: true } });
-    const custom = await call(sim, 'POST', '/crm/v3/properties/contacts', { name: 'platform_id', label: 'Platform id', type: 'string', fieldType: 'text', hasUniqueValue: true });
+    expect(props.body.results.find((p: { name: string }) => p.name === 'hs_lastmodifieddate')).toMatchObject({
+      type: 'datetime',
+      modificationMetadata: { readOnlyValue: true },
+    });
+    const custom = await call(sim, 'POST', '/crm/v3/properties/contacts', {
+      name: 'platform_id',
+      label: 'Platform id',
+      type: 'string',
+      fieldType: 'text',
+      hasUniqueValue: true,
+    });
     expect(custom.status).toBe(201);
-    expect((await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { platform_id: 'p-1' } })).status).toBe(201);
+    expect((await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { platform_id: 'p-1' } })).status).toBe(
+      201,
+    );
     expect((await call(sim, 'GET', '/crm/v3/objects/contacts/p-1?idProperty=platform_id')).status).toBe(200);
   });
 

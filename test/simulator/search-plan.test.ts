@@ -5,7 +5,8 @@ import { runSearch } from '../../src/simulator/search-plan';
 import { PortalStore } from '../../src/simulator/store';
 
 const store = new PortalStore('1', 0);
-for (let i = 0; i < 400; i++) store.insert('contacts', { firstname: `n${i % 7}` }, 0, 1000 + (i % 13) * 10 + (i % 3 === 0 ? 0 : i), true);
+for (let i = 0; i < 400; i++)
+  store.insert('contacts', { firstname: `n${i % 7}` }, 0, 1000 + (i % 13) * 10 + (i % 3 === 0 ? 0 : i), true);
 const ts = store.types.contacts;
 
 const filterArb = fc.record({
@@ -25,14 +26,34 @@ describe('simulator: search planner', () => {
         fc.integer({ min: 1, max: 50 }),
         (groups, sortProp, desc, offset, limit) => {
           const filterGroups = groups.map((fs) => ({
-            filters: fs.map((f) => ({ ...f, value: f.propertyName === 'hs_object_id' ? String(100001 + (f.value % 420)) : f.propertyName === 'firstname' ? `n${f.value % 8}` : String(f.value) })),
+            filters: fs.map((f) => ({
+              ...f,
+              value:
+                f.propertyName === 'hs_object_id'
+                  ? String(100001 + (f.value % 420))
+                  : f.propertyName === 'firstname'
+                    ? `n${f.value % 8}`
+                    : String(f.value),
+            })),
           }));
-          const body = { filterGroups, sorts: [{ propertyName: sortProp, direction: desc ? 'DESCENDING' : 'ASCENDING' }], after: String(offset), limit };
+          const body = {
+            filterGroups,
+            sorts: [{ propertyName: sortProp, direction: desc ? 'DESCENDING' : 'ASCENDING' }],
+            after: String(offset),
+            limit,
+          };
           const q = parseSearch(JSON.stringify(body), body);
           const got = runSearch(ts, q);
           const preds = q.groups.map((g) => g.map((f) => compileFilter(ts, f)));
-          const all = [...ts.byId.values()].filter((r) => preds.length === 0 || preds.some((g) => g.every((p) => p(r))));
-          const key = (r: (typeof all)[number]): number | string => (sortProp === 'hs_object_id' ? r.id : sortProp === 'lastmodifieddate' ? r.searchLm : (r.props.firstname ?? ''));
+          const all = [...ts.byId.values()].filter(
+            (r) => preds.length === 0 || preds.some((g) => g.every((p) => p(r))),
+          );
+          const key = (r: (typeof all)[number]): number | string =>
+            sortProp === 'hs_object_id'
+              ? r.id
+              : sortProp === 'lastmodifieddate'
+                ? r.searchLm
+                : (r.props.firstname ?? '');
           all.sort((a, b) => {
             const ka = key(a);
             const kb = key(b);
@@ -40,7 +61,8 @@ describe('simulator: search planner', () => {
             return (ka < kb ? -1 : 1) * (desc ? -1 : 1);
           });
           expect(got.total).toBe(all.length);
-          if (sortProp !== 'firstname') expect(got.records.map((r) => r.id)).toEqual(all.slice(offset, offset + limit).map((r) => r.id));
+          if (sortProp !== 'firstname')
+            expect(got.records.map((r) => r.id)).toEqual(all.slice(offset, offset + limit).map((r) => r.id));
         },
       ),
       { numRuns: 400 },

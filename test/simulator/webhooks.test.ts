@@ -8,9 +8,31 @@ import { admin, call, start } from './helpers';
 const SECRET = 'test-client-secret';
 
 // An independent implementation of HubSpot's documented v3 check, written from the documentation only.
-function verifyV3(secret: string, method: string, host: string, url: string, rawBody: string, signature: string, timestamp: string, now = Date.now()): boolean {
+function verifyV3(
+  secret: string,
+  method: string,
+  host: string,
+  url: string,
+  rawBody: string,
+  signature: string,
+  timestamp: string,
+  now = Date.now(),
+): boolean {
   if (Math.abs(now - Number(timestamp)) > 5 * 60 * 1000) return false;
-  const decodeMap: Record<string, string> = { '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';' };
+  const decodeMap: Record<string, string> = {
+    '%3A': ':',
+    '%2F': '/',
+    '%3F': '?',
+    '%40': '@',
+    '%21': '!',
+    '%24': '$',
+    '%27': "'",
+    '%28': '(',
+    '%29': ')',
+    '%2A': '*',
+    '%2C': ',',
+    '%3B': ';',
+  };
   let uri = `https://${host}${url}`;
   for (const [enc, dec] of Object.entries(decodeMap)) uri = uri.split(enc).join(dec);
   const expected = createHmac('sha256', secret).update(`${method}${uri}${rawBody}${timestamp}`, 'utf8').digest();
@@ -18,7 +40,15 @@ function verifyV3(secret: string, method: string, host: string, url: string, raw
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function verifyV1orV2(secret: string, version: string, method: string, host: string, url: string, rawBody: string, signature: string): boolean {
+function verifyV1orV2(
+  secret: string,
+  version: string,
+  method: string,
+  host: string,
+  url: string,
+  rawBody: string,
+  signature: string,
+): boolean {
   const source = version === 'v1' ? secret + rawBody : `${secret}${method}https://${host}${url}${rawBody}`;
   return createHash('sha256').update(source).digest('hex') === signature;
 }
@@ -60,7 +90,10 @@ describe('simulator: webhooks', () => {
     });
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
     targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/webhooks/hubspot?tag=a%3Ab%2Cc%20d`;
-    sim = await start({ webhooks: { targetUrl, clientSecret: SECRET, appId: '424242', batchDelayMs: 5 }, timeScale: 10_000_000 });
+    sim = await start({
+      webhooks: { targetUrl, clientSecret: SECRET, appId: '424242', batchDelayMs: 5 },
+      timeScale: 10_000_000,
+    });
   });
   afterAll(async () => {
     await sim.close();
@@ -68,38 +101,92 @@ describe('simulator: webhooks', () => {
   });
   beforeEach(async () => {
     await admin(sim, 'POST', '/reset', {});
-    await admin(sim, 'POST', '/webhooks/config', { signatureVersion: 'v3', duplicateProbability: 0, subscriptionTypes: null });
+    await admin(sim, 'POST', '/webhooks/config', {
+      signatureVersion: 'v3',
+      duplicateProbability: 0,
+      subscriptionTypes: null,
+    });
     received = [];
     failNext = 0;
     maxInFlight = 0;
     delayMs = 0;
   });
 
-  const drain = async () => expect((await admin(sim, 'POST', '/webhooks/drain', { timeoutMs: 10_000 })).body.drained).toBe(true);
+  const drain = async () =>
+    expect((await admin(sim, 'POST', '/webhooks/drain', { timeoutMs: 10_000 })).body.drained).toBe(true);
   const allEvents = () => received.flatMap((r) => r.events);
 
   it('signs v3 so that an independent verifier (with the URL-decoding rule) accepts it, and marks API writes as ours', async () => {
-    const created = await call(sim, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'hook@example.com', firstname: 'Hook' } });
+    const created = await call(sim, 'POST', '/crm/v3/objects/contacts', {
+      properties: { email: 'hook@example.com', firstname: 'Hook' },
+    });
     await drain();
     expect(received.length).toBeGreaterThan(0);
     for (const r of received) {
-      const ok = verifyV3(SECRET, 'POST', r.headers.host as string, r.url, r.raw, r.headers['x-hubspot-signature-v3'] as string, r.headers['x-hubspot-request-timestamp'] as string);
+      const ok = verifyV3(
+        SECRET,
+        'POST',
+        r.headers.host as string,
+        r.url,
+        r.raw,
+        r.headers['x-hubspot-signature-v3'] as string,
+        r.headers['x-hubspot-request-timestamp'] as string,
+      );
       expect(ok).toBe(true);
-      expect(verifyV3('wrong-secret', 'POST', r.headers.host as string, r.url, r.raw, r.headers['x-hubspot-signature-v3'] as string, r.headers['x-hubspot-request-timestamp'] as string)).toBe(false);
+      expect(
+        verifyV3(
+          'wrong-secret',
+          'POST',
+          r.headers.host as string,
+          r.url,
+          r.raw,
+          r.headers['x-hubspot-signature-v3'] as string,
+          r.headers['x-hubspot-request-timestamp'] as string,
+        ),
+      ).toBe(false);
     }
     const events = allEvents();
-    expect(events.find((e) => e.subscriptionType === 'contact.creation')).toMatchObject({ objectId: Number(created.body.id), portalId: 1000001, appId: 424242, attemptNumber: 0, changeSource: 'INTEGRATION', sourceId: '424242', eventId: expect.any(Number), subscriptionId: expect.any(Number), occurredAt: expect.any(Number) });
-    const changes = events.filter((e) => e.subscriptionType === 'contact.propertyChange').map((e) => [e.propertyName, e.propertyValue]);
-    expect(changes).toEqual(expect.arrayContaining([['email', 'hook@example.com'], ['firstname', 'Hook']]));
+    expect(events.find((e) => e.subscriptionType === 'contact.creation')).toMatchObject({
+      objectId: Number(created.body.id),
+      portalId: 1000001,
+      appId: 424242,
+      attemptNumber: 0,
+      changeSource: 'INTEGRATION',
+      sourceId: '424242',
+      eventId: expect.any(Number),
+      subscriptionId: expect.any(Number),
+      occurredAt: expect.any(Number),
+    });
+    const changes = events
+      .filter((e) => e.subscriptionType === 'contact.propertyChange')
+      .map((e) => [e.propertyName, e.propertyValue]);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        ['email', 'hook@example.com'],
+        ['firstname', 'Hook'],
+      ]),
+    );
   });
 
   it('emits HubSpot event shapes for user changes, associations, tasks, merges, restores and privacy deletions', async () => {
     const contact = (await admin(sim, 'POST', '/objects/contacts', { properties: { email: 'u@example.com' } })).body;
     const other = (await admin(sim, 'POST', '/objects/contacts', { properties: { email: 'v@example.com' } })).body;
     const company = (await admin(sim, 'POST', '/objects/companies', { properties: { name: 'Co' } })).body;
-    const task = (await admin(sim, 'POST', '/objects/tasks', { properties: { hs_task_subject: 'Call' }, changeSource: 'WORKFLOWS', sourceId: 'workflow:7' })).body;
+    const task = (
+      await admin(sim, 'POST', '/objects/tasks', {
+        properties: { hs_task_subject: 'Call' },
+        changeSource: 'WORKFLOWS',
+        sourceId: 'workflow:7',
+      })
+    ).body;
     await admin(sim, 'PATCH', `/objects/contacts/${contact.id}`, { properties: { firstname: 'Una' } });
-    await admin(sim, 'POST', '/associations', { fromType: 'contacts', fromId: contact.id, toType: 'companies', toId: company.id, primary: true });
+    await admin(sim, 'POST', '/associations', {
+      fromType: 'contacts',
+      fromId: contact.id,
+      toType: 'companies',
+      toId: company.id,
+      primary: true,
+    });
     await admin(sim, 'DELETE', `/objects/companies/${company.id}`);
     await admin(sim, 'POST', `/objects/companies/${company.id}/restore`, {});
     await admin(sim, 'POST', '/objects/contacts/merge', { primaryObjectId: contact.id, objectIdToMerge: other.id });
@@ -107,15 +194,36 @@ describe('simulator: webhooks', () => {
     await drain();
     const events = allEvents();
     const find = (type: string) => events.filter((e) => e.subscriptionType === type);
-    expect(find('contact.propertyChange').find((e) => e.propertyName === 'firstname')).toMatchObject({ changeSource: 'CRM_UI', sourceId: expect.stringMatching(/^userId:/), propertyValue: 'Una', changeFlag: 'PROPERTY_CHANGED' });
-    expect(find('object.creation')[0]).toMatchObject({ objectTypeId: '0-27', objectId: Number(task.id), changeSource: 'WORKFLOWS', sourceId: 'workflow:7' });
+    expect(find('contact.propertyChange').find((e) => e.propertyName === 'firstname')).toMatchObject({
+      changeSource: 'CRM_UI',
+      sourceId: expect.stringMatching(/^userId:/),
+      propertyValue: 'Una',
+      changeFlag: 'PROPERTY_CHANGED',
+    });
+    expect(find('object.creation')[0]).toMatchObject({
+      objectTypeId: '0-27',
+      objectId: Number(task.id),
+      changeSource: 'WORKFLOWS',
+      sourceId: 'workflow:7',
+    });
     const assoc = [...find('contact.associationChange'), ...find('company.associationChange')];
-    expect(assoc.map((e) => [e.associationType, e.fromObjectId, e.toObjectId, e.associationRemoved, e.isPrimaryAssociation]).sort()).toEqual(
-      [['COMPANY_TO_CONTACT', Number(company.id), Number(contact.id), false, true], ['CONTACT_TO_COMPANY', Number(contact.id), Number(company.id), false, true]].sort(),
+    expect(
+      assoc
+        .map((e) => [e.associationType, e.fromObjectId, e.toObjectId, e.associationRemoved, e.isPrimaryAssociation])
+        .sort(),
+    ).toEqual(
+      [
+        ['COMPANY_TO_CONTACT', Number(company.id), Number(contact.id), false, true],
+        ['CONTACT_TO_COMPANY', Number(contact.id), Number(company.id), false, true],
+      ].sort(),
     );
     expect(find('company.deletion')[0]).toMatchObject({ objectId: Number(company.id) });
     expect(find('company.restore')[0]).toMatchObject({ objectId: Number(company.id) });
-    expect(find('contact.merge')[0]).toMatchObject({ primaryObjectId: Number(contact.id), mergedObjectIds: [Number(other.id)], newObjectId: Number(contact.id) });
+    expect(find('contact.merge')[0]).toMatchObject({
+      primaryObjectId: Number(contact.id),
+      mergedObjectIds: [Number(other.id)],
+      newObjectId: Number(contact.id),
+    });
     expect(find('contact.privacyDeletion')[0]).toMatchObject({ objectId: Number(contact.id) });
     expect(find('contact.deletion').map((e) => e.objectId)).toContain(Number(contact.id));
   });
@@ -124,7 +232,9 @@ describe('simulator: webhooks', () => {
     failNext = 3;
     const created = await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: 'Retry Co' } });
     await drain();
-    const attempts = received.filter((r) => r.events.some((e) => e.subscriptionType === 'company.creation' && e.objectId === Number(created.body.id)));
+    const attempts = received.filter((r) =>
+      r.events.some((e) => e.subscriptionType === 'company.creation' && e.objectId === Number(created.body.id)),
+    );
     expect(attempts.map((r) => r.events[0]?.attemptNumber)).toEqual([0, 1, 2, 3]);
     const status = (await admin(sim, 'GET', '/webhooks/status')).body;
     expect(status).toMatchObject({ pending: 0, inFlight: 0, retrying: 0, failed: 0 });
@@ -152,7 +262,9 @@ describe('simulator: webhooks', () => {
     delayMs = 30;
     await admin(sim, 'POST', '/webhooks/config', { subscriptionTypes: ['contact.creation'] });
     for (let i = 0; i < 10; i++) {
-      await call(sim, 'POST', '/crm/v3/objects/contacts/batch/create', { inputs: Array.from({ length: 100 }, (_, j) => ({ properties: { email: `bulk${i}-${j}@example.com` } })) });
+      await call(sim, 'POST', '/crm/v3/objects/contacts/batch/create', {
+        inputs: Array.from({ length: 100 }, (_, j) => ({ properties: { email: `bulk${i}-${j}@example.com` } })),
+      });
     }
     await drain();
     expect(allEvents()).toHaveLength(1000);
@@ -164,7 +276,11 @@ describe('simulator: webhooks', () => {
   it('supports v1 and v2 signatures, duplicate delivery and property-specific subscriptions', async () => {
     for (const version of ['v1', 'v2']) {
       received = [];
-      await admin(sim, 'POST', '/webhooks/config', { signatureVersion: version, subscriptionTypes: ['company.propertyChange:name'], duplicateProbability: 1 });
+      await admin(sim, 'POST', '/webhooks/config', {
+        signatureVersion: version,
+        subscriptionTypes: ['company.propertyChange:name'],
+        duplicateProbability: 1,
+      });
       await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: `Sig ${version}`, city: 'Berlin' } });
       await drain();
       const events = allEvents();
@@ -172,7 +288,17 @@ describe('simulator: webhooks', () => {
       expect(events[0]?.eventId).toBe(events[1]?.eventId);
       for (const r of received) {
         expect(r.headers['x-hubspot-signature-version']).toBe(version);
-        expect(verifyV1orV2(SECRET, version, 'POST', r.headers.host as string, r.url, r.raw, r.headers['x-hubspot-signature'] as string)).toBe(true);
+        expect(
+          verifyV1orV2(
+            SECRET,
+            version,
+            'POST',
+            r.headers.host as string,
+            r.url,
+            r.raw,
+            r.headers['x-hubspot-signature'] as string,
+          ),
+        ).toBe(true);
       }
     }
   });
@@ -181,10 +307,15 @@ describe('simulator: webhooks', () => {
     await admin(sim, 'POST', '/webhooks/config', { targetUrl: null });
     try {
       await call(sim, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'Silent' } });
-      const events = await waitFor('the event recorded', async () => {
-        const e = (await admin(sim, 'GET', '/webhooks/events')).body.events;
-        return e.length > 0 ? e : undefined;
-      }, 10_000, 20);
+      const events = await waitFor(
+        'the event recorded',
+        async () => {
+          const e = (await admin(sim, 'GET', '/webhooks/events')).body.events;
+          return e.length > 0 ? e : undefined;
+        },
+        10_000,
+        20,
+      );
       expect(events[0]).toMatchObject({ subscriptionType: 'deal.creation' });
       expect(received).toHaveLength(0);
     } finally {

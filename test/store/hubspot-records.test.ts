@@ -10,14 +10,27 @@ afterAll(() => prisma.$disconnect());
 
 const APP_ID = '424242';
 const newPortal = () => String(randomInt(3_000_000, 2_000_000_000));
-const options = (portalId: string, mode: 'full' | 'partial' = 'full') => ({ portalId, objectType: 'contacts' as const, mapping: DEFAULT_MAPPING, ourAppId: APP_ID, mode });
+const options = (portalId: string, mode: 'full' | 'partial' = 'full') => ({
+  portalId,
+  objectType: 'contacts' as const,
+  mapping: DEFAULT_MAPPING,
+  ourAppId: APP_ID,
+  mode,
+});
 
 function contact(id: string, at: string, extra: Record<string, string | null> = {}) {
   return {
     hubspotId: id,
     changedAt: Date.parse(at),
     archived: false,
-    properties: { email: `p${id}@example.com`, firstname: 'Ada', lastname: 'Lovelace', lastmodifieddate: at, hs_lead_status: 'NEW', ...extra },
+    properties: {
+      email: `p${id}@example.com`,
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      lastmodifieddate: at,
+      hs_lead_status: 'NEW',
+      ...extra,
+    },
   };
 }
 
@@ -41,7 +54,10 @@ describe('table specs', () => {
 describe('applyInboundRecords', () => {
   it('inserts typed columns, keeps unmapped properties, and records what was pulled', async () => {
     const portalId = newPortal();
-    const result = await applyInboundRecords(prisma, options(portalId), [contact('1', '2026-01-01T00:00:00.000Z'), contact('2', '2026-01-02T00:00:00.000Z')]);
+    const result = await applyInboundRecords(prisma, options(portalId), [
+      contact('1', '2026-01-01T00:00:00.000Z'),
+      contact('2', '2026-01-02T00:00:00.000Z'),
+    ]);
     expect(result).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
 
     const row = await prisma.contact.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '1' } } });
@@ -57,10 +73,14 @@ describe('applyInboundRecords', () => {
   it('does not rewrite records that are already up to date', async () => {
     const portalId = newPortal();
     await applyInboundRecords(prisma, options(portalId), [contact('1', '2026-01-01T00:00:00.000Z')]);
-    const before = await prisma.contact.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '1' } } });
+    const before = await prisma.contact.findUniqueOrThrow({
+      where: { portalId_hubspotId: { portalId, hubspotId: '1' } },
+    });
     const again = await applyInboundRecords(prisma, options(portalId), [contact('1', '2026-01-01T00:00:00.000Z')]);
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
-    const after = await prisma.contact.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '1' } } });
+    const after = await prisma.contact.findUniqueOrThrow({
+      where: { portalId_hubspotId: { portalId, hubspotId: '1' } },
+    });
     expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
   });
 
@@ -68,7 +88,9 @@ describe('applyInboundRecords', () => {
     const portalId = newPortal();
     const p = options(portalId, 'partial');
     await applyInboundRecords(prisma, p, [{ hubspotId: '7', changedAt: 2000, properties: { firstname: 'Newer' } }]);
-    const stale = await applyInboundRecords(prisma, p, [{ hubspotId: '7', changedAt: 1000, properties: { firstname: 'Older', lastname: 'Only' } }]);
+    const stale = await applyInboundRecords(prisma, p, [
+      { hubspotId: '7', changedAt: 1000, properties: { firstname: 'Older', lastname: 'Only' } },
+    ]);
     expect(stale.stale).toBe(1);
     const row = await prisma.contact.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '7' } } });
     expect(row.firstName).toBe('Newer');
@@ -87,7 +109,13 @@ describe('applyInboundRecords', () => {
     const before = await prisma.contact.findUniqueOrThrow({ where: { id: row.id } });
 
     const echo = await applyInboundRecords(prisma, options(portalId, 'partial'), [
-      { hubspotId: '1', changedAt: Date.now(), properties: { firstname: 'Grace' }, changeSource: 'INTEGRATION', sourceId: APP_ID },
+      {
+        hubspotId: '1',
+        changedAt: Date.now(),
+        properties: { firstname: 'Grace' },
+        changeSource: 'INTEGRATION',
+        sourceId: APP_ID,
+      },
     ]);
     expect(echo.echoes).toBe(1);
     expect(echo.conflicts).toBe(0);
@@ -104,23 +132,39 @@ describe('applyInboundRecords', () => {
 
     const hubspotEditAt = Date.parse('2026-01-01T12:00:00.000Z'); // older than the local edit
     const result = await applyInboundRecords(prisma, options(portalId, 'partial'), [
-      { hubspotId: '1', changedAt: hubspotEditAt, properties: { lastname: 'HubSpot-Edit' }, changeSource: 'CRM_UI', sourceId: 'userId:1' },
+      {
+        hubspotId: '1',
+        changedAt: hubspotEditAt,
+        properties: { lastname: 'HubSpot-Edit' },
+        changeSource: 'CRM_UI',
+        sourceId: 'userId:1',
+      },
     ]);
     expect(result.conflicts).toBe(1);
     const after = await prisma.contact.findUniqueOrThrow({ where: { id: row.id } });
     expect(after.lastName).toBe('Local-Edit');
     const conflicts = await prisma.syncConflict.findMany({ where: { portalId } });
     expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]).toMatchObject({ property: 'lastname', localValue: 'Local-Edit', hubspotValue: 'HubSpot-Edit', policy: 'newest', winner: 'platform' });
+    expect(conflicts[0]).toMatchObject({
+      property: 'lastname',
+      localValue: 'Local-Edit',
+      hubspotValue: 'HubSpot-Edit',
+      policy: 'newest',
+      winner: 'platform',
+    });
     // HubSpot still shows its own value: the apply queued the winning local value for a push.
     const outbox = await prisma.outboxEntry.findMany({ where: { portalId } });
-    expect(outbox.map((e) => [e.objectType, e.localId, e.fields, e.dispatchedAt])).toEqual([['contacts', row.id, ['lastName'], null]]);
+    expect(outbox.map((e) => [e.objectType, e.localId, e.fields, e.dispatchedAt])).toEqual([
+      ['contacts', row.id, ['lastName'], null],
+    ]);
   });
 
   it('takes HubSpot value when only HubSpot changed', async () => {
     const portalId = newPortal();
     await applyInboundRecords(prisma, options(portalId), [contact('1', '2026-01-01T00:00:00.000Z')]);
-    await applyInboundRecords(prisma, options(portalId), [contact('1', '2026-01-03T00:00:00.000Z', { firstname: 'Augusta' })]);
+    await applyInboundRecords(prisma, options(portalId), [
+      contact('1', '2026-01-03T00:00:00.000Z', { firstname: 'Augusta' }),
+    ]);
     const row = await prisma.contact.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '1' } } });
     expect(row.firstName).toBe('Augusta');
     expect(await prisma.syncConflict.count({ where: { portalId } })).toBe(0);
@@ -130,7 +174,16 @@ describe('applyInboundRecords', () => {
   it('writes decimals and dates into typed deal columns', async () => {
     const portalId = newPortal();
     await applyInboundRecords(prisma, { ...options(portalId), objectType: 'deals' }, [
-      { hubspotId: '9', changedAt: 1, properties: { dealname: 'Big', amount: '1234.50', closedate: '2026-03-01T10:00:00.000Z', hs_lastmodifieddate: '2026-02-01T00:00:00.000Z' } },
+      {
+        hubspotId: '9',
+        changedAt: 1,
+        properties: {
+          dealname: 'Big',
+          amount: '1234.50',
+          closedate: '2026-03-01T10:00:00.000Z',
+          hs_lastmodifieddate: '2026-02-01T00:00:00.000Z',
+        },
+      },
     ]);
     const deal = await prisma.deal.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '9' } } });
     expect(deal.amount?.toString()).toBe('1234.5');
@@ -142,10 +195,17 @@ describe('applyInboundRecords', () => {
 describe('markArchived', () => {
   it('archives and restores only rows whose state changes', async () => {
     const portalId = newPortal();
-    await applyInboundRecords(prisma, options(portalId), [contact('1', '2026-01-01T00:00:00.000Z'), contact('2', '2026-01-01T00:00:00.000Z')]);
-    expect(await markArchived(prisma, { portalId, objectType: 'contacts', hubspotIds: ['1', '2', '404'], archived: true })).toBe(2);
+    await applyInboundRecords(prisma, options(portalId), [
+      contact('1', '2026-01-01T00:00:00.000Z'),
+      contact('2', '2026-01-01T00:00:00.000Z'),
+    ]);
+    expect(
+      await markArchived(prisma, { portalId, objectType: 'contacts', hubspotIds: ['1', '2', '404'], archived: true }),
+    ).toBe(2);
     expect(await markArchived(prisma, { portalId, objectType: 'contacts', hubspotIds: ['1'], archived: true })).toBe(0);
-    expect(await markArchived(prisma, { portalId, objectType: 'contacts', hubspotIds: ['1'], archived: false })).toBe(1);
+    expect(await markArchived(prisma, { portalId, objectType: 'contacts', hubspotIds: ['1'], archived: false })).toBe(
+      1,
+    );
     const rows = await prisma.contact.findMany({ where: { portalId }, orderBy: { hubspotId: 'asc' } });
     expect(rows.map((r) => [r.hubspotId, r.archived, r.archivedAt !== null])).toEqual([
       ['1', false, false],

@@ -10,12 +10,18 @@ export default async function globalSetup(): Promise<void> {
     await pg.connect();
     await pg.query('SELECT 1 FROM sync_runs LIMIT 1');
   } catch (err) {
-    throw new Error(`test database not ready at ${testDatabaseUrl()} (run \`npm test\`, which migrates it): ${(err as Error).message}`);
+    throw new Error(
+      `test database not ready at ${testDatabaseUrl()} (run \`npm test\`, which migrates it): ${(err as Error).message}`,
+    );
   } finally {
     await pg.end().catch(() => undefined);
   }
-  const connection = await Connection.connect({ address: temporalAddress(), connectTimeout: 5000 }).catch((err: Error) => {
-    throw new Error(`Temporal not reachable at ${temporalAddress()} (run \`npm test\`, which starts it): ${err.message}`);
-  });
+  const connection = await Connection.connect({ address: temporalAddress(), connectTimeout: 5000 }).catch(
+    (err: Error) => {
+      throw new Error(
+        `Temporal not reachable at ${temporalAddress()} (run \`npm test\`, which starts it): ${err.message}`,
+      );
+    },
+  );
   await connection.close();
 }

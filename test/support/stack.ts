@@ -19,7 +19,10 @@ import { testConfig } from './runtime';
 export interface StackOptions {
   /** Extra environment for hubsync's config (e.g. WEBHOOK_COALESCE_MS). */
   env?: Record<string, string>;
-  simulator?: Omit<SimulatorOptions, 'portals'> & { requestsPer10s?: number; tier?: 'starter' | 'professional' | 'enterprise' | 'unlimited' };
+  simulator?: Omit<SimulatorOptions, 'portals'> & {
+    requestsPer10s?: number;
+    tier?: 'starter' | 'professional' | 'enterprise' | 'unlimited';
+  };
   /** Start the Fastify app on a real port and point the simulator's webhooks at it (default true). */
   withApp?: boolean;
   /** Start the in-process worker (default true); crash tests run their own worker process instead. */
@@ -77,7 +80,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await probe.listen({ port: 0, host: '127.0.0.1' });
     const port = (probe.server.address() as AddressInfo).port;
     await probe.close();
-    runtime = createRuntime({ ...config, PORT: port, HUBSPOT_WEBHOOK_URL: `https://127.0.0.1:${port}/webhooks/hubspot` }, 'test', options.logDestination);
+    runtime = createRuntime(
+      { ...config, PORT: port, HUBSPOT_WEBHOOK_URL: `https://127.0.0.1:${port}/webhooks/hubspot` },
+      'test',
+      options.logDestination,
+    );
     app = await buildApp({ ...runtime, temporal, readiness: {} });
     await app.listen({ port, host: '127.0.0.1' });
     appUrl = `http://127.0.0.1:${port}`;

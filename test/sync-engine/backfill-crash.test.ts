@@ -67,17 +67,27 @@ describe('backfill crash recovery', () => {
   }
 
   const committed = async (): Promise<number> => {
-    const rows = await stack.runtime.prisma.syncCursor.findMany({ where: { portalId: stack.portalId, objectType: 'contacts' } });
+    const rows = await stack.runtime.prisma.syncCursor.findMany({
+      where: { portalId: stack.portalId, objectType: 'contacts' },
+    });
     return rows[0]?.backfillDone ?? 0;
   };
 
   it('resumes from the last committed page with no gap and no duplicate', async () => {
     const first = spawnWorker();
-    const handle = await startBackfill(stack.temporal, stack.portalId, stack.runtime.config, { objectTypes: ['contacts'], restart: true });
-    const doneAtKill = await waitFor('a third of the backfill', async () => {
-      const done = await committed();
-      return done >= RECORDS / 3 ? done : undefined;
-    }, 180_000, 100);
+    const handle = await startBackfill(stack.temporal, stack.portalId, stack.runtime.config, {
+      objectTypes: ['contacts'],
+      restart: true,
+    });
+    const doneAtKill = await waitFor(
+      'a third of the backfill',
+      async () => {
+        const done = await committed();
+        return done >= RECORDS / 3 ? done : undefined;
+      },
+      180_000,
+      100,
+    );
     killGroup(first, 'SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect(doneAtKill).toBeLessThan(RECORDS);
@@ -94,8 +104,13 @@ describe('backfill crash recovery', () => {
       stack.portalId,
     );
     expect(rows).toEqual([]);
-    const state = await stack.sim<{ objects: { contacts: Array<{ id: string; properties: Record<string, string | null> }> } }>('GET', '/__sim/state?types=contacts');
-    const local = await stack.runtime.prisma.contact.findMany({ where: { portalId: stack.portalId }, select: { hubspotId: true, email: true } });
+    const state = await stack.sim<{
+      objects: { contacts: Array<{ id: string; properties: Record<string, string | null> }> };
+    }>('GET', '/__sim/state?types=contacts');
+    const local = await stack.runtime.prisma.contact.findMany({
+      where: { portalId: stack.portalId },
+      select: { hubspotId: true, email: true },
+    });
     const emailById = new Map(local.map((r) => [r.hubspotId, r.email]));
     expect(emailById.size).toBe(state.objects.contacts.length);
     for (const record of state.objects.contacts) expect(emailById.get(record.id)).toBe(record.properties.email ?? null);

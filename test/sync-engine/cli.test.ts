@@ -31,18 +31,33 @@ describe('hubsync CLI: sync, backfill, schedule', () => {
       TEMPORAL_HUBSPOT_TASK_QUEUE: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
       HUBSPOT_PORTAL_ID: stack.portalId,
     };
-    const code = await runCli(argv, { stdout: { write: (t) => void (out += t) }, stderr: { write: (t) => void (err += t) } }, env);
+    const code = await runCli(
+      argv,
+      { stdout: { write: (t) => void (out += t) }, stderr: { write: (t) => void (err += t) } },
+      env,
+    );
     return { code, out, err };
   }
 
   it('answers usage errors with exit code 2 and one line', async () => {
-    for (const argv of [[], ['bogus'], ['sync'], ['sync', 'later'], ['backfill', '--objects', 'contacts,widgets'], ['backfill', '--objects'], ['schedule', 'explode'], ['sync', 'now', '--wat']]) {
+    for (const argv of [
+      [],
+      ['bogus'],
+      ['sync'],
+      ['sync', 'later'],
+      ['backfill', '--objects', 'contacts,widgets'],
+      ['backfill', '--objects'],
+      ['schedule', 'explode'],
+      ['sync', 'now', '--wat'],
+    ]) {
       const { code, err } = await cli(...argv);
       expect(code).toBe(2);
       expect(err.trim().split('\n').length).toBeGreaterThanOrEqual(1);
     }
     const bad = await cli('backfill', '--objects', 'contacts,widgets');
-    expect(bad.err).toBe('hubsync backfill: --objects: unknown type widgets; known: contacts, companies, deals, tasks, tickets, owners (see hubsync backfill --help)\n');
+    expect(bad.err).toBe(
+      'hubsync backfill: --objects: unknown type widgets; known: contacts, companies, deals, tasks, tickets, owners (see hubsync backfill --help)\n',
+    );
     const help = await cli('backfill', '--help');
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: hubsync backfill [--objects a,b]');
@@ -50,8 +65,16 @@ describe('hubsync CLI: sync, backfill, schedule', () => {
 
   it('checks its arguments before connecting: a usage mistake is exit 2 even with Temporal unreachable', async () => {
     let err = '';
-    const env = { DATABASE_URL: stack.runtime.config.DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:1', HUBSPOT_PORTAL_ID: stack.portalId };
-    const code = await runCli(['sync', 'now', '--objects', 'bogus'], { stdout: { write: () => undefined }, stderr: { write: (t) => void (err += t) } }, env);
+    const env = {
+      DATABASE_URL: stack.runtime.config.DATABASE_URL,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      HUBSPOT_PORTAL_ID: stack.portalId,
+    };
+    const code = await runCli(
+      ['sync', 'now', '--objects', 'bogus'],
+      { stdout: { write: () => undefined }, stderr: { write: (t) => void (err += t) } },
+      env,
+    );
     expect(code).toBe(2);
     expect(err).toMatch(/--objects: unknown type bogus/);
   });
@@ -66,7 +89,10 @@ describe('hubsync CLI: sync, backfill, schedule', () => {
     expect((await cli('schedule', 'ensure')).code).toBe(0);
     expect(await cli('schedule', 'pause', '--note', 'maintenance')).toMatchObject({ code: 0 });
     const state = () => describeSyncSchedule(stack.temporal, stack.portalId).then((d) => d.state);
-    expect(await waitFor('pause', async () => ((await state()).paused ? state() : undefined))).toMatchObject({ paused: true, note: 'maintenance' });
+    expect(await waitFor('pause', async () => ((await state()).paused ? state() : undefined))).toMatchObject({
+      paused: true,
+      note: 'maintenance',
+    });
     expect((await cli('schedule', 'resume')).code).toBe(0);
     await waitFor('resume', async () => ((await state()).paused ? undefined : true));
   });

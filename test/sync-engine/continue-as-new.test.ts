@@ -12,14 +12,21 @@ describe('continue-as-new', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ withApp: false, env: { HUBSPOT_REQUESTS_PER_10S: '2000', SYNC_WINDOW_OVERLAP_MS: '0' } });
+    stack = await startStack({
+      withApp: false,
+      env: { HUBSPOT_REQUESTS_PER_10S: '2000', SYNC_WINDOW_OVERLAP_MS: '0' },
+    });
     await stack.sim('POST', '/__sim/seed', { contacts: 1500, deals: 600, owners: 2, associations: false });
   });
 
   afterAll(async () => stack.close());
 
   const start = <T>(workflowType: string, workflowId: string, input: object) =>
-    stack.temporal.workflow.start<(arg: object) => Promise<T>>(workflowType, { workflowId, taskQueue: stack.runtime.config.TEMPORAL_TASK_QUEUE, args: [input] });
+    stack.temporal.workflow.start<(arg: object) => Promise<T>>(workflowType, {
+      workflowId,
+      taskQueue: stack.runtime.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+    });
 
   it('backfill: every record exactly once across runs, progress carried over', async () => {
     const handle = await start<BackfillProgress>('backfillWorkflow', `backfill:${stack.portalId}`, {
@@ -33,7 +40,9 @@ describe('continue-as-new', () => {
     expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
     expect(await rowCount(stack.runtime.prisma, 'contacts', stack.portalId)).toBe(1500);
     expect(await rowCount(stack.runtime.prisma, 'deals', stack.portalId)).toBe(600);
-    const runs = await stack.runtime.prisma.syncRun.findMany({ where: { portalId: stack.portalId, trigger: 'backfill' } });
+    const runs = await stack.runtime.prisma.syncRun.findMany({
+      where: { portalId: stack.portalId, trigger: 'backfill' },
+    });
     expect(runs.map((r) => [r.objectType, r.status, (r.counts as { inserted: number }).inserted]).sort()).toEqual([
       ['contacts', 'completed', 1500],
       ['deals', 'completed', 600],
@@ -43,7 +52,10 @@ describe('continue-as-new', () => {
 
   it('incremental: a window paged across several runs of the child is applied whole, then the watermark moves', async () => {
     const since = (await watermark(stack.runtime.prisma, stack.portalId, 'contacts')) as number;
-    const state = await stack.sim<{ objects: { contacts: Array<{ id: string }> } }>('GET', '/__sim/state?types=contacts');
+    const state = await stack.sim<{ objects: { contacts: Array<{ id: string }> } }>(
+      'GET',
+      '/__sim/state?types=contacts',
+    );
     const ids = state.objects.contacts.slice(0, 1000).map((c) => c.id);
     await stack.sim('POST', '/__sim/last-modified', { objectType: 'contacts', ids: ids.slice(0, 500), at: since + 5 });
     await stack.sim('POST', '/__sim/last-modified', { objectType: 'contacts', ids: ids.slice(500), at: since + 6 });

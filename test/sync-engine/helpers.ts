@@ -8,7 +8,12 @@ import { waitFor } from '../support/wait';
 
 export const CRM_TYPES = ['contacts', 'companies', 'deals', 'tasks', 'tickets'] as const;
 
-export async function rowCount(prisma: PrismaClient, type: ObjectType, portalId: string, where = 'TRUE'): Promise<number> {
+export async function rowCount(
+  prisma: PrismaClient,
+  type: ObjectType,
+  portalId: string,
+  where = 'TRUE',
+): Promise<number> {
   const rows = await prisma.$queryRawUnsafe<Array<{ n: number }>>(
     `SELECT count(*)::int AS n FROM ${tableFor(type).table} WHERE portal_id = $1 AND ${where}`,
     portalId,
@@ -17,7 +22,11 @@ export async function rowCount(prisma: PrismaClient, type: ObjectType, portalId:
 }
 
 /** hubspot_id → updated_at (ms) of every row of a type: compared before/after a run to see what it rewrote. */
-export async function rowVersions(prisma: PrismaClient, type: ObjectType, portalId: string): Promise<Map<string, number>> {
+export async function rowVersions(
+  prisma: PrismaClient,
+  type: ObjectType,
+  portalId: string,
+): Promise<Map<string, number>> {
   const rows = await prisma.$queryRawUnsafe<Array<{ hubspot_id: string; updated_at: Date }>>(
     `SELECT hubspot_id, updated_at FROM ${tableFor(type).table} WHERE portal_id = $1`,
     portalId,
@@ -42,7 +51,10 @@ export async function watermark(prisma: PrismaClient, portalId: string, type: Ob
 export async function scheduledRun(client: Client, portalId: string, n: number): Promise<string> {
   return waitFor(`schedule action #${n}`, async () => {
     const description = await describeSyncSchedule(client, portalId);
-    const actions = [...description.info.recentActions, ...description.info.runningActions.map((action) => ({ action }))];
+    const actions = [
+      ...description.info.recentActions,
+      ...description.info.runningActions.map((action) => ({ action })),
+    ];
     const ids = [...new Set(actions.map((a) => a.action.workflow.workflowId))];
     return ids.length >= n ? ids[n - 1] : undefined;
   });

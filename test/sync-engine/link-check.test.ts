@@ -14,22 +14,46 @@ describe('the sync run checks that linked records still exist in HubSpot', () =>
   });
   afterAll(async () => stack?.close());
 
-  const create = async (n: string) => (await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties: { email: `${n}@links.example`, firstname: n } })).id;
-  const merge = (primaryObjectId: string, objectIdToMerge: string) => stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
+  const create = async (n: string) =>
+    (
+      await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
+        properties: { email: `${n}@links.example`, firstname: n },
+      })
+    ).id;
+  const merge = (primaryObjectId: string, objectIdToMerge: string) =>
+    stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
   const erase = (id: string) => stack.sim('POST', `/__sim/objects/contacts/${id}/gdpr-delete`);
   const sync = async (linkCheckEveryMs: number) => {
     const config: SyncStartConfig = { ...stack.runtime.config, LINK_CHECK_INTERVAL_MS: linkCheckEveryMs };
     return (await startManualSync(stack.temporal, stack.portalId, config, ['contacts'])).result();
   };
   const live = async () =>
-    (await stack.runtime.prisma.contact.findMany({ where: { portalId: stack.portalId, archived: false }, select: { hubspotId: true } })).map((r) => r.hubspotId).sort();
-  const batchReads = async () => (await stack.sim<{ byEndpoint: Record<string, number> }>('GET', '/__sim/counters')).byEndpoint['POST /crm/v3/objects/contacts/batch/read'] ?? 0;
+    (
+      await stack.runtime.prisma.contact.findMany({
+        where: { portalId: stack.portalId, archived: false },
+        select: { hubspotId: true },
+      })
+    )
+      .map((r) => r.hubspotId)
+      .sort();
+  const batchReads = async () =>
+    (await stack.sim<{ byEndpoint: Record<string, number> }>('GET', '/__sim/counters')).byEndpoint[
+      'POST /crm/v3/objects/contacts/batch/read'
+    ] ?? 0;
 
   it('archives rows whose record was merged into one later erased, or erased, after a load and once per interval', async () => {
-    const [a, b, c, d, e] = [await create('a'), await create('b'), await create('c'), await create('d'), await create('e')];
+    const [a, b, c, d, e] = [
+      await create('a'),
+      await create('b'),
+      await create('c'),
+      await create('d'),
+      await create('e'),
+    ];
     // A row from before the first load (a webhook's) whose record HubSpot has since lost: the load's own list
     // cannot show it, its link check after the load does.
-    await stack.runtime.prisma.contact.create({ data: { portalId: stack.portalId, hubspotId: '987654321', email: 'ghost@links.example' } });
+    await stack.runtime.prisma.contact.create({
+      data: { portalId: stack.portalId, hubspotId: '987654321', email: 'ghost@links.example' },
+    });
     const loaded = await sync(0); // first run: backfill
     expect(loaded.backfilled).toEqual(['contacts']);
     expect(await live()).toEqual([a, b, c, d, e].sort());

@@ -16,13 +16,17 @@ describe('incremental sync relinks a pushed record whose link was lost', () => {
 
   it('links the unlinked local row named by hubsync_local_id, and inserts no duplicate', async () => {
     const prisma = stack.runtime.prisma;
-    const row = await prisma.contact.create({ data: { portalId: stack.portalId, email: 'lost.link@example.com', firstName: 'Lost' } });
+    const row = await prisma.contact.create({
+      data: { portalId: stack.portalId, email: 'lost.link@example.com', firstName: 'Lost' },
+    });
     // What the push wrote to HubSpot before it died.
     const pushed = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
       properties: { email: 'lost.link@example.com', firstname: 'Lost', hubsync_local_id: row.id },
     });
     // Garbage in hubsync_local_id links nothing.
-    const stranger = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties: { email: 'stranger@example.com', hubsync_local_id: 'not-a-uuid' } });
+    const stranger = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
+      properties: { email: 'stranger@example.com', hubsync_local_id: 'not-a-uuid' },
+    });
 
     await (await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, ['contacts'])).result();
 

@@ -22,11 +22,21 @@ describe('incremental sync takes over merges it learns of from the survivor', ()
   });
   afterAll(async () => stack?.close());
 
-  const create = async (n: string) => (await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties: { email: `${n}@merge.example`, firstname: n } })).id;
-  const merge = (primaryObjectId: string, objectIdToMerge: string) => stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
-  const sync = async () => (await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, ['contacts'])).result();
+  const create = async (n: string) =>
+    (
+      await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
+        properties: { email: `${n}@merge.example`, firstname: n },
+      })
+    ).id;
+  const merge = (primaryObjectId: string, objectIdToMerge: string) =>
+    stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
+  const sync = async () =>
+    (await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, ['contacts'])).result();
   const rows = async (): Promise<Map<string, Row>> => {
-    const all = await stack.runtime.prisma.contact.findMany({ where: { portalId: stack.portalId }, select: { id: true, hubspotId: true, archived: true, mergedIntoId: true, email: true } });
+    const all = await stack.runtime.prisma.contact.findMany({
+      where: { portalId: stack.portalId },
+      select: { id: true, hubspotId: true, archived: true, mergedIntoId: true, email: true },
+    });
     return new Map(all.map((r) => [r.hubspotId ?? r.id, r]));
   };
 
@@ -48,9 +58,19 @@ describe('incremental sync takes over merges it learns of from the survivor', ()
     expect(after.get(a)).toMatchObject({ archived: true, mergedIntoId: c });
     expect(after.get(b)).toMatchObject({ archived: true, mergedIntoId: c });
     // The platform's row for d lives on as e's (same local id), d stays as a merged tombstone.
-    expect(after.get(e)).toMatchObject({ id: before.get(d)!.id, archived: false, mergedIntoId: null, email: 'e@merge.example' });
+    expect(after.get(e)).toMatchObject({
+      id: before.get(d)!.id,
+      archived: false,
+      mergedIntoId: null,
+      email: 'e@merge.example',
+    });
     expect(after.get(d)).toMatchObject({ archived: true, mergedIntoId: e });
-    expect([...after.values()].filter((r) => !r.archived).map((r) => r.hubspotId).sort()).toEqual([c, e].sort());
+    expect(
+      [...after.values()]
+        .filter((r) => !r.archived)
+        .map((r) => r.hubspotId)
+        .sort(),
+    ).toEqual([c, e].sort());
 
     // Nothing left to take over: a further run changes no merged row.
     await sync();

@@ -19,7 +19,8 @@ const HISTORY_LIMIT = 40;
 /** Runs of one workflow id, oldest first, with how each ended. */
 async function runsOf(temporal: Client, workflowId: string): Promise<string[]> {
   const statuses: Array<{ start: number; status: string }> = [];
-  for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) statuses.push({ start: run.startTime.getTime(), status: run.status.name });
+  for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+    statuses.push({ start: run.startTime.getTime(), status: run.status.name });
   return statuses.sort((a, b) => a.start - b.start).map((r) => r.status);
 }
 
@@ -27,7 +28,9 @@ describe('continue-as-new of the per-record and push workflows', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { WEBHOOK_COALESCE_MS: '0', WORKFLOW_IDLE_TIMEOUT_MS: '2000', PUSH_BATCH_WINDOW_MS: '50' } });
+    stack = await startStack({
+      env: { WEBHOOK_COALESCE_MS: '0', WORKFLOW_IDLE_TIMEOUT_MS: '2000', PUSH_BATCH_WINDOW_MS: '50' },
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -36,7 +39,10 @@ describe('continue-as-new of the per-record and push workflows', () => {
   it('the inbound workflow carries pending events, seen event ids and its apply count into each new run', async () => {
     const objectId = String(randomInt(900_000_000, 999_999_999));
     const workflowId = inboundObjectWorkflowId(stack.portalId, 'contacts', objectId);
-    const row = () => stack.runtime.prisma.contact.findUnique({ where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId: objectId } } });
+    const row = () =>
+      stack.runtime.prisma.contact.findUnique({
+        where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId: objectId } },
+      });
     const at = Date.now();
     const change = (n: number, value: string): HubSpotWebhookEvent =>
       ({
@@ -57,7 +63,16 @@ describe('continue-as-new of the per-record and push workflows', () => {
       stack.temporal.workflow.signalWithStart(inboundObjectWorkflow, {
         workflowId,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ portalId: stack.portalId, objectType: 'contacts', objectId, coalesceMs: 0, idleTimeoutMs: 2_000, historyLimit: HISTORY_LIMIT }],
+        args: [
+          {
+            portalId: stack.portalId,
+            objectType: 'contacts',
+            objectId,
+            coalesceMs: 0,
+            idleTimeoutMs: 2_000,
+            historyLimit: HISTORY_LIMIT,
+          },
+        ],
         signal: hubspotEventsSignal,
         signalArgs: [events],
       });
@@ -67,7 +82,7 @@ describe('continue-as-new of the per-record and push workflows', () => {
     for (let n = 0; n < 12; n++) {
       sent.push(change(n, `v${n}`));
       await signal([sent[n]!]);
-      await waitFor(`apply ${n}`, async () => ((await row())?.firstName === `v${n}`) || undefined, 20_000, 50);
+      await waitFor(`apply ${n}`, async () => (await row())?.firstName === `v${n}` || undefined, 20_000, 50);
     }
     // HubSpot redelivers events already applied (one from an earlier run): neither is applied again.
     await signal([sent[11]!, sent[3]!]);
@@ -82,7 +97,7 @@ describe('continue-as-new of the per-record and push workflows', () => {
     // A burst sent without waiting crosses hand-overs mid-flight: the newest value still wins.
     const burst = Array.from({ length: 15 }, (_, i) => change(100 + i, `burst-${i}`));
     for (const event of burst) await signal([event]);
-    await waitFor('the burst applied', async () => ((await row())?.firstName === 'burst-14') || undefined, 30_000, 50);
+    await waitFor('the burst applied', async () => (await row())?.firstName === 'burst-14' || undefined, 30_000, 50);
   });
 
   it('the push workflow carries reported changes and its summary into each new run, and pushes everything once', async () => {
@@ -90,19 +105,38 @@ describe('continue-as-new of the per-record and push workflows', () => {
     const workflowId = pushWorkflowId(stack.portalId, 'contacts');
     const created = [];
     for (let i = 0; i < 10; i++) {
-      created.push(await stack.runtime.prisma.contact.create({ data: { portalId: stack.portalId, email: `can-${i}-${stack.portalId}@example.com`, firstName: `Can${i}` } }));
+      created.push(
+        await stack.runtime.prisma.contact.create({
+          data: { portalId: stack.portalId, email: `can-${i}-${stack.portalId}@example.com`, firstName: `Can${i}` },
+        }),
+      );
     }
     const report = (localId: string) =>
       stack.temporal.workflow.signalWithStart(pushWorkflow, {
         workflowId,
         taskQueue: options.taskQueue,
-        args: [{ portalId: stack.portalId, objectType: 'contacts', hubspotTaskQueue: options.hubspotTaskQueue, batchWindowMs: 50, idleTimeoutMs: 5_000, historyLimit: HISTORY_LIMIT }],
+        args: [
+          {
+            portalId: stack.portalId,
+            objectType: 'contacts',
+            hubspotTaskQueue: options.hubspotTaskQueue,
+            batchWindowMs: 50,
+            idleTimeoutMs: 5_000,
+            historyLimit: HISTORY_LIMIT,
+          },
+        ],
         signal: localChangesSignal,
         signalArgs: [[{ localId }]],
       });
     for (const contact of created) {
       await report(contact.id);
-      await waitFor(`push of ${contact.email}`, async () => (await stack.runtime.prisma.contact.findUnique({ where: { id: contact.id } }))?.hubspotId ?? undefined, 20_000, 50);
+      await waitFor(
+        `push of ${contact.email}`,
+        async () =>
+          (await stack.runtime.prisma.contact.findUnique({ where: { id: contact.id } }))?.hubspotId ?? undefined,
+        20_000,
+        50,
+      );
     }
     const status = await stack.temporal.workflow.getHandle(workflowId).query(pushStatusQuery);
     // The summary spans every run: ten reports, ten creations, nothing pending.

@@ -1,7 +1,8 @@
 import { isEcho, shouldPushField } from '../../src/sync/echo';
 import { fieldFingerprint } from '../../src/sync/field-state';
 
-const fp = (value: unknown, transform: Parameters<typeof fieldFingerprint>[0] = 'string'): string => fieldFingerprint(transform, value);
+const fp = (value: unknown, transform: Parameters<typeof fieldFingerprint>[0] = 'string'): string =>
+  fieldFingerprint(transform, value);
 
 describe('isEcho', () => {
   const pushed = fp('Ada');
@@ -30,7 +31,12 @@ describe('isEcho', () => {
   });
 
   it('compares normalised values: HubSpot may re-spell what we sent', () => {
-    const input = { lastPushedFingerprint: fp('1000', 'decimal'), changeSource: 'INTEGRATION', sourceId: '4711', ourAppId: '4711' };
+    const input = {
+      lastPushedFingerprint: fp('1000', 'decimal'),
+      changeSource: 'INTEGRATION',
+      sourceId: '4711',
+      ourAppId: '4711',
+    };
     expect(isEcho({ ...input, incomingValue: '1000.00', transform: 'decimal' })).toBe(true);
     expect(isEcho({ ...input, incomingValue: '1000.01', transform: 'decimal' })).toBe(false);
   });
@@ -41,42 +47,99 @@ describe('shouldPushField', () => {
   const pulledA = fp('A');
 
   it('pushes a local change and nothing else', () => {
-    expect(shouldPushField({ currentLocalValue: 'C', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA })).toBe(true);
-    expect(shouldPushField({ currentLocalValue: 'B', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA })).toBe(false);
+    expect(
+      shouldPushField({ currentLocalValue: 'C', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA }),
+    ).toBe(true);
+    expect(
+      shouldPushField({ currentLocalValue: 'B', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA }),
+    ).toBe(false);
   });
 
   it('does not push back the value just pulled from HubSpot (no ping-pong)', () => {
-    expect(shouldPushField({ currentLocalValue: 'A', lastPushedFingerprint: undefined, lastPulledFingerprint: pulledA })).toBe(false);
+    expect(
+      shouldPushField({ currentLocalValue: 'A', lastPushedFingerprint: undefined, lastPulledFingerprint: pulledA }),
+    ).toBe(false);
   });
 
   it('pushes a never-synced value but not a never-synced empty field', () => {
-    expect(shouldPushField({ currentLocalValue: 'x', lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(true);
-    expect(shouldPushField({ currentLocalValue: null, lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(false);
-    expect(shouldPushField({ currentLocalValue: '', lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(false);
+    expect(shouldPushField({ currentLocalValue: 'x', lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(
+      true,
+    );
+    expect(shouldPushField({ currentLocalValue: null, lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(
+      false,
+    );
+    expect(shouldPushField({ currentLocalValue: '', lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(
+      false,
+    );
   });
 
   it('pushes clearing a field that was synced before', () => {
-    expect(shouldPushField({ currentLocalValue: null, lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA })).toBe(true);
+    expect(
+      shouldPushField({ currentLocalValue: null, lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA }),
+    ).toBe(true);
   });
 
   it('with times, pushes a revert to the older synced value (A pulled, B pushed, back to A)', () => {
     const times = { lastPulledAt: 100, lastPushedAt: 200 };
-    expect(shouldPushField({ currentLocalValue: 'A', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA, ...times, localChangedAt: 300 })).toBe(true);
+    expect(
+      shouldPushField({
+        currentLocalValue: 'A',
+        lastPushedFingerprint: pushedB,
+        lastPulledFingerprint: pulledA,
+        ...times,
+        localChangedAt: 300,
+      }),
+    ).toBe(true);
     // The same revert without a change time is indistinguishable from the pulled value: not pushed.
-    expect(shouldPushField({ currentLocalValue: 'A', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA, ...times })).toBe(false);
+    expect(
+      shouldPushField({
+        currentLocalValue: 'A',
+        lastPushedFingerprint: pushedB,
+        lastPulledFingerprint: pulledA,
+        ...times,
+      }),
+    ).toBe(false);
   });
 
   it('with times, never pushes the most recently pulled value', () => {
     const times = { lastPushedAt: new Date(100), lastPulledAt: new Date(200), localChangedAt: new Date(300) };
-    expect(shouldPushField({ currentLocalValue: 'A', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA, ...times })).toBe(false);
-    expect(shouldPushField({ currentLocalValue: 'B', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA, ...times })).toBe(true);
+    expect(
+      shouldPushField({
+        currentLocalValue: 'A',
+        lastPushedFingerprint: pushedB,
+        lastPulledFingerprint: pulledA,
+        ...times,
+      }),
+    ).toBe(false);
+    expect(
+      shouldPushField({
+        currentLocalValue: 'B',
+        lastPushedFingerprint: pushedB,
+        lastPulledFingerprint: pulledA,
+        ...times,
+      }),
+    ).toBe(true);
   });
 
   it('compares a typed local value with the wire value it was pushed as', () => {
     const at = new Date('2024-01-15T10:00:00Z');
     const lastPushedFingerprint = fp('1705312800000', 'datetime');
-    expect(shouldPushField({ currentLocalValue: at, transform: 'datetime', lastPushedFingerprint, lastPulledFingerprint: null })).toBe(false);
+    expect(
+      shouldPushField({
+        currentLocalValue: at,
+        transform: 'datetime',
+        lastPushedFingerprint,
+        lastPulledFingerprint: null,
+      }),
+    ).toBe(false);
     const enumField = { transform: 'enum' as const, values: { open: 'OPEN' } };
-    expect(shouldPushField({ currentLocalValue: 'open', transform: enumField, lastPushedFingerprint: null, lastPulledFingerprint: fp('OPEN', enumField) })).toBe(false);
+    expect(
+      shouldPushField({
+        currentLocalValue: 'open',
+        transform: enumField,
+        lastPushedFingerprint: null,
+        lastPulledFingerprint: fp('OPEN', enumField),
+      }),
+    ).toBe(false);
   });
 });

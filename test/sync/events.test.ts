@@ -11,7 +11,9 @@ const event = (overrides: Partial<HubSpotWebhookEvent>): HubSpotWebhookEvent => 
 
 describe('dedupeKey', () => {
   it('combines eventId, occurredAt, subscriptionType, objectId and the property', () => {
-    expect(dedupeKey(event({ propertyName: 'firstname' }))).toBe('100:1700000000000:contact.propertyChange:5:firstname');
+    expect(dedupeKey(event({ propertyName: 'firstname' }))).toBe(
+      '100:1700000000000:contact.propertyChange:5:firstname',
+    );
     expect(dedupeKey(event({ subscriptionType: 'contact.creation' }))).toBe('100:1700000000000:contact.creation:5');
   });
 
@@ -62,7 +64,11 @@ describe('canonicalAssociation', () => {
   });
 
   it('orders same-type pairs by numeric id', () => {
-    expect(canonicalAssociation('companies', '10', 'companies', '9')).toMatchObject({ fromId: '9', toId: '10', swapped: true });
+    expect(canonicalAssociation('companies', '10', 'companies', '9')).toMatchObject({
+      fromId: '9',
+      toId: '10',
+      swapped: true,
+    });
   });
 
   it('reads the object types of a webhook associationType', () => {

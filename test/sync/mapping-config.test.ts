@@ -34,8 +34,18 @@ describe('default mapping', () => {
 
 describe('parseMappingConfig', () => {
   it('fills defaults for direction, transform and policy, and keeps the default for omitted types', () => {
-    const config = parseMappingConfig({ deals: { fields: [{ column: 'amount', hubspotProperty: 'amount', transform: 'decimal' }] } });
-    expect(config.deals.fields).toEqual([{ column: 'amount', hubspotProperty: 'amount', direction: 'both', transform: 'decimal', conflictPolicy: 'newest' }]);
+    const config = parseMappingConfig({
+      deals: { fields: [{ column: 'amount', hubspotProperty: 'amount', transform: 'decimal' }] },
+    });
+    expect(config.deals.fields).toEqual([
+      {
+        column: 'amount',
+        hubspotProperty: 'amount',
+        direction: 'both',
+        transform: 'decimal',
+        conflictPolicy: 'newest',
+      },
+    ]);
     expect(config.deals.lastModifiedProperty).toBe('hs_lastmodifieddate');
     expect(config.contacts).toEqual(DEFAULT_MAPPING.contacts);
   });
@@ -46,7 +56,9 @@ describe('parseMappingConfig', () => {
       { column: 'firstName', hubspotProperty: 'firstname' },
       { column: 'lastName' },
     ];
-    expect(problemsOf({ contacts: { uniqueProperty: 'email', fields } })).toContain('contacts.fields[2].hubspotProperty: Required');
+    expect(problemsOf({ contacts: { uniqueProperty: 'email', fields } })).toContain(
+      'contacts.fields[2].hubspotProperty: Required',
+    );
   });
 
   it('names the path of a bad enum value and an unknown key', () => {
@@ -79,18 +91,35 @@ describe('parseMappingConfig', () => {
   });
 
   it('requires a values map exactly for enums, and an unambiguous one', () => {
-    expect(problemsOf({ tasks: { fields: [{ column: 'status', hubspotProperty: 'hs_task_status', transform: 'enum' }] } })).toEqual([
-      'tasks.fields[0].values: an enum field needs a values map {local: hubspot}',
-    ]);
     expect(
-      problemsOf({ tasks: { fields: [{ column: 'status', hubspotProperty: 'hs_task_status', transform: 'enum', values: { open: 'X', todo: 'X' } }] } }),
+      problemsOf({ tasks: { fields: [{ column: 'status', hubspotProperty: 'hs_task_status', transform: 'enum' }] } }),
+    ).toEqual(['tasks.fields[0].values: an enum field needs a values map {local: hubspot}']);
+    expect(
+      problemsOf({
+        tasks: {
+          fields: [
+            {
+              column: 'status',
+              hubspotProperty: 'hs_task_status',
+              transform: 'enum',
+              values: { open: 'X', todo: 'X' },
+            },
+          ],
+        },
+      }),
     ).toEqual(['tasks.fields[0].values: "todo" and "open" both map to "X"']);
     expect(
-      problemsOf({ tasks: { fields: [{ column: 'status', hubspotProperty: 'hs_task_status', transform: 'enum', values: { a: 'b', b: 'c' } }] } }),
+      problemsOf({
+        tasks: {
+          fields: [
+            { column: 'status', hubspotProperty: 'hs_task_status', transform: 'enum', values: { a: 'b', b: 'c' } },
+          ],
+        },
+      }),
     ).toEqual(['tasks.fields[0].values: "b" is a local value and also the HubSpot value of "a"']);
-    expect(problemsOf({ tasks: { fields: [{ column: 'status', hubspotProperty: 'hs_task_status', values: { a: 'A' } }] } })).toEqual([
-      'tasks.fields[0].values: only an enum field takes values',
-    ]);
+    expect(
+      problemsOf({ tasks: { fields: [{ column: 'status', hubspotProperty: 'hs_task_status', values: { a: 'A' } }] } }),
+    ).toEqual(['tasks.fields[0].values: only an enum field takes values']);
   });
 
   it('keeps owners read-only and requires the upsert property to be pushed', () => {
@@ -98,7 +127,12 @@ describe('parseMappingConfig', () => {
       'owners.fields[0].direction: owners can only be synced fromHubSpot',
     ]);
     expect(
-      problemsOf({ contacts: { uniqueProperty: 'email', fields: [{ column: 'email', hubspotProperty: 'email', direction: 'fromHubSpot' }] } }),
+      problemsOf({
+        contacts: {
+          uniqueProperty: 'email',
+          fields: [{ column: 'email', hubspotProperty: 'email', direction: 'fromHubSpot' }],
+        },
+      }),
     ).toEqual(['contacts.uniqueProperty: "email" must be a field mapped toHubSpot or both (upserts send it)']);
   });
 

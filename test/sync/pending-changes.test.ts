@@ -3,7 +3,11 @@ import { PendingChanges, planFor } from '../../src/sync/pending-changes';
 import { type HubSpotWebhookEvent } from '../../src/sync/events';
 
 let nextEventId = 1;
-const ev = (subscriptionType: string, occurredAt: number, extra: Partial<HubSpotWebhookEvent> = {}): HubSpotWebhookEvent => ({
+const ev = (
+  subscriptionType: string,
+  occurredAt: number,
+  extra: Partial<HubSpotWebhookEvent> = {},
+): HubSpotWebhookEvent => ({
   eventId: nextEventId++,
   subscriptionType: `contact.${subscriptionType}`,
   occurredAt,
@@ -11,12 +15,20 @@ const ev = (subscriptionType: string, occurredAt: number, extra: Partial<HubSpot
   attemptNumber: 0,
   ...extra,
 });
-const prop = (name: string, value: string | null, at: number, extra: Partial<HubSpotWebhookEvent> = {}): HubSpotWebhookEvent =>
-  ev('propertyChange', at, { propertyName: name, propertyValue: value, ...extra });
+const prop = (
+  name: string,
+  value: string | null,
+  at: number,
+  extra: Partial<HubSpotWebhookEvent> = {},
+): HubSpotWebhookEvent => ev('propertyChange', at, { propertyName: name, propertyValue: value, ...extra });
 
 describe('PendingChanges', () => {
   it('keeps the newest change per property whatever the arrival order', () => {
-    const plan = planFor([prop('firstname', 'B', 20, { changeSource: 'CRM_UI', sourceId: 'userId:1' }), prop('firstname', 'A', 10), prop('lastname', 'Z', 5)]);
+    const plan = planFor([
+      prop('firstname', 'B', 20, { changeSource: 'CRM_UI', sourceId: 'userId:1' }),
+      prop('firstname', 'A', 10),
+      prop('lastname', 'Z', 5),
+    ]);
     expect(plan.properties).toEqual({
       firstname: { value: 'B', occurredAt: 20, changeSource: 'CRM_UI', sourceId: 'userId:1' },
       lastname: { value: 'Z', occurredAt: 5 },
@@ -42,10 +54,16 @@ describe('PendingChanges', () => {
   });
 
   it('lets the later of deletion and creation/restore decide', () => {
-    expect(planFor([ev('creation', 1), ev('deletion', 2)])).toMatchObject({ lifecycle: 'archived', needsFullFetch: false });
+    expect(planFor([ev('creation', 1), ev('deletion', 2)])).toMatchObject({
+      lifecycle: 'archived',
+      needsFullFetch: false,
+    });
     expect(planFor([ev('deletion', 2), ev('restore', 3)])).toMatchObject({ lifecycle: 'active', needsFullFetch: true });
     // Same instant: the deletion wins, and nothing is fetched.
-    expect(planFor([ev('restore', 4), ev('deletion', 4)])).toMatchObject({ lifecycle: 'archived', needsFullFetch: false });
+    expect(planFor([ev('restore', 4), ev('deletion', 4)])).toMatchObject({
+      lifecycle: 'archived',
+      needsFullFetch: false,
+    });
   });
 
   it('ignores a late creation older than an applied deletion', () => {
@@ -57,8 +75,18 @@ describe('PendingChanges', () => {
   });
 
   it('makes a privacy deletion final: no properties, no fetch, and nothing afterwards', () => {
-    const pending = new PendingChanges().addAll([prop('email', 'x@y.z', 5), ev('creation', 1), ev('deletion', 7), ev('privacyDeletion', 7)]);
-    expect(pending.drain()).toEqual({ needsFullFetch: false, properties: {}, lifecycle: 'privacyDeleted', associations: [] });
+    const pending = new PendingChanges().addAll([
+      prop('email', 'x@y.z', 5),
+      ev('creation', 1),
+      ev('deletion', 7),
+      ev('privacyDeletion', 7),
+    ]);
+    expect(pending.drain()).toEqual({
+      needsFullFetch: false,
+      properties: {},
+      lifecycle: 'privacyDeleted',
+      associations: [],
+    });
     expect(pending.add(prop('email', 'x@y.z', 9))).toBe(false);
     expect(pending.add(ev('restore', 9))).toBe(false);
     expect(pending.isEmpty).toBe(true);
@@ -110,7 +138,12 @@ describe('PendingChanges', () => {
 
   it('keeps the newest change per association', () => {
     const assoc = (at: number, removed: boolean, toObjectId = 22): HubSpotWebhookEvent =>
-      ev('associationChange', at, { associationType: 'CONTACT_TO_COMPANY', fromObjectId: 1, toObjectId, associationRemoved: removed });
+      ev('associationChange', at, {
+        associationType: 'CONTACT_TO_COMPANY',
+        fromObjectId: 1,
+        toObjectId,
+        associationRemoved: removed,
+      });
     const plan = planFor([assoc(30, true), assoc(10, false), assoc(20, false, 33)]);
     expect(plan.associations).toEqual([
       { associationType: 'CONTACT_TO_COMPANY', fromObjectId: '1', toObjectId: '22', removed: true, occurredAt: 30 },
@@ -133,7 +166,16 @@ describe('PendingChanges is order- and duplication-independent', () => {
     .record({
       eventId: fc.integer({ min: 1, max: 5 }),
       occurredAt: fc.integer({ min: 1, max: 6 }),
-      kind: fc.constantFrom('propertyChange', 'propertyChange', 'creation', 'deletion', 'restore', 'merge', 'associationChange', 'privacyDeletion'),
+      kind: fc.constantFrom(
+        'propertyChange',
+        'propertyChange',
+        'creation',
+        'deletion',
+        'restore',
+        'merge',
+        'associationChange',
+        'privacyDeletion',
+      ),
       propertyName: fc.constantFrom('firstname', 'lastname', 'email'),
       propertyValue: fc.option(fc.constantFrom('a', 'b', 'c', ''), { nil: null }),
       changeSource: fc.option(fc.constantFrom('CRM_UI', 'INTEGRATION'), { nil: undefined }),
@@ -142,21 +184,40 @@ describe('PendingChanges is order- and duplication-independent', () => {
       removed: fc.boolean(),
     })
     .map((r): HubSpotWebhookEvent => {
-      const common = { eventId: r.eventId, occurredAt: r.occurredAt, objectId: 1, subscriptionType: `contact.${r.kind}` };
+      const common = {
+        eventId: r.eventId,
+        occurredAt: r.occurredAt,
+        objectId: 1,
+        subscriptionType: `contact.${r.kind}`,
+      };
       switch (r.kind) {
         case 'propertyChange':
-          return { ...common, propertyName: r.propertyName, propertyValue: r.propertyValue, ...(r.changeSource ? { changeSource: r.changeSource } : {}) };
+          return {
+            ...common,
+            propertyName: r.propertyName,
+            propertyValue: r.propertyValue,
+            ...(r.changeSource ? { changeSource: r.changeSource } : {}),
+          };
         case 'merge':
           return { ...common, primaryObjectId: 1, mergedObjectIds: r.merged, newObjectId: r.merged.length > 0 ? 1 : 9 };
         case 'associationChange':
-          return { ...common, associationType: 'CONTACT_TO_COMPANY', fromObjectId: 1, toObjectId: r.toObjectId, associationRemoved: r.removed };
+          return {
+            ...common,
+            associationType: 'CONTACT_TO_COMPANY',
+            fromObjectId: 1,
+            toObjectId: r.toObjectId,
+            associationRemoved: r.removed,
+          };
         default:
           return common;
       }
     });
 
   // A redelivery differs only in attemptNumber; the plan must not care.
-  const redelivered = (e: HubSpotWebhookEvent, attempt: number): HubSpotWebhookEvent => ({ ...e, attemptNumber: attempt });
+  const redelivered = (e: HubSpotWebhookEvent, attempt: number): HubSpotWebhookEvent => ({
+    ...e,
+    attemptNumber: attempt,
+  });
 
   it('drains any permutation with duplicates to the same plan', () => {
     fc.assert(
@@ -165,7 +226,10 @@ describe('PendingChanges is order- and duplication-independent', () => {
         fc.array(fc.nat(), { maxLength: 10 }),
         fc.infiniteStream(fc.nat()),
         (events, duplicateIndexes, shuffleSeeds) => {
-          const withDuplicates = [...events, ...duplicateIndexes.map((i, n) => redelivered(events[i % events.length]!, n + 1))];
+          const withDuplicates = [
+            ...events,
+            ...duplicateIndexes.map((i, n) => redelivered(events[i % events.length]!, n + 1)),
+          ];
           const shuffled = shuffle(withDuplicates, shuffleSeeds);
           expect(planFor(shuffled)).toEqual(planFor(events));
         },

@@ -1,4 +1,11 @@
-import { canonicalDecimal, normalizeForCompare, parseHubSpotInstant, toHubSpotValue, toLocalValue, FieldValueError } from '../../src/sync/transforms';
+import {
+  canonicalDecimal,
+  normalizeForCompare,
+  parseHubSpotInstant,
+  toHubSpotValue,
+  toLocalValue,
+  FieldValueError,
+} from '../../src/sync/transforms';
 
 describe('canonicalDecimal', () => {
   it.each([
@@ -14,7 +21,9 @@ describe('canonicalDecimal', () => {
     [' 42 ', '42'],
   ])('%s → %s', (input, expected) => expect(canonicalDecimal(input)).toBe(expected));
 
-  it.each(['', 'abc', '1,000', '1.2.3', '.', '1e99999'])('rejects %p', (input) => expect(canonicalDecimal(input)).toBeUndefined());
+  it.each(['', 'abc', '1,000', '1.2.3', '.', '1e99999'])('rejects %p', (input) =>
+    expect(canonicalDecimal(input)).toBeUndefined(),
+  );
 });
 
 describe('parseHubSpotInstant', () => {

@@ -7,10 +7,32 @@ import { type HubSpotWebhookEvent } from '../../src/sync/events';
 import { syncRulesProbe } from './fixtures/sync-rules-workflow';
 
 const events: HubSpotWebhookEvent[] = [
-  { eventId: 1, occurredAt: 20, subscriptionType: 'contact.propertyChange', objectId: 5, propertyName: 'firstname', propertyValue: 'B' },
-  { eventId: 2, occurredAt: 10, subscriptionType: 'contact.propertyChange', objectId: 5, propertyName: 'firstname', propertyValue: 'A' },
+  {
+    eventId: 1,
+    occurredAt: 20,
+    subscriptionType: 'contact.propertyChange',
+    objectId: 5,
+    propertyName: 'firstname',
+    propertyValue: 'B',
+  },
+  {
+    eventId: 2,
+    occurredAt: 10,
+    subscriptionType: 'contact.propertyChange',
+    objectId: 5,
+    propertyName: 'firstname',
+    propertyValue: 'A',
+  },
   { eventId: 3, occurredAt: 5, subscriptionType: 'object.creation', objectTypeId: '0-27', objectId: 5 },
-  { eventId: 4, occurredAt: 30, subscriptionType: 'contact.merge', objectId: 5, primaryObjectId: 5, mergedObjectIds: [9], newObjectId: 5 },
+  {
+    eventId: 4,
+    occurredAt: 30,
+    subscriptionType: 'contact.merge',
+    objectId: 5,
+    primaryObjectId: 5,
+    mergedObjectIds: [9],
+    newObjectId: 5,
+  },
 ];
 
 describe('sync rules inside the Temporal workflow sandbox', () => {
@@ -31,11 +53,19 @@ describe('sync rules inside the Temporal workflow sandbox', () => {
       workflowsPath: require.resolve('./fixtures/sync-rules-workflow'),
     });
     const inSandbox = await worker.runUntil(
-      env.client.workflow.execute(syncRulesProbe, { taskQueue, workflowId: `${taskQueue}-${Date.now()}`, args: [events] }),
+      env.client.workflow.execute(syncRulesProbe, {
+        taskQueue,
+        workflowId: `${taskQueue}-${Date.now()}`,
+        args: [events],
+      }),
     );
     const inNode = await syncRulesProbe(events);
     // Dates cross the workflow boundary as ISO strings; compare in that form.
     expect(inSandbox).toEqual(JSON.parse(JSON.stringify(inNode)));
-    expect(inSandbox).toMatchObject({ echo: true, push: false, plan: { needsFullFetch: true, properties: { firstname: { value: 'B' } } } });
+    expect(inSandbox).toMatchObject({
+      echo: true,
+      push: false,
+      plan: { needsFullFetch: true, properties: { firstname: { value: 'B' } } },
+    });
   });
 });

@@ -19,7 +19,6 @@ const uiUrl = (): string => {
   return process.env.TEMPORAL_UI_URL ?? `http://${host ?? '127.0.0.1'}:${Number(port ?? 7233) + 1000}`;
 };
 
-
 describe('Temporal UI: sync runs filtered by search attributes', () => {
   let stack: Stack;
   let browser: BrowserContext;
@@ -27,13 +26,24 @@ describe('Temporal UI: sync runs filtered by search attributes', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`,
+      );
     }
     profile = mkdtempSync(join(tmpdir(), 'hubsync-ui-'));
     // A fresh profile per run: no cached UI state (saved queries, column choices) from an earlier run.
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1600, height: 900 },
     });
     stack = await startStack({ env: { PUSH_BATCH_WINDOW_MS: '50' } });
@@ -48,15 +58,24 @@ describe('Temporal UI: sync runs filtered by search attributes', () => {
   it('lists exactly the runs a search attribute query selects, with their summaries', async () => {
     const { portalId } = stack;
     // Platform side: one contact and one company pushed; HubSpot side: a contact created by a user (webhook).
-    const contact = await stack.runtime.prisma.contact.create({ data: { portalId, email: `ui-${portalId}@ui.example`, firstName: 'Ui' } });
+    const contact = await stack.runtime.prisma.contact.create({
+      data: { portalId, email: `ui-${portalId}@ui.example`, firstName: 'Ui' },
+    });
     const company = await stack.runtime.prisma.company.create({ data: { portalId, name: 'UI test company' } });
     const posted = await fetch(`${stack.appUrl}/platform/changes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.runtime.config.PLATFORM_API_KEY}` },
-      body: JSON.stringify({ changes: [{ objectType: 'contacts', localId: contact.id }, { objectType: 'companies', localId: company.id }] }),
+      body: JSON.stringify({
+        changes: [
+          { objectType: 'contacts', localId: contact.id },
+          { objectType: 'companies', localId: company.id },
+        ],
+      }),
     });
     expect(posted.status).toBe(202);
-    const created = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties: { email: `hs-${portalId}@ui.example`, firstname: 'Webhook' } });
+    const created = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
+      properties: { email: `hs-${portalId}@ui.example`, firstname: 'Webhook' },
+    });
 
     const outboundContacts = pushWorkflowId(portalId, 'contacts');
     const outboundCompanies = pushWorkflowId(portalId, 'companies');
@@ -68,7 +87,9 @@ describe('Temporal UI: sync runs filtered by search attributes', () => {
       for await (const wf of stack.temporal.workflow.list({ query: q })) ids.push(wf.workflowId);
       return ids;
     };
-    await waitFor('the three runs in visibility', async () => ((await listed(`PortalId="${portalId}"`)).length >= 3 ? true : undefined));
+    await waitFor('the three runs in visibility', async () =>
+      (await listed(`PortalId="${portalId}"`)).length >= 3 ? true : undefined,
+    );
     expect(await listed(query)).toEqual([outboundContacts]);
 
     const page = await browser.newPage();
@@ -85,7 +106,9 @@ describe('Temporal UI: sync runs filtered by search attributes', () => {
 
     // The inbound side of the same portal: the webhook-driven per-record workflow, not the pushes.
     const inboundQuery = `SyncDirection="inbound" AND SyncTrigger="webhook" AND PortalId="${portalId}"`;
-    await page.goto(`${uiUrl()}/namespaces/default/workflows?query=${encodeURIComponent(inboundQuery)}`, { waitUntil: 'domcontentloaded' });
+    await page.goto(`${uiUrl()}/namespaces/default/workflows?query=${encodeURIComponent(inboundQuery)}`, {
+      waitUntil: 'domcontentloaded',
+    });
     await page.getByText(inboundContact, { exact: true }).first().waitFor({ timeout: 60_000 });
     const inboundText = await page.locator('body').innerText();
     expect(inboundText).not.toContain(outboundContacts);
@@ -95,7 +118,9 @@ describe('Temporal UI: sync runs filtered by search attributes', () => {
     const description = await stack.temporal.workflow.getHandle(inboundContact).describe();
     expect(await description.staticSummary()).toBe(`HubSpot → PostgreSQL: contacts ${created.id}`);
     await page.getByText(inboundContact, { exact: true }).first().click();
-    await page.waitForURL((url) => url.pathname.includes(`/workflows/${encodeURIComponent(inboundContact)}`), { timeout: 60_000 });
+    await page.waitForURL((url) => url.pathname.includes(`/workflows/${encodeURIComponent(inboundContact)}`), {
+      timeout: 60_000,
+    });
     await page.getByText('Workflow Type', { exact: true }).first().waitFor({ timeout: 60_000 });
     expect(await page.locator('body').innerText()).toContain(inboundContact);
     await page.screenshot({ path: join(ARTIFACTS, 'temporal-ui-inbound-run.png'), fullPage: false });

@@ -16,18 +16,30 @@ describe('webhooks end to end: HubSpot API calls', () => {
   });
 
   it('1,000 propertyChange events cost zero HubSpot API calls', async () => {
-    const seeded = await stack.sim<{ ids: { contacts: [number, number] } }>('POST', '/__sim/seed', { contacts: 200, owners: 1, associations: false });
+    const seeded = await stack.sim<{ ids: { contacts: [number, number] } }>('POST', '/__sim/seed', {
+      contacts: 200,
+      owners: 1,
+      associations: false,
+    });
     const [first, last] = seeded.ids.contacts;
     await stack.sim('DELETE', '/__sim/counters');
     for (let id = first; id <= last; id++) {
-      await stack.sim('PATCH', `/__sim/objects/contacts/${id}`, { properties: { firstname: `F${id}`, lastname: `L${id}`, jobtitle: 'J', phone: `+1 ${id}`, city: 'Oslo' } });
+      await stack.sim('PATCH', `/__sim/objects/contacts/${id}`, {
+        properties: { firstname: `F${id}`, lastname: `L${id}`, jobtitle: 'J', phone: `+1 ${id}`, city: 'Oslo' },
+      });
     }
-    const { events } = await stack.sim<{ events: Array<{ subscriptionType: string }> }>('GET', '/__sim/webhooks/events?limit=5000');
+    const { events } = await stack.sim<{ events: Array<{ subscriptionType: string }> }>(
+      'GET',
+      '/__sim/webhooks/events?limit=5000',
+    );
     expect(events.filter((e) => e.subscriptionType === 'contact.propertyChange')).toHaveLength(1_000);
     await drainWebhooks(stack, 60_000);
     await waitFor(
       'all 200 contacts applied',
-      async () => (await stack.runtime.prisma.contact.count({ where: { portalId: stack.portalId, jobTitle: 'J', phone: { startsWith: '+1 ' } } })) === 200,
+      async () =>
+        (await stack.runtime.prisma.contact.count({
+          where: { portalId: stack.portalId, jobTitle: 'J', phone: { startsWith: '+1 ' } },
+        })) === 200,
       90_000,
     );
     const calls = await hubspotCalls(stack);
@@ -37,7 +49,8 @@ describe('webhooks end to end: HubSpot API calls', () => {
   it('creation events for 1,000 distinct contacts cost at most 15 calls (batched reads)', async () => {
     await stack.sim('DELETE', '/__sim/counters');
     // A bulk import: the contacts appear within a few seconds, as when a user imports a file.
-    const create = (i: number) => stack.sim('POST', '/__sim/objects/contacts', { properties: { email: `new${i}@example.com` } });
+    const create = (i: number) =>
+      stack.sim('POST', '/__sim/objects/contacts', { properties: { email: `new${i}@example.com` } });
     for (let i = 0; i < 1_000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => create(i + k)));
     await drainWebhooks(stack, 120_000);
     await waitFor(

@@ -24,7 +24,10 @@ describe('POST /webhooks/hubspot', () => {
   const started: string[] = [];
 
   beforeAll(async () => {
-    runtime = testRuntime({ HUBSPOT_WEBHOOK_URL: 'https://hooks.example.com/webhooks/hubspot', TEMPORAL_TASK_QUEUE: `endpoint-${randomUUID()}` });
+    runtime = testRuntime({
+      HUBSPOT_WEBHOOK_URL: 'https://hooks.example.com/webhooks/hubspot',
+      TEMPORAL_TASK_QUEUE: `endpoint-${randomUUID()}`,
+    });
     connection = await Connection.connect({ address: temporalAddress() });
     temporal = new Client({ connection });
     app = await buildApp({ ...runtime, temporal, readiness: {} });
@@ -36,13 +39,17 @@ describe('POST /webhooks/hubspot', () => {
     await Promise.allSettled([connection.close(), runtime.prisma.$disconnect()]);
   });
 
-  const event = (objectId: number, extra: Record<string, unknown> = {}) => propertyChangeEvent(portalId, objectId, extra);
+  const event = (objectId: number, extra: Record<string, unknown> = {}) =>
+    propertyChangeEvent(portalId, objectId, extra);
 
-  const post = (raw: string, headers: Record<string, string>, url = '/webhooks/hubspot') => app.inject({ method: 'POST', url, headers, payload: raw });
+  const post = (raw: string, headers: Record<string, string>, url = '/webhooks/hubspot') =>
+    app.inject({ method: 'POST', url, headers, payload: raw });
 
   async function exists(objectId: number): Promise<boolean> {
     try {
-      await temporal.workflow.getHandle(inboundObjectWorkflowId(String(portalId), 'contacts', String(objectId))).describe();
+      await temporal.workflow
+        .getHandle(inboundObjectWorkflowId(String(portalId), 'contacts', String(objectId)))
+        .describe();
       return true;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
@@ -57,8 +64,15 @@ describe('POST /webhooks/hubspot', () => {
     const res = await post(raw, signedHeaders(runtime.config, raw));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', records: 2 });
-    started.push(inboundObjectWorkflowId(String(portalId), 'contacts', '11'), inboundObjectWorkflowId(String(portalId), 'contacts', '12'));
-    await waitFor('both workflows started', async () => ((await exists(11)) && (await exists(12))) || undefined, 10_000);
+    started.push(
+      inboundObjectWorkflowId(String(portalId), 'contacts', '11'),
+      inboundObjectWorkflowId(String(portalId), 'contacts', '12'),
+    );
+    await waitFor(
+      'both workflows started',
+      async () => ((await exists(11)) && (await exists(12))) || undefined,
+      10_000,
+    );
   });
 
   it('refuses a forged signature with 401 and starts nothing', async () => {
@@ -106,7 +120,13 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it('refuses a schema violation with 400 naming the field, and starts nothing for the valid events', async () => {
-    const events = [event(41), event(42), event(43), { ...event(44), objectId: 'forty-four' }, { ...event(45), propertyName: undefined }];
+    const events = [
+      event(41),
+      event(42),
+      event(43),
+      { ...event(44), objectId: 'forty-four' },
+      { ...event(45), propertyName: undefined },
+    ];
     const raw = JSON.stringify(events);
     const res = await post(raw, signedHeaders(runtime.config, raw));
     expect(res.statusCode).toBe(400);
@@ -124,7 +144,9 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it('accepts 100 events with long values within the body limit', async () => {
-    const events = Array.from({ length: 100 }, (_, i) => event(600 + (i % 5), { propertyName: `p${i}`, propertyValue: 'v'.repeat(5_000) }));
+    const events = Array.from({ length: 100 }, (_, i) =>
+      event(600 + (i % 5), { propertyName: `p${i}`, propertyValue: 'v'.repeat(5_000) }),
+    );
     const raw = JSON.stringify(events);
     expect(Buffer.byteLength(raw)).toBeLessThan(WEBHOOK_BODY_LIMIT);
     const res = await post(raw, signedHeaders(runtime.config, raw));
@@ -133,7 +155,9 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it('ignores events about objects hubsync does not sync, and still answers 200', async () => {
-    const raw = JSON.stringify([event(71, { subscriptionType: 'object.creation', objectTypeId: '0-46', propertyName: undefined })]);
+    const raw = JSON.stringify([
+      event(71, { subscriptionType: 'object.creation', objectTypeId: '0-46', propertyName: undefined }),
+    ]);
     const res = await post(raw, signedHeaders(runtime.config, raw));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ records: 0, ignored: 1 });
@@ -146,7 +170,12 @@ describe('POST /webhooks/hubspot', () => {
     try {
       const raw = JSON.stringify([event(81)]);
       const startedAt = Date.now();
-      const res = await dead.inject({ method: 'POST', url: '/webhooks/hubspot', headers: signedHeaders(runtime.config, raw), payload: raw });
+      const res = await dead.inject({
+        method: 'POST',
+        url: '/webhooks/hubspot',
+        headers: signedHeaders(runtime.config, raw),
+        payload: raw,
+      });
       expect(res.statusCode).toBe(503);
       // HubSpot abandons a delivery after 5 s; the answer must come well before.
       expect(Date.now() - startedAt).toBeLessThan(4_000);
@@ -161,7 +190,12 @@ describe('POST /webhooks/hubspot', () => {
     const noStore = await buildApp({ ...runtime, prisma: unreachable, temporal, readiness: {} });
     try {
       const raw = JSON.stringify([event(82)]);
-      const res = await noStore.inject({ method: 'POST', url: '/webhooks/hubspot', headers: signedHeaders(runtime.config, raw), payload: raw });
+      const res = await noStore.inject({
+        method: 'POST',
+        url: '/webhooks/hubspot',
+        headers: signedHeaders(runtime.config, raw),
+        payload: raw,
+      });
       expect(res.statusCode).toBe(503);
       expect(res.json().message).toMatch(/storage is unavailable; retry later/);
       expect(await exists(82)).toBe(false);
@@ -172,11 +206,20 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it('hands off a stored batch whose server died before handing it off (its lease ran out), then removes it', async () => {
-    const { groups } = groupByObject(JSON.parse(JSON.stringify([event(91), event(92)])) as Parameters<typeof groupByObject>[0]);
+    const { groups } = groupByObject(
+      JSON.parse(JSON.stringify([event(91), event(92)])) as Parameters<typeof groupByObject>[0],
+    );
     const id = await storeWebhookBatch(runtime.prisma, groups, 0);
-    started.push(inboundObjectWorkflowId(String(portalId), 'contacts', '91'), inboundObjectWorkflowId(String(portalId), 'contacts', '92'));
+    started.push(
+      inboundObjectWorkflowId(String(portalId), 'contacts', '91'),
+      inboundObjectWorkflowId(String(portalId), 'contacts', '92'),
+    );
     await app.ready();
-    await waitFor('the sweeper handed the batch off', async () => ((await exists(91)) && (await exists(92))) || undefined, 15_000);
+    await waitFor(
+      'the sweeper handed the batch off',
+      async () => ((await exists(91)) && (await exists(92))) || undefined,
+      15_000,
+    );
     await waitFor('the batch left the inbox', async () => (await inboxRows(id)) === 0 || undefined, 5_000);
   });
 

@@ -7,7 +7,11 @@ import type { Stack } from '../support/stack';
 export { waitFor } from '../support/wait';
 
 /** A contact propertyChange event as HubSpot sends it (firstname = "Ada" from the CRM UI), with overrides. */
-export function propertyChangeEvent(portalId: number, objectId: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function propertyChangeEvent(
+  portalId: number,
+  objectId: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     eventId: randomInt(1, 1_000_000_000),
     subscriptionId: 1,
@@ -25,18 +29,36 @@ export function propertyChangeEvent(portalId: number, objectId: number, extra: R
 }
 
 /** Headers HubSpot would send for this body to the app's configured public URL. */
-export function signedHeaders(config: Config, rawBody: string, path = '/webhooks/hubspot', now = Date.now()): Record<string, string> {
+export function signedHeaders(
+  config: Config,
+  rawBody: string,
+  path = '/webhooks/hubspot',
+  now = Date.now(),
+): Record<string, string> {
   const uri = publicRequestUri(config.HUBSPOT_WEBHOOK_URL, path);
   return {
     'content-type': 'application/json',
-    ...signatureHeaders(config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION, config.HUBSPOT_CLIENT_SECRET, { method: 'POST', uri, rawBody: Buffer.from(rawBody) }, now),
+    ...signatureHeaders(
+      config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION,
+      config.HUBSPOT_CLIENT_SECRET,
+      { method: 'POST', uri, rawBody: Buffer.from(rawBody) },
+      now,
+    ),
   };
 }
 
 /** Posts a signed batch to the running app over real HTTP. */
-export async function deliver(stack: Stack, events: unknown[], url = stack.appUrl): Promise<{ status: number; body: unknown }> {
+export async function deliver(
+  stack: Stack,
+  events: unknown[],
+  url = stack.appUrl,
+): Promise<{ status: number; body: unknown }> {
   const raw = JSON.stringify(events);
-  const res = await fetch(`${url}/webhooks/hubspot`, { method: 'POST', headers: signedHeaders(stack.runtime.config, raw), body: raw });
+  const res = await fetch(`${url}/webhooks/hubspot`, {
+    method: 'POST',
+    headers: signedHeaders(stack.runtime.config, raw),
+    body: raw,
+  });
   return { status: res.status, body: await res.json().catch(() => undefined) };
 }
 

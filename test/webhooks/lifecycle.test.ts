@@ -1,6 +1,12 @@
 // End to end: changes made in the simulated HubSpot are delivered as real signed webhooks to the running
 // app, handed to per-record workflows on the real Temporal server, and land in PostgreSQL.
-import { HubSpotObjectIdKey, HubSpotObjectTypeKey, PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../../src/temporal/search-attributes';
+import {
+  HubSpotObjectIdKey,
+  HubSpotObjectTypeKey,
+  PortalIdKey,
+  SyncDirectionKey,
+  SyncTriggerKey,
+} from '../../src/temporal/search-attributes';
 import { dedupeKey, type HubSpotWebhookEvent } from '../../src/sync/events';
 import { inboundObjectWorkflowId } from '../../src/temporal/workflow-ids';
 import { startStack, type Stack } from '../support/stack';
@@ -17,14 +23,26 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     await stack?.close();
   });
 
-  const contactRow = (hubspotId: string) => stack.runtime.prisma.contact.findUnique({ where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId } } });
-  const createContact = async (properties: Record<string, string>) => (await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties })).id;
+  const contactRow = (hubspotId: string) =>
+    stack.runtime.prisma.contact.findUnique({ where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId } } });
+  const createContact = async (properties: Record<string, string>) =>
+    (await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', { properties })).id;
 
   it('create, update, delete and restore of a contact', async () => {
-    const id = await createContact({ email: 'ada@example.com', firstname: 'Ada', lastname: 'Lovelace', city: 'London' });
+    const id = await createContact({
+      email: 'ada@example.com',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      city: 'London',
+    });
     await drainWebhooks(stack);
     const created = await waitFor('created row', async () => (await contactRow(id)) ?? undefined);
-    expect(created).toMatchObject({ email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', archived: false });
+    expect(created).toMatchObject({
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      archived: false,
+    });
     // Unmapped properties land in the JSONB column.
     expect(created.properties).toMatchObject({ city: 'London' });
 
@@ -37,14 +55,18 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     expect(description.typedSearchAttributes.get(SyncTriggerKey)).toBe('webhook');
     expect(await description.staticSummary()).toContain(`contacts ${id}`);
 
-    await stack.sim('PATCH', `/__sim/objects/contacts/${id}`, { properties: { firstname: 'Augusta', jobtitle: 'Analyst' } });
+    await stack.sim('PATCH', `/__sim/objects/contacts/${id}`, {
+      properties: { firstname: 'Augusta', jobtitle: 'Analyst' },
+    });
     await drainWebhooks(stack);
     await waitFor('update', async () => (await contactRow(id))?.firstName === 'Augusta');
     expect(await contactRow(id)).toMatchObject({ firstName: 'Augusta', jobTitle: 'Analyst', lastName: 'Lovelace' });
 
     await stack.sim('DELETE', `/__sim/objects/contacts/${id}`);
     await drainWebhooks(stack);
-    const deleted = await waitFor('archived', async () => ((await contactRow(id))?.archived ? contactRow(id) : undefined));
+    const deleted = await waitFor('archived', async () =>
+      (await contactRow(id))?.archived ? contactRow(id) : undefined,
+    );
     expect(deleted).toMatchObject({ archived: true, email: 'ada@example.com' });
     expect(deleted?.archivedAt).not.toBeNull();
 
@@ -54,41 +76,88 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     expect(await contactRow(id)).toMatchObject({ archived: false, archivedAt: null, firstName: 'Augusta' });
 
     // Every applied event was logged, in the transaction of its apply.
-    const logged = await stack.runtime.prisma.processedWebhookEvent.count({ where: { portalId: stack.portalId, objectId: id } });
+    const logged = await stack.runtime.prisma.processedWebhookEvent.count({
+      where: { portalId: stack.portalId, objectId: id },
+    });
     expect(logged).toBeGreaterThanOrEqual(4);
   });
 
   it('association changes from both sides land on one row, and removal archives it', async () => {
     const contactId = await createContact({ email: 'grace@example.com' });
-    const company = await stack.sim<{ id: string }>('POST', '/__sim/objects/companies', { properties: { name: 'Navy', domain: 'navy.example' } });
-    await stack.sim('POST', '/__sim/associations', { fromType: 'contacts', fromId: contactId, toType: 'companies', toId: company.id });
+    const company = await stack.sim<{ id: string }>('POST', '/__sim/objects/companies', {
+      properties: { name: 'Navy', domain: 'navy.example' },
+    });
+    await stack.sim('POST', '/__sim/associations', {
+      fromType: 'contacts',
+      fromId: contactId,
+      toType: 'companies',
+      toId: company.id,
+    });
     await drainWebhooks(stack);
-    const where = { portalId: stack.portalId, fromType: 'companies', fromId: company.id, toType: 'contacts', toId: contactId };
-    await waitFor('association', async () => (await stack.runtime.prisma.association.count({ where: { ...where, archived: false } })) === 1);
+    const where = {
+      portalId: stack.portalId,
+      fromType: 'companies',
+      fromId: company.id,
+      toType: 'contacts',
+      toId: contactId,
+    };
+    await waitFor(
+      'association',
+      async () => (await stack.runtime.prisma.association.count({ where: { ...where, archived: false } })) === 1,
+    );
     expect(await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId } })).toBe(1);
 
-    await stack.sim('POST', '/__sim/associations', { fromType: 'companies', fromId: company.id, toType: 'contacts', toId: contactId, remove: true });
+    await stack.sim('POST', '/__sim/associations', {
+      fromType: 'companies',
+      fromId: company.id,
+      toType: 'contacts',
+      toId: contactId,
+      remove: true,
+    });
     await drainWebhooks(stack);
-    await waitFor('association removed', async () => (await stack.runtime.prisma.association.findFirst({ where }))?.archived === true);
-    expect(await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, fromId: company.id } })).toBe(1);
+    await waitFor(
+      'association removed',
+      async () => (await stack.runtime.prisma.association.findFirst({ where }))?.archived === true,
+    );
+    expect(
+      await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, fromId: company.id } }),
+    ).toBe(1);
   });
 
   it('merge: the survivor takes over the merged record and its links', async () => {
     const keep = await createContact({ email: 'keep@example.com', firstname: 'Keep' });
     const gone = await createContact({ email: 'gone@example.com', firstname: 'Gone', phone: '+1 555 0100' });
-    const company = await stack.sim<{ id: string }>('POST', '/__sim/objects/companies', { properties: { name: 'Merged Links Inc', domain: 'links.example' } });
-    await stack.sim('POST', '/__sim/associations', { fromType: 'contacts', fromId: gone, toType: 'companies', toId: company.id });
+    const company = await stack.sim<{ id: string }>('POST', '/__sim/objects/companies', {
+      properties: { name: 'Merged Links Inc', domain: 'links.example' },
+    });
+    await stack.sim('POST', '/__sim/associations', {
+      fromType: 'contacts',
+      fromId: gone,
+      toType: 'companies',
+      toId: company.id,
+    });
     await drainWebhooks(stack);
-    await waitFor('both rows and the link', async () => (await contactRow(gone)) && (await contactRow(keep)) && (await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, toId: gone } })) === 1);
+    await waitFor(
+      'both rows and the link',
+      async () =>
+        (await contactRow(gone)) &&
+        (await contactRow(keep)) &&
+        (await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, toId: gone } })) === 1,
+    );
 
-    const survivor = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: gone });
+    const survivor = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts/merge', {
+      primaryObjectId: keep,
+      objectIdToMerge: gone,
+    });
     expect(survivor.id).toBe(keep);
     await drainWebhooks(stack);
     await waitFor('merged row archived', async () => (await contactRow(gone))?.mergedIntoId === keep);
     expect(await contactRow(gone)).toMatchObject({ archived: true, mergedIntoId: keep });
     // The full fetch brought the survivor's merged values (HubSpot moved the phone over).
     await waitFor('survivor refreshed', async () => (await contactRow(keep))?.phone === '+1 555 0100');
-    const links = await stack.runtime.prisma.association.findMany({ where: { portalId: stack.portalId, fromId: company.id } });
+    const links = await stack.runtime.prisma.association.findMany({
+      where: { portalId: stack.portalId, fromId: company.id },
+    });
     expect(links.map((l) => [l.toId, l.archived])).toEqual([[keep, false]]);
   });
 
@@ -104,7 +173,17 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     await stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: gone });
     await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: config.targetUrl });
 
-    const late = { eventId: 998, subscriptionId: 1, portalId: Number(stack.portalId), appId: 1, occurredAt: Date.now(), subscriptionType: 'contact.creation', attemptNumber: 0, objectId: Number(gone), changeSource: 'CRM_UI' };
+    const late = {
+      eventId: 998,
+      subscriptionId: 1,
+      portalId: Number(stack.portalId),
+      appId: 1,
+      occurredAt: Date.now(),
+      subscriptionType: 'contact.creation',
+      attemptNumber: 0,
+      objectId: Number(gone),
+      changeSource: 'CRM_UI',
+    };
     expect((await deliver(stack, [late])).status).toBe(200);
     await waitFor('merged row taken over', async () => (await contactRow(gone))?.mergedIntoId === keep);
     expect(await contactRow(gone)).toMatchObject({ archived: true, mergedIntoId: keep });
@@ -115,7 +194,8 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
   // removes the survivor's hs_merged_object_ids, the sync's only other trace of the merges, so a merge event whose
   // takeover is skipped leaves the merged-away row live for good, pointing at a record HubSpot no longer has.
   describe('merges whose survivor is then erased', () => {
-    const merge = (primaryObjectId: string, objectIdToMerge: string) => stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
+    const merge = (primaryObjectId: string, objectIdToMerge: string) =>
+      stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
     const gdprDelete = (id: string) => stack.sim('POST', `/__sim/objects/contacts/${id}/gdpr-delete`);
     /** Makes the changes with webhooks off and returns their events, to be delivered in a chosen order. */
     const heldBack = async (changes: () => Promise<void>): Promise<HubSpotWebhookEvent[]> => {
@@ -129,7 +209,9 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
       return events.filter((e) => Number(e.eventId) > lastEventId);
     };
     const of = (events: HubSpotWebhookEvent[], objectId: string, ...kinds: string[]) =>
-      events.filter((e) => String(e.objectId) === objectId && kinds.some((kind) => e.subscriptionType === `contact.${kind}`));
+      events.filter(
+        (e) => String(e.objectId) === objectId && kinds.some((kind) => e.subscriptionType === `contact.${kind}`),
+      );
     const contacts = async (...emails: string[]): Promise<string[]> => {
       const ids = await Promise.all(emails.map((email) => createContact({ email })));
       await drainWebhooks(stack);
@@ -137,13 +219,27 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
       return ids;
     };
     const applied = (event: HubSpotWebhookEvent) =>
-      waitFor('event applied', async () => (await stack.runtime.prisma.processedWebhookEvent.count({ where: { portalId: stack.portalId, dedupeKey: dedupeKey(event) } })) === 1);
-    const erased = (id: string) => waitFor('erasure', async () => stack.runtime.prisma.privacyErasure.findFirst({ where: { portalId: stack.portalId, hubspotId: id } }));
+      waitFor(
+        'event applied',
+        async () =>
+          (await stack.runtime.prisma.processedWebhookEvent.count({
+            where: { portalId: stack.portalId, dedupeKey: dedupeKey(event) },
+          })) === 1,
+      );
+    const erased = (id: string) =>
+      waitFor('erasure', async () =>
+        stack.runtime.prisma.privacyErasure.findFirst({ where: { portalId: stack.portalId, hubspotId: id } }),
+      );
     /** HubSpot has none of these records any more: no live local row may point at one. */
     const noneLive = async (...ids: string[]): Promise<void> => {
-      const state = await stack.sim<{ objects: { contacts: Array<{ id: string }> } }>('GET', '/__sim/state?types=contacts');
+      const state = await stack.sim<{ objects: { contacts: Array<{ id: string }> } }>(
+        'GET',
+        '/__sim/state?types=contacts',
+      );
       expect(state.objects.contacts.filter((c) => ids.includes(c.id))).toEqual([]);
-      const rows = await stack.runtime.prisma.contact.findMany({ where: { portalId: stack.portalId, hubspotId: { in: ids } } });
+      const rows = await stack.runtime.prisma.contact.findMany({
+        where: { portalId: stack.portalId, hubspotId: { in: ids } },
+      });
       expect(rows.filter((r) => !r.archived).map((r) => r.hubspotId)).toEqual([]);
     };
 
@@ -198,22 +294,57 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
   });
 
   it('privacy deletion erases the personal data and records the erasure', async () => {
-    const id = await createContact({ email: 'erase.me@example.com', firstname: 'Erase', lastname: 'Me', city: 'Paris' });
+    const id = await createContact({
+      email: 'erase.me@example.com',
+      firstname: 'Erase',
+      lastname: 'Me',
+      city: 'Paris',
+    });
     await drainWebhooks(stack);
     await waitFor('row', async () => (await contactRow(id))?.email === 'erase.me@example.com');
 
     await stack.sim('POST', `/__sim/objects/contacts/${id}/gdpr-delete`);
     await drainWebhooks(stack);
-    const erasure = await waitFor('erasure', async () => (await stack.runtime.prisma.privacyErasure.findFirst({ where: { portalId: stack.portalId, hubspotId: id } })) ?? undefined);
+    const erasure = await waitFor(
+      'erasure',
+      async () =>
+        (await stack.runtime.prisma.privacyErasure.findFirst({ where: { portalId: stack.portalId, hubspotId: id } })) ??
+        undefined,
+    );
     const row = await contactRow(id);
     expect(erasure).toMatchObject({ objectType: 'contacts', localId: row?.id });
-    expect(row).toMatchObject({ email: null, firstName: null, lastName: null, archived: true, properties: {}, syncState: {} });
+    expect(row).toMatchObject({
+      email: null,
+      firstName: null,
+      lastName: null,
+      archived: true,
+      properties: {},
+      syncState: {},
+    });
 
     // A late property change (e.g. a delayed redelivery) must not write the person back.
-    const late = { eventId: 999, subscriptionId: 1, portalId: Number(stack.portalId), appId: 1, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: Number(id), propertyName: 'email', propertyValue: 'erase.me@example.com', changeSource: 'CRM_UI' };
+    const late = {
+      eventId: 999,
+      subscriptionId: 1,
+      portalId: Number(stack.portalId),
+      appId: 1,
+      occurredAt: Date.now(),
+      subscriptionType: 'contact.propertyChange',
+      attemptNumber: 0,
+      objectId: Number(id),
+      propertyName: 'email',
+      propertyValue: 'erase.me@example.com',
+      changeSource: 'CRM_UI',
+    };
     expect((await deliver(stack, [late])).status).toBe(200);
     const handle = stack.temporal.workflow.getHandle(inboundObjectWorkflowId(stack.portalId, 'contacts', id));
-    await waitFor('late event handled', async () => (await stack.runtime.prisma.processedWebhookEvent.count({ where: { portalId: stack.portalId, dedupeKey: { startsWith: '999:' } } })) === 1 || (await handle.describe()).status.name === 'COMPLETED');
+    await waitFor(
+      'late event handled',
+      async () =>
+        (await stack.runtime.prisma.processedWebhookEvent.count({
+          where: { portalId: stack.portalId, dedupeKey: { startsWith: '999:' } },
+        })) === 1 || (await handle.describe()).status.name === 'COMPLETED',
+    );
     expect((await contactRow(id))?.email).toBeNull();
   });
 

@@ -45,14 +45,28 @@ function read(ctx: Ctx) {
       from: { id: String(rec.id) },
       to: targets.map(({ toId, typeIds }) => ({
         toObjectId: toId,
-        associationTypes: typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: typeId === ids?.primary ? 'Primary' : null })),
+        associationTypes: typeIds.map((typeId) => ({
+          category: 'HUBSPOT_DEFINED',
+          typeId,
+          label: typeId === ids?.primary ? 'Primary' : null,
+        })),
       })),
     });
   }
-  const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(Date.now()) };
+  const body: Record<string, unknown> = {
+    status: 'COMPLETE',
+    results,
+    startedAt: iso(started),
+    completedAt: iso(Date.now()),
+  };
   if (missing.length > 0) {
     body.numErrors = missing.length;
-    body.errors = missing.map((id) => ({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to.info.singular} is associated with ${from.info.singular} ${id}.`, context: { fromObjectId: [id] } }));
+    body.errors = missing.map((id) => ({
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: `No ${to.info.singular} is associated with ${from.info.singular} ${id}.`,
+      context: { fromObjectId: [id] },
+    }));
   }
   return { status: missing.length > 0 ? 207 : 200, body };
 }
@@ -66,11 +80,26 @@ function create(ctx: Ctx, defaultOnly: boolean) {
   for (const input of inputs) {
     const a = active(from, idOf(input.from));
     const b = active(to, idOf(input.to));
-    if (!a || !b) throw new HubSpotError(400, 'VALIDATION_ERROR', `One or more objects do not exist: ${idOf(input.from)} -> ${idOf(input.to)}`);
-    const types = defaultOnly ? [] : Array.isArray(input.types) ? (input.types as Array<{ associationTypeId?: unknown }>) : [];
+    if (!a || !b)
+      throw new HubSpotError(
+        400,
+        'VALIDATION_ERROR',
+        `One or more objects do not exist: ${idOf(input.from)} -> ${idOf(input.to)}`,
+      );
+    const types = defaultOnly
+      ? []
+      : Array.isArray(input.types)
+        ? (input.types as Array<{ associationTypeId?: unknown }>)
+        : [];
     const primary = types.some((t) => Number(t.associationTypeId) === ids?.primary);
     ctx.portal.mutator.associate(a, b, false, primary, ctx.sim.apiActor());
-    results.push({ fromObjectTypeId: from.info.typeId, fromObjectId: a.id, toObjectTypeId: to.info.typeId, toObjectId: b.id, labels: primary ? ['Primary'] : [] });
+    results.push({
+      fromObjectTypeId: from.info.typeId,
+      fromObjectId: a.id,
+      toObjectTypeId: to.info.typeId,
+      toObjectId: b.id,
+      labels: primary ? ['Primary'] : [],
+    });
   }
   return { status: 200, body: { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(Date.now()) } };
 }

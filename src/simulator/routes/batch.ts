@@ -24,7 +24,12 @@ interface BatchError {
 }
 
 function batchReply(started: number, results: unknown[], errors: BatchError[], okStatus = 200) {
-  const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(Date.now()) };
+  const body: Record<string, unknown> = {
+    status: 'COMPLETE',
+    results,
+    startedAt: iso(started),
+    completedAt: iso(Date.now()),
+  };
   if (errors.length > 0) {
     body.numErrors = errors.length;
     body.errors = errors;
@@ -33,20 +38,27 @@ function batchReply(started: number, results: unknown[], errors: BatchError[], o
 }
 
 function notFoundError(ts: TypeStore, ids: string[], verb: string): BatchError {
-  return { status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not ${verb} some ${ts.info.singular} objects, they may be deleted or not exist. Check that ids are valid.`, context: { ids } };
+  return {
+    status: 'error',
+    category: 'OBJECT_NOT_FOUND',
+    message: `Could not ${verb} some ${ts.info.singular} objects, they may be deleted or not exist. Check that ids are valid.`,
+    context: { ids },
+  };
 }
 
 function rejectDuplicates(keys: string[]): void {
   const seen = new Set<string>();
   const dupes = new Set<string>();
   for (const k of keys) (seen.has(k) ? dupes : seen).add(k);
-  if (dupes.size > 0) throw validation(`Duplicate IDs found in batch input: [${[...dupes].join(', ')}]. IDs must be unique`);
+  if (dupes.size > 0)
+    throw validation(`Duplicate IDs found in batch input: [${[...dupes].join(', ')}]. IDs must be unique`);
 }
 
 function idPropertyOf(ts: TypeStore, raw: unknown): string | undefined {
   if (raw === undefined || raw === null || raw === '' || raw === 'hs_object_id') return undefined;
   const name = String(raw);
-  if (!ts.properties.get(name)?.hasUniqueValue) throw validation(`${name} is not a unique identifier property for ${ts.info.name}`);
+  if (!ts.properties.get(name)?.hasUniqueValue)
+    throw validation(`${name} is not a unique identifier property for ${ts.info.name}`);
   return name;
 }
 
@@ -84,9 +96,12 @@ function create(ctx: Ctx) {
   for (const props of all) ctx.portal.mutator.assertUnique(ts.type, props);
   if (ts.type === 'contacts') {
     const emails = all.map((p) => p.email?.toLowerCase()).filter((e): e is string => !!e);
-    if (new Set(emails).size !== emails.length) throw new HubSpotError(409, 'CONFLICT', 'Duplicate email addresses found in batch input');
+    if (new Set(emails).size !== emails.length)
+      throw new HubSpotError(409, 'CONFLICT', 'Duplicate email addresses found in batch input');
   }
-  const results = all.map((props) => renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor())));
+  const results = all.map((props) =>
+    renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor())),
+  );
   return batchReply(started, results, [], 201);
 }
 
@@ -119,7 +134,11 @@ function upsert(ctx: Ctx) {
   if (portal.upsertLockPerSecond !== null) {
     portal.upsertTimes = portal.upsertTimes.filter((t) => t > started - 1000);
     if (portal.upsertTimes.length >= portal.upsertLockPerSecond) {
-      throw new HubSpotError(423, 'LOCKED', 'The resource is locked by another request. Please retry in at least 2 seconds.');
+      throw new HubSpotError(
+        423,
+        'LOCKED',
+        'The resource is locked by another request. Please retry in at least 2 seconds.',
+      );
     }
     portal.upsertTimes.push(started);
   }
@@ -139,13 +158,20 @@ function upsert(ctx: Ctx) {
         planned.push({ rec, props });
         continue;
       }
-      if (!idProperty) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `No ${ts.info.singular} with id ${id} exists to update`);
+      if (!idProperty)
+        throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `No ${ts.info.singular} with id ${id} exists to update`);
       planned.push({ props: { ...props, [idProperty]: id } });
     } catch (err) {
       if (!(err instanceof HubSpotError)) throw err;
       // HubSpot does not support partial upserts keyed by email: one bad input fails the whole batch.
       if (byEmail) throw err;
-      errors.push({ status: 'error', category: err.category, message: err.message, context: { ids: [id] }, ...(err.extra.errors ? { errors: err.extra.errors } : {}) });
+      errors.push({
+        status: 'error',
+        category: err.category,
+        message: err.message,
+        context: { ids: [id] },
+        ...(err.extra.errors ? { errors: err.extra.errors } : {}),
+      });
     }
   }
   const results = planned.map(({ rec, props }) => {
@@ -153,7 +179,10 @@ function upsert(ctx: Ctx) {
       ctx.portal.mutator.update(rec, props, ctx.sim.apiActor());
       return { ...renderRecord(ctx.portal.store, rec), new: false };
     }
-    return { ...renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor())), new: true };
+    return {
+      ...renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor())),
+      new: true,
+    };
   });
   return batchReply(started, results, errors);
 }
@@ -167,4 +196,3 @@ function archive(ctx: Ctx) {
   }
   return { status: 204 };
 }
-

@@ -21,7 +21,11 @@ export function associationTypes(ctx: Ctx): ObjectTypeName[] {
 }
 
 export function renderOptions(ctx: Ctx): RenderOptions {
-  return { properties: listParam(ctx.query, 'properties'), propertiesWithHistory: listParam(ctx.query, 'propertiesWithHistory'), associations: associationTypes(ctx) };
+  return {
+    properties: listParam(ctx.query, 'properties'),
+    propertiesWithHistory: listParam(ctx.query, 'propertiesWithHistory'),
+    associations: associationTypes(ctx),
+  };
 }
 
 export const objectNotFound = (): HubSpotError => notFound('Object not found.  objectId are usually numeric.');
@@ -38,7 +42,13 @@ export function findRecord(ts: TypeStore, id: string, idProperty: string | undef
 
 export function inputsOf(body: Record<string, unknown>, max: number): Array<Record<string, unknown>> {
   const inputs = body.inputs;
-  if (!Array.isArray(inputs)) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Invalid input JSON: inputs must be an array');
-  if (inputs.length > max) throw new HubSpotError(400, 'VALIDATION_ERROR', `Batch input limit exceeded: at most ${max} inputs are allowed (got ${inputs.length})`);
+  if (!Array.isArray(inputs))
+    throw new HubSpotError(400, 'VALIDATION_ERROR', 'Invalid input JSON: inputs must be an array');
+  if (inputs.length > max)
+    throw new HubSpotError(
+      400,
+      'VALIDATION_ERROR',
+      `Batch input limit exceeded: at most ${max} inputs are allowed (got ${inputs.length})`,
+    );
   return inputs.map((i: unknown) => (i && typeof i === 'object' ? (i as Record<string, unknown>) : {}));
 }

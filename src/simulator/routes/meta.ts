@@ -8,7 +8,10 @@ import { typeStore } from './common';
 export function registerMetaRoutes(router: Router): void {
   router.add('GET', '/crm/v3/properties/:type', (ctx) => {
     const ts = typeStore(ctx);
-    return { status: 200, body: { results: [...ts.properties.values()].map((d) => renderPropertyDefinition(d, ts.type)) } };
+    return {
+      status: 200,
+      body: { results: [...ts.properties.values()].map((d) => renderPropertyDefinition(d, ts.type)) },
+    };
   });
   router.add('GET', '/crm/v3/properties/:type/:name', (ctx) => {
     const ts = typeStore(ctx);
@@ -35,21 +38,54 @@ function createProperty(ctx: Ctx) {
   const type = String(body.type ?? 'string') as PropertyType;
   if (!/^[a-z][a-z0-9_]*$/.test(name)) throw validation(`Invalid property name ${name}`);
   if (!TYPES.includes(type)) throw validation(`Invalid property type ${type}`);
-  if (ts.properties.has(name)) throw new HubSpotError(409, 'OBJECT_ALREADY_EXISTS', `A property named '${name}' already exists.`);
-  const options = Array.isArray(body.options) ? (body.options as Array<{ label?: unknown; value?: unknown }>).map((o, i) => ({ label: String(o.label ?? o.value), value: String(o.value), displayOrder: i, hidden: false })) : [];
+  if (ts.properties.has(name))
+    throw new HubSpotError(409, 'OBJECT_ALREADY_EXISTS', `A property named '${name}' already exists.`);
+  const options = Array.isArray(body.options)
+    ? (body.options as Array<{ label?: unknown; value?: unknown }>).map((o, i) => ({
+        label: String(o.label ?? o.value),
+        value: String(o.value),
+        displayOrder: i,
+        hidden: false,
+      }))
+    : [];
   ts.properties.set(name, {
-    name, label: String(body.label ?? name), type, fieldType: String(body.fieldType ?? 'text'), options,
-    calculated: false, readOnlyValue: false, hasUniqueValue: body.hasUniqueValue === true, custom: true,
+    name,
+    label: String(body.label ?? name),
+    type,
+    fieldType: String(body.fieldType ?? 'text'),
+    options,
+    calculated: false,
+    readOnlyValue: false,
+    hasUniqueValue: body.hasUniqueValue === true,
+    custom: true,
   });
   if (body.hasUniqueValue === true) {
     ts.lookups.set(name, new Map());
     for (const rec of ts.byId.values()) if (!rec.archived) ts.addLookups(rec);
   }
-  return { status: 201, body: renderPropertyDefinition(ts.properties.get(name) as NonNullable<ReturnType<typeof ts.properties.get>>, ts.type) };
+  return {
+    status: 201,
+    body: renderPropertyDefinition(
+      ts.properties.get(name) as NonNullable<ReturnType<typeof ts.properties.get>>,
+      ts.type,
+    ),
+  };
 }
 
 function renderOwner(o: Owner) {
-  return { id: o.id, email: o.email, type: 'PERSON', firstName: o.firstName, lastName: o.lastName, userId: o.userId, userIdIncludingInactive: o.userId, createdAt: iso(o.createdAt), updatedAt: iso(o.createdAt), archived: o.archived, teams: [] };
+  return {
+    id: o.id,
+    email: o.email,
+    type: 'PERSON',
+    firstName: o.firstName,
+    lastName: o.lastName,
+    userId: o.userId,
+    userIdIncludingInactive: o.userId,
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.createdAt),
+    archived: o.archived,
+    teams: [],
+  };
 }
 
 /** Cursor paging over a small in-memory list; the cursor is the next item's position. */
@@ -59,18 +95,29 @@ function page<T>(ctx: Ctx, items: T[], max: number, render: (t: T) => unknown) {
   const start = intParam(ctx.query.get('after'), 0, 'after');
   const slice = items.slice(start, start + limit);
   const body: Record<string, unknown> = { results: slice.map(render) };
-  if (start + limit < items.length) body.paging = { next: { after: String(start + limit), link: `${ctx.path}?after=${start + limit}` } };
+  if (start + limit < items.length)
+    body.paging = { next: { after: String(start + limit), link: `${ctx.path}?after=${start + limit}` } };
   return { status: 200, body };
 }
 
 function owners(ctx: Ctx) {
   const archived = boolParam(ctx.query.get('archived'));
   const email = ctx.query.get('email')?.toLowerCase();
-  const list = ctx.portal.store.owners.filter((o) => o.archived === archived && (!email || o.email.toLowerCase() === email));
+  const list = ctx.portal.store.owners.filter(
+    (o) => o.archived === archived && (!email || o.email.toLowerCase() === email),
+  );
   return page(ctx, list, 500, renderOwner);
 }
 
 function users(ctx: Ctx) {
   const list = ctx.portal.store.owners.filter((o) => !o.archived);
-  return page(ctx, list, 100, (o) => ({ id: String(o.userId), email: o.email, firstName: o.firstName, lastName: o.lastName, roleIds: [], primaryTeamId: undefined, superAdmin: false }));
+  return page(ctx, list, 100, (o) => ({
+    id: String(o.userId),
+    email: o.email,
+    firstName: o.firstName,
+    lastName: o.lastName,
+    roleIds: [],
+    primaryTeamId: undefined,
+    superAdmin: false,
+  }));
 }

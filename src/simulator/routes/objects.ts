@@ -54,7 +54,12 @@ function list(ctx: Ctx) {
 
 function get(ctx: Ctx) {
   const ts = typeStore(ctx);
-  const rec = findRecord(ts, ctx.params.id ?? '', ctx.query.get('idProperty') ?? undefined, boolParam(ctx.query.get('archived')));
+  const rec = findRecord(
+    ts,
+    ctx.params.id ?? '',
+    ctx.query.get('idProperty') ?? undefined,
+    boolParam(ctx.query.get('archived')),
+  );
   return { status: 200, body: renderRecord(ctx.portal.store, rec, renderOptions(ctx)) };
 }
 
@@ -78,7 +83,8 @@ function parseCreateAssociations(ctx: Ctx, raw: unknown) {
     const target = Object.values(ctx.portal.store.types)
       .map((t) => t.byId.get(Number(id)))
       .find((r) => r && !r.archived);
-    if (!target || !Number.isFinite(typeId)) throw validation(`Association target ${id} not found or association type missing`);
+    if (!target || !Number.isFinite(typeId))
+      throw validation(`Association target ${id} not found or association type missing`);
     return target;
   });
 }
@@ -103,7 +109,10 @@ function search(ctx: Ctx) {
   const parsed = parseSearch(ctx.raw, asObject(ctx.json()));
   ctx.portal.store.flushIndexing();
   const { total, records } = runSearch(ts, parsed);
-  const body: Record<string, unknown> = { total, results: records.map((r) => renderRecord(ctx.portal.store, r, { properties: parsed.properties })) };
+  const body: Record<string, unknown> = {
+    total,
+    results: records.map((r) => renderRecord(ctx.portal.store, r, { properties: parsed.properties })),
+  };
   const next = parsed.offset + parsed.limit;
   if (next < total && parsed.limit > 0) body.paging = { next: { after: String(next) } };
   return { status: 200, body };
@@ -121,7 +130,8 @@ function merge(ctx: Ctx) {
 
 function gdprDelete(ctx: Ctx) {
   const info = objectTypeFromSegment(ctx.params.type ?? '');
-  if (info?.name !== 'contacts') throw new HubSpotError(400, 'VALIDATION_ERROR', 'GDPR delete is only available for contacts');
+  if (info?.name !== 'contacts')
+    throw new HubSpotError(400, 'VALIDATION_ERROR', 'GDPR delete is only available for contacts');
   const body = asObject(ctx.json());
   const idProperty = typeof body.idProperty === 'string' ? body.idProperty : undefined;
   const ts = ctx.portal.store.types.contacts;
