@@ -113,7 +113,7 @@ describe('hubsync CLI: status, push, failures, replay', () => {
     });
 
     const text = await cli('status');
-    expect(text.out).toMatch(/contacts\s+2\s+never synced\s+-\s+push outbound \w+ \d+s ago\s+1\s+0/);
+    expect(text.out).toMatch(/contacts\s+2\s+never synced\s+-\s+push outbound \w+ \d+[smhd] ago\s+1\s+0/);
     expect(text.out).toContain('see: hubsync failures');
     expect((await cli('status', '--check')).code).toBe(1);
   });
