@@ -1,5 +1,5 @@
 // Admin routes for webhook subscriptions and delivery status.
-import { asObject, intParam, type Reply } from './http-util';
+import { asObject, intParam, type Reply, validation } from './http-util';
 import type { Router } from './router';
 import type { WebhookSubscriptionOptions } from './webhooks';
 
@@ -17,6 +17,15 @@ export function registerAdminWebhookRoutes(router: Router): void {
   router.add('GET', '/__sim/webhooks/events', (ctx) =>
     ok({ events: ctx.sim.webhooks.events(intParam(ctx.query.get('limit'), 1000, 'limit')) }),
   );
+  router.add('POST', '/__sim/webhooks/inject', (ctx) => {
+    const events = asObject(ctx.json()).events;
+    if (!Array.isArray(events) || events.some((e) => !e || typeof e !== 'object' || Array.isArray(e)))
+      throw validation('events must be an array of objects');
+    const typed = events as Array<Record<string, unknown>>;
+    if (typed.some((e) => typeof e.subscriptionType !== 'string'))
+      throw validation('every injected event needs a subscriptionType');
+    return ok({ queued: ctx.sim.webhooks.inject(ctx.portal.portalId, typed) });
+  });
   router.add('POST', '/__sim/webhooks/drain', async (ctx) => {
     const body = asObject(ctx.json());
     const drained = await ctx.sim.webhooks.drain(typeof body.timeoutMs === 'number' ? body.timeoutMs : 10_000);
