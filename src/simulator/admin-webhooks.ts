@@ -7,7 +7,17 @@ export function registerAdminWebhookRoutes(router: Router): void {
   const ok = (body: unknown): Reply => ({ status: 200, body });
   router.add('GET', '/__sim/webhooks/config', (ctx) => ok(ctx.sim.webhooks.publicConfig()));
   router.add('POST', '/__sim/webhooks/config', (ctx) => {
-    ctx.sim.webhooks.configure(asObject(ctx.json()) as WebhookSubscriptionOptions);
+    const body = asObject(ctx.json());
+    if (
+      body.subscriptionFormat !== undefined &&
+      body.subscriptionFormat !== 'legacy' &&
+      body.subscriptionFormat !== 'generic'
+    )
+      throw validation('subscriptionFormat must be legacy or generic');
+    const every = body.foreignEventsEvery;
+    if (every !== undefined && !(Number.isInteger(every) && (every as number) >= 0))
+      throw validation('foreignEventsEvery must be a non-negative integer');
+    ctx.sim.webhooks.configure(body as WebhookSubscriptionOptions);
     return ok(ctx.sim.webhooks.publicConfig());
   });
   router.add('GET', '/__sim/webhooks/status', (ctx) => ok(ctx.sim.webhooks.status()));

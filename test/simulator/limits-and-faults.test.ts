@@ -195,14 +195,27 @@ describe('simulator CLI', () => {
       '--time-scale=1000',
       '--indexing-lag-ms',
       '0',
+      '--max-url-length',
+      '8000',
+      '--webhook-format',
+      'generic',
+      '--foreign-events-every',
+      '5',
     ]);
     expect(o).toMatchObject({
       port: 0,
       indexingLagMs: 0,
       timeScale: 1000,
+      maxUrlLength: 8000,
       seed: { all: 10, contacts: 99, seedValue: 1 },
-      webhooks: { targetUrl: 'http://127.0.0.1:1/h', signatureVersion: 'v2' },
+      webhooks: {
+        targetUrl: 'http://127.0.0.1:1/h',
+        signatureVersion: 'v2',
+        subscriptionFormat: 'generic',
+        foreignEventsEvery: 5,
+      },
     });
+    expect(() => optionsFromArgs(['--webhook-format', 'both'])).toThrow('--webhook-format');
     expect(o.portals?.[0]).toMatchObject({
       portalId: '1000001',
       token: 'sim-token-demo',
