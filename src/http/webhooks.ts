@@ -29,6 +29,9 @@ export interface WebhookRoutesOptions {
  */
 export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
 
+/** JSON is UTF-8 (RFC 8259): bytes that are not are an unparseable request, never replaced by U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
   const { config, metrics, dispatcher } = options;
   const servedPortals = new Set([config.HUBSPOT_PORTAL_ID]);
@@ -63,10 +66,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
+      body = JSON.parse(UTF8.decode(rawBody));
     } catch {
       metrics.webhooksReceived.inc({ outcome: 'invalid' });
-      return reply.code(400).send({ status: 'error', message: 'body is not valid JSON' });
+      return reply.code(400).send({ status: 'error', message: 'body is not valid UTF-8 JSON' });
     }
     const parsed = parseWebhookBatch(body, { servedPortals });
     if (!parsed.ok) {
@@ -111,7 +114,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         'webhook events refused one by one and kept as dead letters',
       );
     metrics.webhooksReceived.inc({ outcome: 'accepted' });
-    return reply.code(200).send({ status: 'ok', records: groups.length, refused: parsed.refused.length });
+    const records = new Set(groups.map((g) => `${g.objectType}:${g.objectId}`)).size;
+    return reply.code(200).send({ status: 'ok', records, refused: parsed.refused.length });
   });
 };
 

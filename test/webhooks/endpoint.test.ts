@@ -111,7 +111,7 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it.each([
-    ['not JSON', '[{"eventId": 1,', 'not valid JSON'],
+    ['not JSON', '[{"eventId": 1,', 'not valid UTF-8 JSON'],
     ['not an array', '{"eventId": 1}', 'must be a JSON array'],
     ['an empty array', '[]', 'at least one event'],
   ])('refuses a body that is %s with 400', async (_what, raw, message) => {
@@ -169,6 +169,17 @@ describe('POST /webhooks/hubspot', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ records: 5, refused: 0 });
     for (let i = 0; i < 5; i++) started.push(inboundObjectWorkflowId(String(portalId), 'contacts', String(600 + i)));
+    // Each record's 20 events (2.6 MB) exceed Temporal's 2 MB payload limit: they must go in several signals.
+    await waitFor(
+      'every record handed to its workflow',
+      async () => (await Promise.all([600, 601, 602, 603, 604].map(exists))).every(Boolean) || undefined,
+      20_000,
+    );
+    await waitFor(
+      'the batch left the inbox (every signal accepted)',
+      async () => (await runtime.prisma.webhookInboxEntry.count()) === 0 || undefined,
+      20_000,
+    );
   });
 
   it('keeps events of types and portals hubsync does not serve as dead letters, and still answers 200', async () => {
