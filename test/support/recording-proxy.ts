@@ -11,6 +11,8 @@ export interface RecordedRequest {
   /** The full request target as sent, query included. */
   url: string;
   body: unknown;
+  /** When the request arrived (epoch ms). */
+  at: number;
 }
 
 export interface InjectedResponse {
@@ -58,7 +60,13 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
       } catch {
         body = raw.toString('utf8');
       }
-      const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.split('?')[0]!, url, body };
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.split('?')[0]!,
+        url,
+        body,
+        at: Date.now(),
+      };
       requests.push(recorded);
       const injected = interceptor?.(recorded);
       if (injected) {
