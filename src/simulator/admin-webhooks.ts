@@ -1,5 +1,5 @@
 // Admin routes for webhook subscriptions and delivery status.
-import { asObject, intParam, type Reply } from './http-util';
+import { asObject, intParam, type Reply, validation } from './http-util';
 import type { Router } from './router';
 import type { WebhookSubscriptionOptions } from './webhooks';
 
@@ -7,7 +7,17 @@ export function registerAdminWebhookRoutes(router: Router): void {
   const ok = (body: unknown): Reply => ({ status: 200, body });
   router.add('GET', '/__sim/webhooks/config', (ctx) => ok(ctx.sim.webhooks.publicConfig()));
   router.add('POST', '/__sim/webhooks/config', (ctx) => {
-    ctx.sim.webhooks.configure(asObject(ctx.json()) as WebhookSubscriptionOptions);
+    const body = asObject(ctx.json());
+    if (
+      body.subscriptionFormat !== undefined &&
+      body.subscriptionFormat !== 'legacy' &&
+      body.subscriptionFormat !== 'generic'
+    )
+      throw validation('subscriptionFormat must be legacy or generic');
+    const every = body.foreignEventsEvery;
+    if (every !== undefined && !(Number.isInteger(every) && (every as number) >= 0))
+      throw validation('foreignEventsEvery must be a non-negative integer');
+    ctx.sim.webhooks.configure(body as WebhookSubscriptionOptions);
     return ok(ctx.sim.webhooks.publicConfig());
   });
   router.add('GET', '/__sim/webhooks/status', (ctx) => ok(ctx.sim.webhooks.status()));
@@ -17,6 +27,15 @@ export function registerAdminWebhookRoutes(router: Router): void {
   router.add('GET', '/__sim/webhooks/events', (ctx) =>
     ok({ events: ctx.sim.webhooks.events(intParam(ctx.query.get('limit'), 1000, 'limit')) }),
   );
+  router.add('POST', '/__sim/webhooks/inject', (ctx) => {
+    const events = asObject(ctx.json()).events;
+    if (!Array.isArray(events) || events.some((e) => !e || typeof e !== 'object' || Array.isArray(e)))
+      throw validation('events must be an array of objects');
+    const typed = events as Array<Record<string, unknown>>;
+    if (typed.some((e) => typeof e.subscriptionType !== 'string'))
+      throw validation('every injected event needs a subscriptionType');
+    return ok({ queued: ctx.sim.webhooks.inject(ctx.portal.portalId, typed) });
+  });
   router.add('POST', '/__sim/webhooks/drain', async (ctx) => {
     const body = asObject(ctx.json());
     const drained = await ctx.sim.webhooks.drain(typeof body.timeoutMs === 'number' ? body.timeoutMs : 10_000);

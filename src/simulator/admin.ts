@@ -65,9 +65,16 @@ function record(ts: TypeStore, id: string | undefined): SimRecord {
 /** A simulated HubSpot user (or another source the test names). */
 function userActor(ctx: Ctx, body: Record<string, unknown>): Actor {
   const owner = ctx.portal.store.owners[0];
+  // null is passed through: HubSpot sends null changeSource/sourceId when it has no source to name.
   return {
-    changeSource: typeof body.changeSource === 'string' ? body.changeSource : 'CRM_UI',
-    sourceId: typeof body.sourceId === 'string' ? body.sourceId : `userId:${owner?.userId ?? 9000000}`,
+    changeSource:
+      body.changeSource === null ? null : typeof body.changeSource === 'string' ? body.changeSource : 'CRM_UI',
+    sourceId:
+      body.sourceId === null
+        ? null
+        : typeof body.sourceId === 'string'
+          ? body.sourceId
+          : `userId:${owner?.userId ?? 9000000}`,
   };
 }
 
@@ -97,6 +104,7 @@ function configOf(sim: SimState, p: PortalRuntime): Record<string, unknown> {
     indexingLagMs: p.store.indexingLagMs,
     retryAfterHeader: sim.retryAfterHeader,
     upsertLockPerSecond: p.upsertLockPerSecond,
+    maxUrlLength: sim.maxUrlLength,
   };
 }
 
@@ -136,6 +144,11 @@ router.add('POST', '/__sim/config', (ctx) => {
   if (b.retryAfterHeader !== undefined) ctx.sim.retryAfterHeader = b.retryAfterHeader === true;
   if (b.upsertLockPerSecond !== undefined)
     p.upsertLockPerSecond = b.upsertLockPerSecond === null ? null : Number(b.upsertLockPerSecond);
+  if (b.maxUrlLength !== undefined) {
+    const n = Number(b.maxUrlLength);
+    if (!Number.isInteger(n) || n < 100) throw validation('maxUrlLength must be an integer of at least 100');
+    ctx.sim.maxUrlLength = n;
+  }
   return ok(configOf(ctx.sim, p));
 });
 router.add('POST', '/__sim/rate-limits/reset', (ctx) => {

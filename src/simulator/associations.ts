@@ -1,7 +1,10 @@
 // Associations v4 between records of one portal, kept from both sides so either side's lookups are O(1).
-import { OBJECT_TYPES, type ObjectTypeName } from './schema';
+import { HubSpotError } from './http-util';
+import type { ObjectTypeName } from './schema';
 
-// HubSpot-defined association type ids: [unlabeled, primary] per direction.
+// HubSpot-defined association type ids: [unlabeled, primary] per direction, from HubSpot's "Associations v4"
+// guide, "Association type ID values" (developers.hubspot.com/docs/guides/api/crm/associations/associations-v4):
+// e.g. Deal to ticket 27, Ticket to deal 28; Contact to company 279, Contact to primary company 1.
 const TYPE_IDS: Record<string, [number, number | null]> = {
   'contacts|companies': [279, 1],
   'companies|contacts': [280, 2],
@@ -13,8 +16,8 @@ const TYPE_IDS: Record<string, [number, number | null]> = {
   'contacts|tickets': [15, null],
   'tickets|companies': [339, 26],
   'companies|tickets': [340, 25],
-  'deals|tickets': [28, null],
-  'tickets|deals': [27, null],
+  'deals|tickets': [27, null],
+  'tickets|deals': [28, null],
   'tasks|contacts': [204, null],
   'contacts|tasks': [203, null],
   'tasks|companies': [192, null],
@@ -33,8 +36,28 @@ export function associationTypeIds(
   return ids ? { unlabeled: ids[0], primary: ids[1] } : undefined;
 }
 
-export function associationTypeName(from: ObjectTypeName, to: ObjectTypeName): string {
-  return `${OBJECT_TYPES[from].singular}_TO_${OBJECT_TYPES[to].singular}`;
+/** Whether HubSpot defines this type id (unlabeled or primary) for the from → to direction. */
+export function isHubSpotDefinedType(from: ObjectTypeName, to: ObjectTypeName, typeId: number): boolean {
+  const ids = associationTypeIds(from, to);
+  return ids !== undefined && (ids.unlabeled === typeId || ids.primary === typeId);
+}
+
+/** The target object type of a HubSpot-defined type id seen from `from`, if any. */
+export function targetOfType(from: ObjectTypeName, typeId: number): ObjectTypeName | undefined {
+  for (const key of Object.keys(TYPE_IDS)) {
+    const [f, t] = key.split('|') as [ObjectTypeName, ObjectTypeName];
+    if (f === from && isHubSpotDefinedType(f, t, typeId)) return t;
+  }
+  return undefined;
+}
+
+/** The refusal of an association type id HubSpot does not define between the two objects. */
+export function invalidAssociationType(from: string, typeIds: string): HubSpotError {
+  return new HubSpotError(
+    400,
+    'VALIDATION_ERROR',
+    `Invalid association type id(s) ${typeIds} for ${from}: use a HubSpot-defined type id of the right direction or a label's type id`,
+  );
 }
 
 export interface AssociationEdge {

@@ -3,8 +3,19 @@
 import { validation } from './http-util';
 import { Prng } from './prng';
 
-export type FaultType = 'latency' | 'error' | 'rateLimit' | 'locked' | 'drop' | 'malformed' | 'webhookFailure';
-const TYPES: FaultType[] = ['latency', 'error', 'rateLimit', 'locked', 'drop', 'malformed', 'webhookFailure'];
+export type FaultType =
+  'latency' | 'error' | 'rateLimit' | 'locked' | 'migration' | 'drop' | 'malformed' | 'webhookFailure';
+const TYPES: FaultType[] = [
+  'latency',
+  'error',
+  'rateLimit',
+  'locked',
+  'migration',
+  'drop',
+  'malformed',
+  'webhookFailure',
+];
+const STATUS_TYPES = new Set<FaultType>(['error', 'rateLimit', 'locked', 'migration']);
 const MODES = ['number', 'string', 'null', 'drop', 'garbage'] as const;
 
 export interface FaultRule {
@@ -18,6 +29,8 @@ export interface FaultRule {
   status?: number;
   policyName?: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY';
   retryAfterSeconds?: number;
+  /** error: `html` sends an HTML page as HubSpot's edge does for 5xx; default html for edge statuses, json else. */
+  body?: 'html' | 'json';
   field?: string;
   mode?: (typeof MODES)[number];
 }
@@ -25,7 +38,7 @@ export interface FaultRule {
 export interface RequestFaults {
   latencyMs: number;
   drop: boolean;
-  /** The one status-changing rule (error, rateLimit, locked) that hit, if any. */
+  /** The one status-changing rule (error, rateLimit, locked, migration) that hit, if any. */
   status?: FaultRule;
   malformed?: FaultRule;
 }
@@ -49,6 +62,9 @@ export class Faults {
     if (r.type === 'malformed' && (!r.field || !r.mode || !MODES.includes(r.mode)))
       throw validation(`malformed needs field and mode (${MODES.join(', ')})`);
     if (r.type === 'latency' && typeof r.ms !== 'number') throw validation('latency needs ms');
+    if (r.body !== undefined && r.body !== 'html' && r.body !== 'json') throw validation('body must be html or json');
+    if (r.retryAfterSeconds !== undefined && !(Number.isInteger(r.retryAfterSeconds) && r.retryAfterSeconds >= 0))
+      throw validation('retryAfterSeconds must be a non-negative integer');
     if (r.match !== undefined && !/^(\*|[A-Z]+) \//.test(r.match))
       throw validation('match must look like "GET /crm/v3/objects/contacts" (method may be *)');
     return { ...r, id: this.nextId++, type: r.type };
@@ -84,7 +100,7 @@ export class Faults {
     if (this.rules.length === 0) return out;
     for (const rule of [...this.rules]) {
       if (rule.type === 'webhookFailure') continue;
-      const isStatus = rule.type === 'error' || rule.type === 'rateLimit' || rule.type === 'locked';
+      const isStatus = STATUS_TYPES.has(rule.type);
       if (
         (isStatus && out.status) ||
         (rule.type === 'malformed' && out.malformed) ||

@@ -6,8 +6,10 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Sent verbatim instead of JSON-serialising body (the garbage fault). */
+  /** Sent verbatim instead of JSON-serialising body (the garbage fault, HTML edge pages). */
   raw?: string;
+  /** Content-Type of `raw` (default JSON). */
+  contentType?: string;
 }
 
 export interface ErrorDetail {

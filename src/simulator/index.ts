@@ -32,6 +32,8 @@ export interface SimulatorOptions {
   retryAfterHeader?: boolean;
   /** When set, /__sim needs `Authorization: Bearer <adminToken>`. */
   adminToken?: string;
+  /** Longest URL answered before 414 (default 16,000 characters). */
+  maxUrlLength?: number;
 }
 
 export interface RunningSimulator {
@@ -50,8 +52,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const webhooks: WebhookSubscriptionOptions = { ...options.webhooks };
   if (options.timeScale !== undefined) webhooks.timeScale = options.timeScale;
   const sim = new SimState(portals, options.indexingLagMs ?? 3000, webhooks, options.retryAfterHeader ?? false);
+  if (options.maxUrlLength !== undefined) sim.maxUrlLength = options.maxUrlLength;
   const seedResult = options.seed ? seedPortal(sim.defaultPortal().store, options.seed) : undefined;
-  const server = http.createServer(createHandler(sim, options.adminToken));
+  // Node refuses request heads over 16 KB with 431 before the handler runs; the head limit is raised well past the
+  // URL limit so that an over-long URL gets HubSpot's 414 from the handler instead.
+  const server = http.createServer({ maxHeaderSize: 256 * 1024 }, createHandler(sim, options.adminToken));
   server.keepAliveTimeout = 30_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

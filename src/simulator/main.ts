@@ -17,6 +17,8 @@ const NUMERIC = new Set([
   'seed-value',
   'time-scale',
   'indexing-lag-ms',
+  'max-url-length',
+  'foreign-events-every',
 ]);
 const STRING = new Set([
   'host',
@@ -29,6 +31,7 @@ const STRING = new Set([
   'app-id',
   'signature-version',
   'admin-token',
+  'webhook-format',
 ]);
 const BOOLEAN = new Set(['retry-after']);
 
@@ -63,6 +66,9 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
     throw new Error(`unknown tier ${tier}`);
   const sig = str('signature-version') as SignatureVersion | undefined;
   if (sig && !['v1', 'v2', 'v3'].includes(sig)) throw new Error('--signature-version must be v1, v2 or v3');
+  const format = str('webhook-format');
+  if (format && format !== 'legacy' && format !== 'generic')
+    throw new Error('--webhook-format must be legacy or generic');
   const seed: SeedOptions = { seedValue: num('seed-value') ?? 1, all: num('seed') };
   for (const t of ['contacts', 'companies', 'deals', 'tickets', 'tasks'] as const) {
     const n = num(`seed-${t}`);
@@ -91,10 +97,13 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
       clientSecret: str('client-secret'),
       appId: str('app-id'),
       signatureVersion: sig,
+      subscriptionFormat: format as 'legacy' | 'generic' | undefined,
+      foreignEventsEvery: num('foreign-events-every'),
     },
     timeScale: num('time-scale'),
     retryAfterHeader: a.get('retry-after') === true,
     adminToken: str('admin-token'),
+    maxUrlLength: num('max-url-length'),
   };
 }
 

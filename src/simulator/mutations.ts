@@ -1,14 +1,15 @@
 // Every data change, whether from the API or a simulated HubSpot user, goes through here so that the store,
 // the search index and the webhook events stay consistent.
-import { associationTypeName } from './associations';
+import { associationTypeIds } from './associations';
 import { HubSpotError } from './http-util';
 import { OBJECT_TYPES, type ObjectTypeName } from './schema';
 import type { PortalStore, SimRecord } from './store';
 
 /** Who made a change, as webhook events report it. */
 export interface Actor {
-  changeSource: string;
-  sourceId: string;
+  /** HubSpot sends null for these when it has no source to name (webhooks guide: optional fields may be null). */
+  changeSource: string | null;
+  sourceId: string | null;
 }
 
 /** An event before the webhook layer adds delivery fields (eventId, subscriptionId, appId, attemptNumber). */
@@ -18,6 +19,8 @@ export interface EventDraft {
   action: string;
   occurredAt: number;
   fields: Record<string, unknown>;
+  /** associationChange only: the other side, so the webhook layer can render the legacy or the generic shape. */
+  association?: { toType: ObjectTypeName; typeId: number };
 }
 
 export type EventSink = (portalId: string, drafts: EventDraft[]) => void;
@@ -126,40 +129,68 @@ export class Mutator {
     this.emit([this.draft(rec, 'restore', actor, at, 'RESTORED')]);
   }
 
-  /** Merges `merged` into `primary`: the primary keeps its id and values, gains the other's missing values and associations. */
+  /**
+   * Merges two records into a NEW record with a new id (HubSpot changelog "Updated merge functionality for contacts
+   * and companies": the result is a new record, both old ids point to it, the primary's values win, values from both
+   * are kept, the primary's associations are prioritised; the changelog calls this consistent with other object
+   * types, so every type merges this way). The merge event's newObjectId names the new record, primaryObjectId and
+   * mergedObjectIds the old ones (changelog "New subscription types for webhooks").
+   */
   merge(primary: SimRecord, merged: SimRecord, actor: Actor, at = Date.now()): SimRecord {
     if (primary.id === merged.id) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge an object with itself');
     if (primary.archived || merged.archived)
       throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge archived objects');
     const ts = this.portal.types[primary.type];
-    const moved: Record<string, string> = {};
-    for (const [k, v] of Object.entries(merged.props))
-      if (primary.props[k] === undefined && k !== 'hs_merged_object_ids' && !ts.properties.get(k)?.hasUniqueValue)
-        moved[k] = v;
-    const mergedIds = [
-      ...(primary.props.hs_merged_object_ids?.split(';') ?? []),
-      ...(merged.props.hs_merged_object_ids?.split(';') ?? []),
-      String(merged.id),
-    ].filter((x) => x !== '');
-    moved.hs_merged_object_ids = mergedIds.join(';');
-    for (const edge of this.portal.associations.allOf(merged.type, merged.id)) {
-      if (edge.toType === primary.type && edge.toId === primary.id) continue;
-      this.portal.associations.add(primary.type, primary.id, edge.toType, edge.toId, false);
+    const props: Record<string, string> = {};
+    let moved = 0;
+    for (const [k, v] of Object.entries(merged.props)) {
+      if (k === 'hs_merged_object_ids' || ts.properties.get(k)?.hasUniqueValue) continue;
+      props[k] = v;
+      if (primary.props[k] === undefined) moved++;
     }
+    Object.assign(props, primary.props);
+    const mergedIds = [primary, merged].flatMap((r) => [
+      ...(r.props.hs_merged_object_ids?.split(';') ?? []),
+      String(r.id),
+    ]);
+    props.hs_merged_object_ids = mergedIds.filter((x) => x !== '').join(';');
+    const edges = this.mergedEdges(primary, merged);
+    this.portal.purge(primary);
     this.portal.purge(merged);
-    ts.aliases.set(merged.id, primary.id);
-    for (const [alias, target] of ts.aliases) if (target === merged.id) ts.aliases.set(alias, primary.id);
-    this.portal.applyProperties(primary, moved);
-    this.portal.touch(primary, at);
+    const rec = this.portal.insert(primary.type, props, Math.min(primary.createdAt, merged.createdAt), at);
+    for (const [alias, target] of ts.aliases)
+      if (target === primary.id || target === merged.id) ts.aliases.set(alias, rec.id);
+    ts.aliases.set(primary.id, rec.id);
+    ts.aliases.set(merged.id, rec.id);
+    for (const e of edges) this.portal.associations.add(rec.type, rec.id, e.toType, e.toId, e.primary);
     this.emit([
-      this.draft(primary, 'merge', actor, at, 'MERGED', {
+      this.draft(rec, 'merge', actor, at, 'MERGED', {
         primaryObjectId: primary.id,
         mergedObjectIds: [merged.id],
-        newObjectId: primary.id,
-        numberOfPropertiesMoved: Object.keys(moved).length - 1,
+        newObjectId: rec.id,
+        numberOfPropertiesMoved: moved,
       }),
     ]);
-    return primary;
+    return rec;
+  }
+
+  /** Both records' associations, the primary's first; a secondary "primary" label is dropped when the primary has one. */
+  private mergedEdges(primary: SimRecord, merged: SimRecord) {
+    const out: Array<{ toType: ObjectTypeName; toId: number; primary: boolean }> = [];
+    const primaryTypes = new Set<ObjectTypeName>();
+    for (const rec of [primary, merged]) {
+      for (const edge of this.portal.associations.allOf(rec.type, rec.id)) {
+        if (edge.toType === primary.type && (edge.toId === primary.id || edge.toId === merged.id)) continue;
+        const primaryId = associationTypeIds(rec.type, edge.toType)?.primary;
+        const isPrimary = primaryId !== null && primaryId !== undefined && edge.typeIds.includes(primaryId);
+        const keep = isPrimary && (rec === primary || !primaryTypes.has(edge.toType));
+        if (keep) primaryTypes.add(edge.toType);
+        const existing = out.find((o) => o.toType === edge.toType && o.toId === edge.toId);
+        if (existing) existing.primary ||= keep;
+        else out.push({ toType: edge.toType, toId: edge.toId, primary: keep });
+      }
+    }
+    return out;
   }
 
   gdprDelete(rec: SimRecord, actor: Actor, at = Date.now()): void {
@@ -179,21 +210,27 @@ export class Mutator {
       : assoc.add(from.type, from.id, to.type, to.id, primary);
     if (!changed) return false;
     const isPrimary = remove ? wasPrimary : primary;
-    const side = (a: SimRecord, b: SimRecord): EventDraft => ({
-      objectType: a.type,
-      action: 'associationChange',
-      occurredAt: at,
-      fields: {
-        changeSource: actor.changeSource,
-        sourceId: actor.sourceId,
-        changeFlag: remove ? 'ASSOCIATION_REMOVED' : 'ASSOCIATION_ADDED',
-        associationType: associationTypeName(a.type, b.type),
-        fromObjectId: a.id,
-        toObjectId: b.id,
-        associationRemoved: remove,
-        isPrimaryAssociation: isPrimary,
-      },
-    });
+    const side = (a: SimRecord, b: SimRecord): EventDraft => {
+      const ids = associationTypeIds(a.type, b.type);
+      return {
+        objectType: a.type,
+        action: 'associationChange',
+        occurredAt: at,
+        fields: {
+          changeSource: actor.changeSource,
+          sourceId: actor.sourceId,
+          changeFlag: remove ? 'ASSOCIATION_REMOVED' : 'ASSOCIATION_ADDED',
+          fromObjectId: a.id,
+          toObjectId: b.id,
+          associationRemoved: remove,
+          isPrimaryAssociation: isPrimary,
+        },
+        association: {
+          toType: b.type,
+          typeId: (isPrimary && ids?.primary !== null ? ids?.primary : ids?.unlabeled) ?? 0,
+        },
+      };
+    };
     this.emit([side(from, to), side(to, from)]);
     return true;
   }

@@ -1,6 +1,6 @@
 // Records in and out: HubSpot's JSON shape on the way out, property validation and normalisation on the way in.
 import { associationTypeIds } from './associations';
-import { type ErrorDetail, iso, validation } from './http-util';
+import { type ErrorDetail, HubSpotError, iso, validation } from './http-util';
 import { OBJECT_TYPES, type ObjectTypeName } from './schema';
 import { propertyValue, type PortalStore, type SimRecord, type TypeStore } from './store';
 
@@ -69,8 +69,11 @@ export function renderFull(rec: SimRecord, mergedInto?: number): Record<string, 
 }
 
 /**
- * Validates and normalises written property values to HubSpot's stored strings: unknown properties, bad numbers,
- * dates and enumeration options are rejected like HubSpot does; read-only calculated properties are ignored.
+ * Validates and normalises written property values to HubSpot's stored strings: unknown properties, read-only
+ * properties, bad numbers, dates and enumeration options are rejected like HubSpot does. `""` clears a property;
+ * `null` is accepted and leaves it unchanged (CRM objects spec, PATCH/batch update: "Read-only and non-existent
+ * properties will result in an error. Properties values can be cleared by passing an empty string.";
+ * HubSpot/hubspot-api-nodejs#324, where HubSpot's maintainers say to send "" to clear).
  */
 export function normaliseProperties(ts: TypeStore, input: unknown): Record<string, string> {
   if (input === undefined || input === null) return {};
@@ -88,8 +91,16 @@ export function normaliseProperties(ts: TypeStore, input: unknown): Record<strin
       });
       continue;
     }
-    if (def.readOnlyValue && name !== 'createdate') continue;
-    const value = raw === null || raw === undefined ? '' : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+    if (raw === null || raw === undefined) continue;
+    if (def.readOnlyValue) {
+      errors.push({
+        message: `"${name}" is a read only property; its value cannot be set.`,
+        code: 'READ_ONLY_VALUE',
+        context: { propertyName: [name] },
+      });
+      continue;
+    }
+    const value = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
     if (value === '') {
       out[name] = '';
       continue;
@@ -133,6 +144,24 @@ export function normaliseProperties(ts: TypeStore, input: unknown): Record<strin
     );
   }
   return out;
+}
+
+// Properties HubSpot requires on create, per object type. Tasks: hs_timestamp (the due date) — HubSpot's tasks guide
+// lists it as required, and a create without it is refused with this body (PipedreamHQ/pipedream#12366):
+// { status: "error", message: "Error creating TASK. Some required properties were not set.",
+//   context: { properties: ["hs_timestamp"] }, category: "VALIDATION_ERROR" }.
+const REQUIRED_ON_CREATE: Partial<Record<ObjectTypeName, string[]>> = { tasks: ['hs_timestamp'] };
+
+/** Throws HubSpot's "Some required properties were not set" when a create lacks a required property. */
+export function assertRequiredOnCreate(ts: TypeStore, props: Record<string, string>): void {
+  const missing = (REQUIRED_ON_CREATE[ts.type] ?? []).filter((name) => (props[name] ?? '') === '');
+  if (missing.length > 0)
+    throw new HubSpotError(
+      400,
+      'VALIDATION_ERROR',
+      `Error creating ${ts.info.singular}. Some required properties were not set.`,
+      { context: { properties: missing } },
+    );
 }
 
 /** Epoch ms from an epoch-ms string or an ISO date; NaN when neither. */

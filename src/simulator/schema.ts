@@ -286,7 +286,8 @@ export function standardProperties(type: ObjectTypeName): Map<string, PropertyDe
       fieldType: fieldType ?? (propType === 'number' ? 'number' : 'text'),
       options: (options ?? []).map((value, i) => ({ label: value, value, displayOrder: i, hidden: false })),
       calculated: CALCULATED.has(name),
-      readOnlyValue: CALCULATED.has(name),
+      // createdate may be written (imports backdate records); the other calculated ones are read-only.
+      readOnlyValue: CALCULATED.has(name) && name !== 'createdate',
       hasUniqueValue: (type === 'contacts' && name === 'email') || name === 'hs_object_id',
       custom: false,
     });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin } from './admin';
+import { htmlReply, migrationReply, serverErrorReply } from './edge-errors';
 import { corrupt } from './faults';
 import { AUTH_MESSAGE, HubSpotError, parseJson, readBody, type Reply } from './http-util';
 import { rateLimitBody, type PolicyName } from './rate-limit';
@@ -62,6 +63,13 @@ async function handle(
     return;
   }
 
+  // HubSpot answers an over-long URL with 414 before looking at anything else (error-handling guide, "414").
+  if (url.length > sim.maxUrlLength) {
+    send(res, htmlReply(414));
+    sim.metrics.count(`${method} ${path.slice(0, 200)}`, 414);
+    return;
+  }
+
   const matched = router.match(method, path);
   const endpoint =
     matched && 'route' in matched
@@ -119,9 +127,10 @@ async function handle(
         },
         portal.portalId,
       );
+    } else if (f.type === 'migration') {
+      finish(migrationReply(f.retryAfterSeconds ?? 3600), portal.portalId);
     } else {
-      const status = f.status ?? 500;
-      finish({ status, body: new HubSpotError(status, 'INTERNAL_ERROR', 'internal error').toBody() }, portal.portalId);
+      finish(serverErrorReply(f.status ?? 500, f.body), portal.portalId);
     }
     return;
   }
@@ -188,7 +197,10 @@ function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.raw !== undefined) {
-    res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
+    res.writeHead(reply.status, {
+      ...headers,
+      'Content-Type': `${reply.contentType ?? 'application/json'};charset=utf-8`,
+    });
     res.end(reply.raw);
     return;
   }

@@ -43,6 +43,11 @@ export function limitSettings(
   };
 }
 
+// HubSpot documents a 414 for "the length of the request URL exceeds certain limits" without a number; integrators
+// measured the limit at about 16,200 characters (PostHog/posthog#31617) and report failures past ~8 KB of properties
+// (airweave-ai/airweave#1064). 16,000 is the measured figure rounded down; `maxUrlLength` changes it.
+export const DEFAULT_MAX_URL_LENGTH = 16_000;
+
 export class SimState {
   readonly portals = new Map<string, PortalRuntime>();
   readonly byToken = new Map<string, PortalRuntime>();
@@ -50,6 +55,8 @@ export class SimState {
   readonly faults = new Faults();
   readonly webhooks: WebhookDispatcher;
   retryAfterHeader: boolean;
+  /** Longest request URL (path + query) answered; longer ones get 414. */
+  maxUrlLength = DEFAULT_MAX_URL_LENGTH;
 
   constructor(
     portals: PortalOptions[],
@@ -96,6 +103,7 @@ export class SimState {
       p.upsertLockPerSecond = null;
       p.upsertTimes = [];
     }
+    this.maxUrlLength = DEFAULT_MAX_URL_LENGTH;
     this.metrics.resetCounters();
     this.metrics.clearRequests();
     this.faults.clear();

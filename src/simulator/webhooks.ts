@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Faults } from './faults';
+import { FOREIGN_EVENTS } from './foreign-events';
 import type { EventDraft } from './mutations';
 import { Prng } from './prng';
 import { OBJECT_TYPES } from './schema';
@@ -24,6 +25,11 @@ export interface WebhookSubscriptionOptions {
   batchDelayMs?: number;
   duplicateProbability?: number;
   outOfOrder?: boolean;
+  /** `legacy`: contact.*, company.*, deal.*, ticket.* (tasks and users are always generic); `generic`: every type as
+   * object.* with objectTypeId, as a private app's current webhooks.json subscribes. */
+  subscriptionFormat?: 'legacy' | 'generic';
+  /** After every N of our events, one event of a subscription hubsync does not sync (0 = never). */
+  foreignEventsEvery?: number;
 }
 
 type Config = Required<WebhookSubscriptionOptions>;
@@ -45,6 +51,8 @@ export const WEBHOOK_DEFAULTS: Config = {
   batchDelayMs: 20,
   duplicateProbability: 0,
   outOfOrder: false,
+  subscriptionFormat: 'legacy',
+  foreignEventsEvery: 0,
 };
 
 interface Delivery {
@@ -68,6 +76,8 @@ export class WebhookDispatcher {
   private requests = 0;
   private emitted = 0;
   private eventSeq = 1000;
+  private sinceForeign = 0;
+  private foreignSeq = 0;
   private recent: WebhookEvent[] = [];
   private deliveries: Delivery[] = [];
   private timers = new Set<NodeJS.Timeout>();
@@ -96,29 +106,55 @@ export class WebhookDispatcher {
     const c = this.config;
     if (c.portalId !== null && c.portalId !== portalId) return;
     for (const d of drafts) {
-      const info = OBJECT_TYPES[d.objectType];
-      const subscriptionType = `${info.webhookPrefix}.${d.action}`;
+      const { subscriptionType, fields } = shapeOf(d, c.subscriptionFormat);
       if (!this.subscribed(subscriptionType, d.fields.propertyName)) continue;
-      const event: WebhookEvent = {
-        eventId: this.eventSeq++,
-        subscriptionId: subscriptionIdOf(subscriptionType),
-        portalId: Number(portalId),
-        appId: Number(c.appId),
-        occurredAt: d.occurredAt,
-        subscriptionType,
-        attemptNumber: 0,
-        ...d.fields,
-      };
-      if (info.webhookPrefix === 'object') event.objectTypeId = info.typeId;
-      this.emitted++;
-      this.recent.push(event);
-      if (this.recent.length > 2000) this.recent = this.recent.slice(-1000);
-      if (!c.targetUrl) continue;
-      this.queue.push(event);
-      if (c.duplicateProbability > 0 && this.prng.next() < c.duplicateProbability) this.queue.push({ ...event });
+      this.enqueue(portalId, d.occurredAt, subscriptionType, fields);
+      if (c.foreignEventsEvery > 0 && ++this.sinceForeign >= c.foreignEventsEvery) {
+        this.sinceForeign = 0;
+        const foreign = FOREIGN_EVENTS[this.foreignSeq++ % FOREIGN_EVENTS.length] as (
+          n: number,
+        ) => Record<string, unknown>;
+        const { subscriptionType: type, ...rest } = foreign(this.foreignSeq);
+        this.enqueue(portalId, d.occurredAt, String(type), rest);
+      }
     }
     this.schedule();
   };
+
+  /** Queues events a test wrote itself (any subscription, any field, nulls included); delivery fields are filled in. */
+  inject(portalId: string, events: Array<Record<string, unknown>>): number {
+    for (const e of events) {
+      const { subscriptionType, occurredAt, ...rest } = e;
+      this.enqueue(portalId, typeof occurredAt === 'number' ? occurredAt : Date.now(), String(subscriptionType), rest);
+    }
+    this.schedule();
+    return events.length;
+  }
+
+  private enqueue(
+    portalId: string,
+    occurredAt: number,
+    subscriptionType: string,
+    fields: Record<string, unknown>,
+  ): void {
+    const c = this.config;
+    const event: WebhookEvent = {
+      eventId: this.eventSeq++,
+      subscriptionId: subscriptionIdOf(subscriptionType),
+      portalId: Number(portalId),
+      appId: Number(c.appId),
+      occurredAt,
+      subscriptionType,
+      attemptNumber: 0,
+      ...fields,
+    };
+    this.emitted++;
+    this.recent.push(event);
+    if (this.recent.length > 2000) this.recent = this.recent.slice(-1000);
+    if (!c.targetUrl) return;
+    this.queue.push(event);
+    if (c.duplicateProbability > 0 && this.prng.next() < c.duplicateProbability) this.queue.push({ ...event });
+  }
 
   private subscribed(type: string, propertyName: unknown): boolean {
     const list = this.config.subscriptionTypes;
@@ -287,6 +323,44 @@ export class WebhookDispatcher {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
+}
+
+/**
+ * An event's subscription type and fields, legacy or generic. Legacy association changes carry `associationType`
+ * (CONTACT_TO_COMPANY…); generic `object.*` events carry `objectTypeId`, except `object.associationChange`, which
+ * has neither and names both sides instead: fromObjectTypeId, toObjectTypeId, fromObjectId, toObjectId,
+ * associationTypeId, associationCategory, associationRemoved, isPrimaryAssociation (HubSpot changelog "Public Beta:
+ * Generic Webhook Subscriptions"; guide "Create generic webhook subscriptions"). privacyDeletion is a hub event
+ * (`contact.privacyDeletion`) in both formats.
+ */
+function shapeOf(
+  d: EventDraft,
+  format: 'legacy' | 'generic',
+): { subscriptionType: string; fields: Record<string, unknown> } {
+  const info = OBJECT_TYPES[d.objectType];
+  const generic = d.action !== 'privacyDeletion' && (format === 'generic' || info.webhookPrefix === 'object');
+  const subscriptionType = `${generic ? 'object' : info.webhookPrefix}.${d.action}`;
+  if (d.action !== 'associationChange' || !d.association) {
+    return { subscriptionType, fields: generic ? { ...d.fields, objectTypeId: info.typeId } : d.fields };
+  }
+  const to = OBJECT_TYPES[d.association.toType];
+  if (!generic)
+    return { subscriptionType, fields: { ...d.fields, associationType: `${info.singular}_TO_${to.singular}` } };
+  const { fromObjectId, toObjectId, associationRemoved, isPrimaryAssociation, ...common } = d.fields;
+  return {
+    subscriptionType,
+    fields: {
+      ...common,
+      fromObjectTypeId: info.typeId,
+      toObjectTypeId: to.typeId,
+      fromObjectId,
+      toObjectId,
+      associationTypeId: d.association.typeId,
+      associationCategory: 'HUBSPOT_DEFINED',
+      associationRemoved,
+      isPrimaryAssociation,
+    },
+  };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -122,24 +122,27 @@ describe('simulator: batch endpoints, merge, GDPR delete, associations', () => {
         },
       ],
     });
-    expect(assoc.status).toBe(200);
+    expect(assoc.status).toBe(201);
     const merged = await call(sim, 'POST', '/crm/v3/objects/contacts/merge', {
       primaryObjectId: a.id,
       objectIdToMerge: b.id,
     });
     expect(merged.status).toBe(200);
+    const newId = merged.body.id as string;
+    expect([a.id, b.id]).not.toContain(newId);
     const survivor = await call(
       sim,
       'GET',
       `/crm/v3/objects/contacts/${b.id}?properties=phone,hs_merged_object_ids,firstname&associations=companies`,
     );
-    expect(survivor.body.id).toBe(a.id);
-    expect(survivor.body.properties).toMatchObject({ phone: '123', firstname: 'A', hs_merged_object_ids: b.id });
+    expect(survivor.body.id).toBe(newId);
+    expect(survivor.body.properties).toMatchObject({ phone: '123', firstname: 'A' });
+    expect(survivor.body.properties.hs_merged_object_ids.split(';').sort()).toEqual([a.id, b.id].sort());
     expect(survivor.body.associations.companies.results.map((r: { id: string }) => r.id)).toContain(co.id);
     const read = await call(sim, 'POST', '/crm/v4/associations/companies/contacts/batch/read', {
       inputs: [{ id: co.id }],
     });
-    expect(read.body.results[0].to.map((t: { toObjectId: number }) => String(t.toObjectId)).sort()).toEqual([a.id]);
+    expect(read.body.results[0].to.map((t: { toObjectId: number }) => String(t.toObjectId)).sort()).toEqual([newId]);
 
     await call(sim, 'DELETE', `/crm/v3/objects/contacts/${a.id}`);
     await admin(sim, 'POST', `/objects/contacts/${a.id}/restore`, {});

@@ -106,6 +106,48 @@ describe('simulator: rate limits, faults, counters', () => {
     expect((await admin(sim, 'GET', '/faults')).body.rules).toHaveLength(0);
   });
 
+  it('injects 477 Migration in Progress with Retry-After and edge 5xx with HTML bodies', async () => {
+    const path = '/crm/v3/objects/contacts';
+    await admin(sim, 'POST', '/faults', {
+      rules: [
+        { type: 'migration', match: `GET ${path}`, times: 1, retryAfterSeconds: 7200 },
+        { type: 'error', status: 502, match: `GET ${path}`, times: 1 },
+        { type: 'error', status: 503, match: `GET ${path}`, times: 1 },
+        { type: 'error', status: 504, match: `GET ${path}`, times: 1 },
+        { type: 'error', status: 500, match: `GET ${path}`, times: 1 },
+        { type: 'error', status: 502, body: 'json', match: `GET ${path}`, times: 1 },
+      ],
+    });
+    const migrating = await call(sim, 'GET', path);
+    expect([migrating.status, migrating.headers.get('retry-after')]).toEqual([477, '7200']);
+    expect(migrating.body).toMatchObject({ status: 'error', message: 'Migration in Progress' });
+    for (const status of [502, 503, 504]) {
+      const edge = await call(sim, 'GET', path);
+      expect(edge.status).toBe(status);
+      expect(edge.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(edge.body).toEqual(expect.stringContaining(`<title>${status} `));
+    }
+    expect((await call(sim, 'GET', path)).body).toMatchObject({ status: 'error', category: 'INTERNAL_ERROR' });
+    const asJson = await call(sim, 'GET', path);
+    expect([asJson.status, asJson.body.category]).toEqual([502, 'INTERNAL_ERROR']);
+    expect((await call(sim, 'GET', path)).status).toBe(200);
+    const refused = await admin(sim, 'POST', '/faults', { rules: [{ type: 'error', status: 502, body: 'xml' }] });
+    expect(refused.status).toBe(400);
+  });
+
+  it('answers 414 to an over-long URL, at a configurable limit', async () => {
+    const props = Array.from({ length: 1200 }, (_, i) => `custom_property_${i}`).join(',');
+    const long = await call(sim, 'GET', `/crm/v3/objects/contacts?properties=${props}`);
+    expect(long.status).toBe(414);
+    expect(long.body).toEqual(expect.stringContaining('414 Request-URI Too Large'));
+    const short = `/crm/v3/objects/contacts?properties=${props.slice(0, 2000)}`;
+    expect((await call(sim, 'GET', short)).status).toBe(200);
+    await admin(sim, 'POST', '/config', { maxUrlLength: 1000 });
+    expect((await call(sim, 'GET', short)).status).toBe(414);
+    expect((await admin(sim, 'GET', '/config')).body.maxUrlLength).toBe(1000);
+    await admin(sim, 'POST', '/config', { maxUrlLength: 16_000 });
+  });
+
   it('drops connections and answers 423 to upsert storms beyond the configured rate', async () => {
     await admin(sim, 'POST', '/faults', { rules: [{ type: 'drop', times: 1 }] });
     await expect(call(sim, 'GET', '/crm/v3/objects/contacts')).rejects.toThrow();
@@ -153,14 +195,27 @@ describe('simulator CLI', () => {
       '--time-scale=1000',
       '--indexing-lag-ms',
       '0',
+      '--max-url-length',
+      '8000',
+      '--webhook-format',
+      'generic',
+      '--foreign-events-every',
+      '5',
     ]);
     expect(o).toMatchObject({
       port: 0,
       indexingLagMs: 0,
       timeScale: 1000,
+      maxUrlLength: 8000,
       seed: { all: 10, contacts: 99, seedValue: 1 },
-      webhooks: { targetUrl: 'http://127.0.0.1:1/h', signatureVersion: 'v2' },
+      webhooks: {
+        targetUrl: 'http://127.0.0.1:1/h',
+        signatureVersion: 'v2',
+        subscriptionFormat: 'generic',
+        foreignEventsEvery: 5,
+      },
     });
+    expect(() => optionsFromArgs(['--webhook-format', 'both'])).toThrow('--webhook-format');
     expect(o.portals?.[0]).toMatchObject({
       portalId: '1000001',
       token: 'sim-token-demo',

@@ -168,6 +168,18 @@ describe('simulator: search', () => {
     }
   });
 
+  it('refuses a search body over 3,000 characters, however it got long (a long properties list included)', async () => {
+    const properties = Array.from({ length: 150 }, (_, i) => `custom_property_${i}`);
+    const body = { properties, limit: 10 };
+    expect(JSON.stringify(body).length).toBeGreaterThan(3000);
+    const refused = await search(sim, 'contacts', body);
+    expect([refused.status, refused.body.category]).toEqual([400, 'VALIDATION_ERROR']);
+    expect(refused.body.message).toContain('3000');
+    const fits = { properties: properties.slice(0, 100), limit: 10 };
+    expect(JSON.stringify(fits).length).toBeLessThan(3000);
+    expect((await search(sim, 'contacts', fits)).status).toBe(200);
+  });
+
   it('hides archived records and shows writes only after the indexing lag', async () => {
     await admin(sim, 'POST', '/config', { indexingLagMs: 400 });
     try {

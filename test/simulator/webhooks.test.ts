@@ -189,7 +189,9 @@ describe('simulator: webhooks', () => {
     });
     await admin(sim, 'DELETE', `/objects/companies/${company.id}`);
     await admin(sim, 'POST', `/objects/companies/${company.id}/restore`, {});
-    await admin(sim, 'POST', '/objects/contacts/merge', { primaryObjectId: contact.id, objectIdToMerge: other.id });
+    const mergedInto = (
+      await admin(sim, 'POST', '/objects/contacts/merge', { primaryObjectId: contact.id, objectIdToMerge: other.id })
+    ).body;
     await admin(sim, 'POST', `/objects/contacts/${contact.id}/gdpr-delete`, {});
     await drain();
     const events = allEvents();
@@ -222,10 +224,13 @@ describe('simulator: webhooks', () => {
     expect(find('contact.merge')[0]).toMatchObject({
       primaryObjectId: Number(contact.id),
       mergedObjectIds: [Number(other.id)],
-      newObjectId: Number(contact.id),
+      newObjectId: Number(mergedInto.id),
+      objectId: Number(mergedInto.id),
     });
-    expect(find('contact.privacyDeletion')[0]).toMatchObject({ objectId: Number(contact.id) });
-    expect(find('contact.deletion').map((e) => e.objectId)).toContain(Number(contact.id));
+    expect(Number(mergedInto.id)).not.toBe(Number(contact.id));
+    // contact.id now resolves to the merged record, so the GDPR delete removes that one
+    expect(find('contact.privacyDeletion')[0]).toMatchObject({ objectId: Number(mergedInto.id) });
+    expect(find('contact.deletion').map((e) => e.objectId)).toContain(Number(mergedInto.id));
   });
 
   it('retries failed deliveries with a rising attemptNumber until the target answers 2xx', async () => {

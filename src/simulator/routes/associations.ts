@@ -1,5 +1,5 @@
 // Associations v4 batch endpoints: /crm/v4/associations/{from}/{to}/batch/...
-import { associationTypeIds } from '../associations';
+import { associationTypeIds, invalidAssociationType, isHubSpotDefinedType } from '../associations';
 import { asObject, HubSpotError, iso, validation } from '../http-util';
 import type { Ctx, Router } from '../router';
 import type { SimRecord, TypeStore } from '../store';
@@ -89,8 +89,18 @@ function create(ctx: Ctx, defaultOnly: boolean) {
     const types = defaultOnly
       ? []
       : Array.isArray(input.types)
-        ? (input.types as Array<{ associationTypeId?: unknown }>)
+        ? (input.types as Array<{ associationTypeId?: unknown; associationCategory?: unknown }>)
         : [];
+    const bad = types.filter(
+      (t) =>
+        t?.associationCategory !== 'HUBSPOT_DEFINED' ||
+        !isHubSpotDefinedType(from.type, to.type, Number(t.associationTypeId)),
+    );
+    if (!defaultOnly && (types.length === 0 || bad.length > 0))
+      throw invalidAssociationType(
+        from.info.singular,
+        bad.map((t) => String(t?.associationTypeId)).join(', ') || 'none',
+      );
     const primary = types.some((t) => Number(t.associationTypeId) === ids?.primary);
     ctx.portal.mutator.associate(a, b, false, primary, ctx.sim.apiActor());
     results.push({
@@ -101,7 +111,11 @@ function create(ctx: Ctx, defaultOnly: boolean) {
       labels: primary ? ['Primary'] : [],
     });
   }
-  return { status: 200, body: { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(Date.now()) } };
+  // v4 batch/create answers 201 (HubSpot-public-api-spec-collection, CRM/Associations/…/v4/associations.json).
+  return {
+    status: defaultOnly ? 200 : 201,
+    body: { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(Date.now()) },
+  };
 }
 
 function archive(ctx: Ctx) {

@@ -1,6 +1,6 @@
 // Batch read/create/update/upsert/archive: ≤ 100 inputs, HubSpot's 207 partial results and duplicate checks.
 import { asObject, boolParam, type ErrorDetail, HubSpotError, iso, validation } from '../http-util';
-import { normaliseProperties, renderRecord } from '../render';
+import { assertRequiredOnCreate, normaliseProperties, renderRecord } from '../render';
 import type { Ctx, Router } from '../router';
 import type { SimRecord, TypeStore } from '../store';
 import { inputsOf, typeStore } from './common';
@@ -19,9 +19,62 @@ interface BatchError {
   status: 'error';
   category: string;
   message: string;
-  context?: Record<string, string[]>;
+  context?: Record<string, unknown>;
   errors?: ErrorDetail[];
 }
+
+/**
+ * Multi-status mode: HubSpot's error-handling guide, "Multi-status errors" — when every input carries a unique
+ * `objectWriteTraceId`, batch create answers 207 with the created records in `results` and one error per refused
+ * input, `{ status: "error", category, message, context: { objectWriteTraceId: [id] } }`; without trace ids one bad
+ * input refuses the whole batch (400). The CRM specs give batch update and upsert inputs the same field, so the
+ * simulator applies the same rule there.
+ */
+function traceIdOf(input: Record<string, unknown>): string | undefined {
+  return typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId !== ''
+    ? input.objectWriteTraceId
+    : undefined;
+}
+
+function multiStatusOf(inputs: Array<Record<string, unknown>>): boolean {
+  if (inputs.length === 0 || !inputs.every((i) => traceIdOf(i) !== undefined)) return false;
+  const ids = inputs.map((i) => traceIdOf(i));
+  if (new Set(ids).size !== ids.length) throw validation('objectWriteTraceId values must be unique within a batch');
+  return true;
+}
+
+function inputError(err: HubSpotError, traceId: string): BatchError {
+  return {
+    status: 'error',
+    category: err.category,
+    message: err.message,
+    context: { ...err.extra.context, objectWriteTraceId: [traceId] },
+  };
+}
+
+/** Runs `check` per input; in multi-status mode a refusal becomes that input's error, otherwise it refuses all. */
+function judge<T>(
+  inputs: Array<Record<string, unknown>>,
+  multiStatus: boolean,
+  errors: BatchError[],
+  check: (input: Record<string, unknown>, n: number) => T,
+): Array<{ n: number; value: T }> {
+  const accepted: Array<{ n: number; value: T }> = [];
+  for (const [n, input] of inputs.entries()) {
+    try {
+      accepted.push({ n, value: check(input, n) });
+    } catch (err) {
+      if (!(err instanceof HubSpotError) || !multiStatus) throw err;
+      errors.push(inputError(err, traceIdOf(input) as string));
+    }
+  }
+  return accepted;
+}
+
+const withTrace = (rendered: Record<string, unknown>, input: Record<string, unknown>): Record<string, unknown> => {
+  const traceId = traceIdOf(input);
+  return traceId === undefined ? rendered : { ...rendered, objectWriteTraceId: traceId };
+};
 
 function batchReply(started: number, results: unknown[], errors: BatchError[], okStatus = 200) {
   const body: Record<string, unknown> = {
@@ -92,17 +145,27 @@ function create(ctx: Ctx) {
   const started = Date.now();
   const ts = typeStore(ctx);
   const inputs = inputsOf(asObject(ctx.json()), MAX_INPUTS);
-  const all = inputs.map((i) => normaliseProperties(ts, i.properties));
-  for (const props of all) ctx.portal.mutator.assertUnique(ts.type, props);
-  if (ts.type === 'contacts') {
-    const emails = all.map((p) => p.email?.toLowerCase()).filter((e): e is string => !!e);
-    if (new Set(emails).size !== emails.length)
-      throw new HubSpotError(409, 'CONFLICT', 'Duplicate email addresses found in batch input');
-  }
-  const results = all.map((props) =>
-    renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor())),
+  const multiStatus = multiStatusOf(inputs);
+  const errors: BatchError[] = [];
+  const emails = new Set<string>();
+  const accepted = judge(inputs, multiStatus, errors, (input) => {
+    const props = normaliseProperties(ts, input.properties);
+    assertRequiredOnCreate(ts, props);
+    ctx.portal.mutator.assertUnique(ts.type, props);
+    const email = ts.type === 'contacts' ? props.email?.toLowerCase() : undefined;
+    if (email) {
+      if (emails.has(email)) throw new HubSpotError(409, 'CONFLICT', 'Duplicate email addresses found in batch input');
+      emails.add(email);
+    }
+    return props;
+  });
+  const results = accepted.map(({ n, value }) =>
+    withTrace(
+      renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, value, ctx.sim.apiActor())),
+      inputs[n] as Record<string, unknown>,
+    ),
   );
-  return batchReply(started, results, [], 201);
+  return batchReply(started, results, errors, 201);
 }
 
 function update(ctx: Ctx) {
@@ -110,21 +173,24 @@ function update(ctx: Ctx) {
   const ts = typeStore(ctx);
   const inputs = inputsOf(asObject(ctx.json()), MAX_INPUTS);
   rejectDuplicates(inputs.map((i) => String(i.id ?? '').toLowerCase()));
-  const planned: Array<{ rec: SimRecord; props: Record<string, string> }> = [];
+  const multiStatus = multiStatusOf(inputs);
+  const errors: BatchError[] = [];
   const missing: string[] = [];
-  for (const input of inputs) {
+  const planned = judge(inputs, multiStatus, errors, (input) => {
     const id = String(input.id ?? '');
     const rec = ts.resolve(id, idPropertyOf(ts, input.idProperty));
     const props = normaliseProperties(ts, input.properties);
-    if (!rec || rec.archived) missing.push(id);
-    else planned.push({ rec, props });
-  }
-  for (const p of planned) ctx.portal.mutator.assertUnique(ts.type, p.props, p.rec.id);
-  const results = planned.map(({ rec, props }) => {
-    ctx.portal.mutator.update(rec, props, ctx.sim.apiActor());
-    return renderRecord(ctx.portal.store, rec);
+    if (rec && !rec.archived) ctx.portal.mutator.assertUnique(ts.type, props, rec.id);
+    else missing.push(id);
+    return rec && !rec.archived ? { rec, props } : undefined;
   });
-  return batchReply(started, results, missing.length > 0 ? [notFoundError(ts, missing, 'update')] : []);
+  const results = planned.flatMap(({ n, value }) => {
+    if (!value) return [];
+    ctx.portal.mutator.update(value.rec, value.props, ctx.sim.apiActor());
+    return [withTrace(renderRecord(ctx.portal.store, value.rec), inputs[n] as Record<string, unknown>)];
+  });
+  if (missing.length > 0) errors.push(notFoundError(ts, missing, 'update'));
+  return batchReply(started, results, errors);
 }
 
 function upsert(ctx: Ctx) {
@@ -147,7 +213,7 @@ function upsert(ctx: Ctx) {
   rejectDuplicates(inputs.map((i, n) => `${idProps[n] ?? 'hs_object_id'}:${String(i.id ?? '').toLowerCase()}`));
   const byEmail = idProps.includes('email');
   const errors: BatchError[] = [];
-  const planned: Array<{ rec?: SimRecord; props: Record<string, string> }> = [];
+  const planned: Array<{ rec?: SimRecord; props: Record<string, string>; input: Record<string, unknown> }> = [];
   for (const [n, input] of inputs.entries()) {
     const id = String(input.id ?? '');
     const idProperty = idProps[n];
@@ -155,32 +221,42 @@ function upsert(ctx: Ctx) {
       const props = normaliseProperties(ts, input.properties);
       const rec = ts.resolve(id, idProperty);
       if (rec && !rec.archived) {
-        planned.push({ rec, props });
+        planned.push({ rec, props, input });
         continue;
       }
       if (!idProperty)
         throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `No ${ts.info.singular} with id ${id} exists to update`);
-      planned.push({ props: { ...props, [idProperty]: id } });
+      const created = { ...props, [idProperty]: id };
+      assertRequiredOnCreate(ts, created);
+      planned.push({ props: created, input });
     } catch (err) {
       if (!(err instanceof HubSpotError)) throw err;
       // HubSpot does not support partial upserts keyed by email: one bad input fails the whole batch.
       if (byEmail) throw err;
+      const traceId = traceIdOf(input);
       errors.push({
         status: 'error',
         category: err.category,
         message: err.message,
-        context: { ids: [id] },
+        context: {
+          ...err.extra.context,
+          ids: [id],
+          ...(traceId !== undefined ? { objectWriteTraceId: [traceId] } : {}),
+        },
         ...(err.extra.errors ? { errors: err.extra.errors } : {}),
       });
     }
   }
-  const results = planned.map(({ rec, props }) => {
+  const results = planned.map(({ rec, props, input }) => {
     if (rec) {
       ctx.portal.mutator.update(rec, props, ctx.sim.apiActor());
-      return { ...renderRecord(ctx.portal.store, rec), new: false };
+      return { ...withTrace(renderRecord(ctx.portal.store, rec), input), new: false };
     }
     return {
-      ...renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor())),
+      ...withTrace(
+        renderRecord(ctx.portal.store, ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor())),
+        input,
+      ),
       new: true,
     };
   });

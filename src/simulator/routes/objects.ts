@@ -1,10 +1,12 @@
 // Single-object CRUD, list, search, merge and GDPR delete: /crm/v3/objects/{type}...
 import { asObject, boolParam, HubSpotError, intParam, validation } from '../http-util';
-import { normaliseProperties, renderRecord } from '../render';
+import { associationTypeIds, invalidAssociationType, targetOfType } from '../associations';
+import { assertRequiredOnCreate, normaliseProperties, renderRecord } from '../render';
 import type { Ctx, Router } from '../router';
+import type { TypeStore } from '../store';
 import { parseSearch } from '../search';
 import { runSearch } from '../search-plan';
-import { objectTypeFromSegment } from '../schema';
+import { OBJECT_TYPES, objectTypeFromSegment } from '../schema';
 import { findRecord, objectNotFound, renderOptions, typeStore } from './common';
 
 const encodeAfter = (id: number): string => Buffer.from(String(id)).toString('base64url');
@@ -67,25 +69,35 @@ function create(ctx: Ctx) {
   const ts = typeStore(ctx);
   const body = asObject(ctx.json());
   const props = normaliseProperties(ts, body.properties);
-  const links = parseCreateAssociations(ctx, body.associations);
+  assertRequiredOnCreate(ts, props);
+  const links = parseCreateAssociations(ctx, ts, body.associations);
   const rec = ctx.portal.mutator.create(ts.type, props, ctx.sim.apiActor());
-  for (const to of links) ctx.portal.mutator.associate(rec, to, false, false, ctx.sim.apiActor());
+  for (const { to, primary } of links) ctx.portal.mutator.associate(rec, to, false, primary, ctx.sim.apiActor());
   return { status: 201, body: renderRecord(ctx.portal.store, rec) };
 }
 
-/** `associations: [{ to: { id }, types: [...] }]` on create; the target type comes from the association type id. */
-function parseCreateAssociations(ctx: Ctx, raw: unknown) {
-  if (!Array.isArray(raw)) return [];
+/**
+ * `associations: [{ to: { id }, types: [{ associationCategory, associationTypeId }] }]` on create. The type id names
+ * the target object type; an id HubSpot does not define for this object is refused (associations v4 guide: use the
+ * HubSpot-defined type ids of the right direction, or a label's id read from the labels endpoint).
+ */
+function parseCreateAssociations(ctx: Ctx, ts: TypeStore, raw: unknown) {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw validation('Invalid input JSON: associations must be an array');
   return raw.map((a: unknown) => {
     const item = (a ?? {}) as { to?: { id?: unknown }; types?: Array<{ associationTypeId?: unknown }> };
     const id = String(item.to?.id ?? '');
-    const typeId = Number(item.types?.[0]?.associationTypeId);
-    const target = Object.values(ctx.portal.store.types)
-      .map((t) => t.byId.get(Number(id)))
-      .find((r) => r && !r.archived);
-    if (!target || !Number.isFinite(typeId))
-      throw validation(`Association target ${id} not found or association type missing`);
-    return target;
+    const typeIds = (Array.isArray(item.types) ? item.types : []).map((t) => Number(t?.associationTypeId));
+    if (typeIds.length === 0) throw validation(`Association to ${id} has no types`);
+    const targets = new Set(typeIds.map((t) => targetOfType(ts.type, t)));
+    const toType = targets.size === 1 ? [...targets][0] : undefined;
+    if (!toType)
+      throw invalidAssociationType(ts.info.singular, typeIds.filter((t) => !targetOfType(ts.type, t)).join(', '));
+    const target = ctx.portal.store.types[toType].resolve(id);
+    if (!target || target.archived)
+      throw validation(`One or more associated objects do not exist: ${OBJECT_TYPES[toType].singular} ${id}`);
+    const primaryId = associationTypeIds(ts.type, toType)?.primary;
+    return { to: target, primary: primaryId !== null && typeIds.includes(primaryId as number) };
   });
 }
 
