@@ -173,12 +173,12 @@ describe('POST /webhooks/hubspot', () => {
     await waitFor(
       'every record handed to its workflow',
       async () => (await Promise.all([600, 601, 602, 603, 604].map(exists))).every(Boolean) || undefined,
-      20_000,
+      60_000,
     );
     await waitFor(
       'the batch left the inbox (every signal accepted)',
       async () => (await runtime.prisma.webhookInboxEntry.count()) === 0 || undefined,
-      20_000,
+      60_000,
     );
   });
 
