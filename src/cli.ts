@@ -7,6 +7,7 @@ import { describeOptions, parseArgs, UsageError, type OptionSpec } from './cli/a
 import { type CliCommand, type CliContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, lazyTemporal } from './cli/context';
 import { scheduleCommand } from './cli/schedule';
 import { syncCommand } from './cli/sync';
+import { deadLettersCommand } from './cli/dead-letters';
 import { failuresCommand } from './cli/failures';
 import { pushCommand } from './cli/push';
 import { replayCommand } from './cli/replay';
@@ -19,6 +20,7 @@ const COMMANDS: CliCommand[] = [
   statusCommand,
   pushCommand,
   failuresCommand,
+  deadLettersCommand,
   replayCommand,
 ];
 

@@ -63,6 +63,8 @@ const envSchema = z.object({
   WEBHOOK_INBOX_LEASE_MS: durationMs(60_000),
   WEBHOOK_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   WEBHOOK_INBOX_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
+  WEBHOOK_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  WEBHOOK_DEAD_LETTER_MAX_ROWS: z.coerce.number().int().min(100).default(100_000),
   PUSH_BATCH_WINDOW_MS: durationMs(1000),
   HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
 });

@@ -19,8 +19,14 @@ export function createMetrics() {
     }),
     webhookEvents: new Counter({
       name: 'hubsync_webhook_events_total',
-      help: 'Webhook events received',
+      help: 'Webhook events accepted, by object type',
       labelNames: ['object_type'],
+      registers: [registry],
+    }),
+    webhookEventsRefused: new Counter({
+      name: 'hubsync_webhook_events_refused_total',
+      help: 'Webhook events refused one by one (kept in webhook_dead_letters), by reason',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     webhookHandoffs: new Counter({

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   HubSpotLockedError,
+  HubSpotMigrationError,
   HubSpotNetworkError,
   HubSpotRateLimitError,
   HubSpotServerError,
@@ -34,12 +35,18 @@ export interface StartupRetry {
   firstDelayMs?: number;
 }
 
-const TRANSIENT = [HubSpotServerError, HubSpotNetworkError, HubSpotRateLimitError, HubSpotLockedError];
+const TRANSIENT = [
+  HubSpotServerError,
+  HubSpotNetworkError,
+  HubSpotRateLimitError,
+  HubSpotLockedError,
+  HubSpotMigrationError,
+];
 
 /**
  * Fetches the property definitions of every mapped object type, validates the mapping against them (throws
  * MappingStartupError naming each bad property), then makes sure hubsync_local_id exists on each type. 5xx,
- * 429, 423 and network failures are retried with backoff; any other failure is final.
+ * 429, 423, 477 and network failures are retried with backoff; any other failure is final.
  */
 export async function checkMappingAtStartup(
   hubspot: HubSpotClient,

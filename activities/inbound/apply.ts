@@ -1,3 +1,4 @@
+import { absorbedByMerge } from '../../src/sync/merges';
 import type { Logger } from '../../src/logger';
 import type { Metrics } from '../../src/metrics';
 import {
@@ -81,7 +82,7 @@ export function createInboundActivities(deps: InboundDeps) {
                   objectType,
                   survivorId,
                   primaryId: plan.merge.primaryObjectId,
-                  mergedIds: plan.merge.mergedObjectIds,
+                  mergedIds: absorbedByMerge(survivorId, plan.merge),
                   at,
                 })
               : undefined;
@@ -109,12 +110,16 @@ export function createInboundActivities(deps: InboundDeps) {
           }
           // The record was merged away before its own events were applied (HubSpot reads it as the survivor).
           if (input.record && input.record.id !== objectId) {
-            const mergedIds = [objectId, ...(plan.merge?.mergedObjectIds ?? [])];
+            const primaryId = plan.merge?.primaryObjectId ?? objectId;
+            const mergedIds = absorbedByMerge(input.record.id, {
+              primaryObjectId: primaryId,
+              mergedObjectIds: [objectId, ...(plan.merge?.mergedObjectIds ?? [])],
+            });
             await takeOverMergedRecords(tx, {
               portalId,
               objectType,
               survivorId: input.record.id,
-              primaryId: input.record.id,
+              primaryId,
               mergedIds,
               at,
             });

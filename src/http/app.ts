@@ -41,6 +41,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     leaseMs: config.WEBHOOK_INBOX_LEASE_MS,
     concurrency: config.WEBHOOK_HANDOFF_CONCURRENCY,
     sweepIntervalMs: config.WEBHOOK_INBOX_SWEEP_MS,
+    deadLetters: {
+      retentionDays: config.WEBHOOK_DEAD_LETTER_RETENTION_DAYS,
+      maxRows: config.WEBHOOK_DEAD_LETTER_MAX_ROWS,
+    },
   });
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.close());

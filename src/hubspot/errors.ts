@@ -95,6 +95,20 @@ export class HubSpotLockedError extends HubSpotError {
 
 export class HubSpotServerError extends HubSpotError {}
 
+/**
+ * 477 Migration in Progress: the account is being moved between HubSpot data centres; HubSpot documents it as
+ * temporary and says when to come back in Retry-After (possibly hours).
+ */
+export class HubSpotMigrationError extends HubSpotError {
+  constructor(
+    message: string,
+    init: HubSpotErrorInit,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, init);
+  }
+}
+
 export class HubSpotNetworkError extends HubSpotError {
   constructor(
     message: string,
@@ -116,6 +130,11 @@ export class HubSpotResponseShapeError extends HubSpotError {
     super(`unexpected response shape at ${path}: ${issues[0]?.message ?? 'invalid'}`, init);
   }
 }
+
+/** 477 without a usable Retry-After: try again in a minute. */
+export const MIGRATION_DEFAULT_WAIT_MS = 60_000;
+/** The longest a 477's Retry-After is honoured in one wait; longer migrations are waited out in several. */
+export const MIGRATION_MAX_WAIT_MS = 6 * 60 * 60 * 1000;
 
 /** Locked (423): HubSpot asks for at least two seconds. */
 export const LOCKED_MIN_WAIT_MS = 2000;

@@ -7,11 +7,14 @@ import {
   HubSpotConflictError,
   HubSpotError as BaseError,
   HubSpotLockedError,
+  HubSpotMigrationError,
   HubSpotNotFoundError,
   HubSpotRateLimitError,
   HubSpotServerError,
   HubSpotValidationError,
   LOCKED_MIN_WAIT_MS,
+  MIGRATION_DEFAULT_WAIT_MS,
+  MIGRATION_MAX_WAIT_MS,
 } from './errors';
 import { msUntilNextMidnight } from './time';
 
@@ -58,6 +61,11 @@ export function classifyRateLimitPolicy(body: ErrorBody, isSearch: boolean): Rat
   if (message.includes('daily')) return 'DAILY';
   if (message.includes('secondly')) return 'SECONDLY';
   return isSearch ? 'SECONDLY' : named ? 'UNKNOWN' : 'TEN_SECONDLY_ROLLING';
+}
+
+/** An edge error page: axios hands a body that is not JSON over as a string. */
+function htmlPage(body: unknown): boolean {
+  return typeof body === 'string' && /^\s*<(!doctype|html|head|body)/i.test(body);
 }
 
 function str(value: unknown): string | undefined {
@@ -124,7 +132,8 @@ export function errorFromResponse(input: ResponseErrorInput): HubSpotError {
     category: str(body.category) ?? str(body.errorType),
     correlationId: str(body.correlationId),
   };
-  const message = str(body.message) ?? `HubSpot answered ${input.status}`;
+  const message =
+    str(body.message) ?? `HubSpot answered ${input.status}${htmlPage(input.body) ? ' with an HTML page' : ''}`;
   const { status } = input;
 
   if (status === 429) {
@@ -153,6 +162,11 @@ export function errorFromResponse(input: ResponseErrorInput): HubSpotError {
     const retryAfter = parseRetryAfterMs(input.headers, input.now) ?? 0;
     return new HubSpotLockedError(message, init, Math.max(LOCKED_MIN_WAIT_MS, retryAfter));
   }
+  if (status === 477) {
+    const retryAfter = parseRetryAfterMs(input.headers, input.now) ?? MIGRATION_DEFAULT_WAIT_MS;
+    return new HubSpotMigrationError(message, init, Math.min(MIGRATION_MAX_WAIT_MS, Math.max(1_000, retryAfter)));
+  }
+  // HubSpot's edge (502/503/504/521/523/524) answers with an HTML page, not HubSpot's JSON error: still temporary.
   if (status >= 500) return new HubSpotServerError(message, init);
   return new BaseError(message, init);
 }

@@ -4,6 +4,7 @@ import {
   HubSpotConflictError,
   HubSpotError,
   HubSpotLockedError,
+  HubSpotMigrationError,
   HubSpotNetworkError,
   HubSpotNotFoundError,
   HubSpotRateLimitError,
@@ -16,7 +17,8 @@ import {
 // The one translation of HubSpot failures into Temporal retry behaviour. Activities call it once, in their
 // shared wrapper; the client itself only waits out short rate-limit windows, everything else is decided here:
 //   429 TEN_SECONDLY/SECONDLY → retry after the window; DAILY → retry at the account's next midnight;
-//   423 → retry after ≥ 2 s; 5xx / network / timeout → retry with the activity's backoff;
+//   423 → retry after ≥ 2 s; 477 Migration in Progress → retry after its Retry-After (at most 6 h a wait);
+//   5xx (JSON or an edge's HTML page) / network / timeout → retry with the activity's backoff;
 //   400 validation, 401/403, 404, 409, malformed response → do not retry (the same call would fail again).
 
 function details(err: HubSpotError): Record<string, unknown> {
@@ -27,6 +29,7 @@ function details(err: HubSpotError): Record<string, unknown> {
     method: err.method,
     endpoint: err.endpoint,
     ...(err instanceof HubSpotRateLimitError ? { policy: err.policy, retryAfterMs: err.retryAfterMs } : {}),
+    ...(err instanceof HubSpotMigrationError ? { retryAfterMs: err.retryAfterMs } : {}),
     ...(err instanceof HubSpotConflictError && err.existingId ? { existingId: err.existingId } : {}),
     ...(err instanceof HubSpotValidationError ? { fields: err.fields } : {}),
     ...(err instanceof HubSpotResponseShapeError ? { path: err.path } : {}),
@@ -39,6 +42,7 @@ function retryable(err: HubSpotError): { nonRetryable: boolean; nextRetryDelay?:
     return { nonRetryable: false, nextRetryDelay: Math.max(1, err.retryAfterMs) };
   if (err instanceof HubSpotLockedError)
     return { nonRetryable: false, nextRetryDelay: Math.max(LOCKED_MIN_WAIT_MS, err.retryAfterMs) };
+  if (err instanceof HubSpotMigrationError) return { nonRetryable: false, nextRetryDelay: err.retryAfterMs };
   if (err instanceof HubSpotServerError || err instanceof HubSpotNetworkError) return { nonRetryable: false };
   if (
     err instanceof HubSpotValidationError ||

@@ -35,9 +35,17 @@ export interface HandoffOptions {
   deadlineMs: number;
 }
 
+/**
+ * One signal's events at most this many bytes (JSON). Temporal refuses a payload over 2 MB for good, and one
+ * record can get 100 events of 64 KB values in a request: its events then go in several signals (the workflow
+ * orders and deduplicates them, so their order does not matter).
+ */
+export const MAX_SIGNAL_EVENT_BYTES = 1024 * 1024;
+
 /** Groups a batch by record; events about types hubsync does not sync are left out (and returned apart). */
 export function groupByObject(events: readonly HubSpotWebhookEvent[]): { groups: ObjectEvents[]; ignored: number } {
-  const groups = new Map<string, ObjectEvents>();
+  const groups: ObjectEvents[] = [];
+  const open = new Map<string, { group: ObjectEvents; bytes: number }>();
   let ignored = 0;
   for (const event of events) {
     const objectType = objectTypeOfEvent(event);
@@ -48,11 +56,17 @@ export function groupByObject(events: readonly HubSpotWebhookEvent[]): { groups:
     const portalId = String(event.portalId);
     const objectId = String(event.objectId);
     const key = `${portalId}:${objectType}:${objectId}`;
-    const group = groups.get(key) ?? { portalId, objectType, objectId, events: [] };
-    group.events.push(event);
-    groups.set(key, group);
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    let current = open.get(key);
+    if (!current || current.bytes + bytes > MAX_SIGNAL_EVENT_BYTES) {
+      current = { group: { portalId, objectType, objectId, events: [] }, bytes: 0 };
+      groups.push(current.group);
+      open.set(key, current);
+    }
+    current.group.events.push(event);
+    current.bytes += bytes;
   }
-  return { groups: [...groups.values()], ignored };
+  return { groups, ignored };
 }
 
 /** Signals (starting when needed) every record's workflow, concurrently; rejects unless all were accepted. */

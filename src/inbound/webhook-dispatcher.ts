@@ -1,7 +1,8 @@
 import type { Client, ConnectionLike } from '@temporalio/client';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { PrismaClient } from '../store/prisma';
+import { inTransaction, type PrismaClient } from '../store/prisma';
+import { storeDeadLetters, type DeadLetter, type DeadLetterBounds } from '../store/webhook-dead-letters';
 import {
   claimExpiredBatches,
   completeBatch,
@@ -26,6 +27,8 @@ export interface WebhookDispatcherOptions {
   concurrency: number;
   /** How often the sweeper looks for batches whose lease ran out. */
   sweepIntervalMs: number;
+  /** Retention of the events refused one by one. */
+  deadLetters: DeadLetterBounds;
 }
 
 /** After a failed hand-off: wait this long before the batch is tried again, and before Temporal is probed again. */
@@ -73,10 +76,16 @@ export class WebhookDispatcher {
     return this.probing;
   }
 
-  /** Stores the batch durably (rejects if PostgreSQL does not take it), then queues its hand-off. */
-  async accept(records: ObjectEvents[]): Promise<void> {
-    const id = await storeWebhookBatch(this.deps.prisma, records, this.options.leaseMs);
-    this.enqueue({ id, records });
+  /**
+   * Stores the batch's valid events and its refused ones in one commit (rejects if PostgreSQL does not take
+   * it), then queues the hand-off of the valid ones.
+   */
+  async accept(records: ObjectEvents[], deadLetters: readonly DeadLetter[] = []): Promise<void> {
+    const id = await inTransaction(this.deps.prisma, async (tx) => {
+      await storeDeadLetters(tx, deadLetters, this.options.deadLetters);
+      return records.length > 0 ? storeWebhookBatch(tx, records, this.options.leaseMs) : undefined;
+    });
+    if (id !== undefined) this.enqueue({ id, records });
   }
 
   /** Starts the sweeper (the app calls this when it is ready). */

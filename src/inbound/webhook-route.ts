@@ -2,14 +2,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config';
 import { publicRequestUri, verifyWebhookSignature } from '../hubspot/webhook-signature';
 import type { Metrics } from '../metrics';
+import { EVENT_TEXT_LIMIT, type DeadLetter } from '../store/webhook-dead-letters';
 import { groupByObject } from './handoff';
 import type { WebhookDispatcher } from './webhook-dispatcher';
-import { parseWebhookBatch } from './webhook-schema';
+import { parseWebhookBatch, type RefusedEvent } from './webhook-schema';
 
-// POST /webhooks/hubspot: HubSpot's change events. 200 once the verified batch is committed to the webhook
-// inbox, from which the dispatcher hands every record's events to its workflow; 503 while Temporal is known to
+// POST /webhooks/hubspot: HubSpot's change events. The request is judged as a whole (signature, size, a JSON
+// array of events: otherwise 401/413/400, storing and starting nothing), then each event alone: the valid ones
+// are committed to the webhook inbox, from which the dispatcher hands every record's events to its workflow;
+// the refused ones (a type hubsync does not sync, a missing field, an id beyond 2^53, a portal not served
+// here) go to the dead-letter table in the same commit, and the answer is 200. 503 while Temporal is known to
 // be down or PostgreSQL does not take the batch, so HubSpot retries it — redelivery is harmless, the workflows
-// deduplicate. Refusals (401/400) store and start nothing.
+// deduplicate.
 
 export interface WebhookRoutesOptions {
   config: Config;
@@ -19,11 +23,18 @@ export interface WebhookRoutesOptions {
   now?: () => number;
 }
 
-/** 100 events of ~0.5 KB, with room for long text property values (HubSpot allows up to 64 KB each). */
-export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/**
+ * 100 events each carrying a 64 KB property value (HubSpot's longest text value) is 6.4 MB of values; JSON
+ * escaping can double a value's bytes, so 16 MB, beyond which a request is not HubSpot's.
+ */
+export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
+
+/** JSON is UTF-8 (RFC 8259): bytes that are not are an unparseable request, never replaced by U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
   const { config, metrics, dispatcher } = options;
+  const servedPortals = new Set([config.HUBSPOT_PORTAL_ID]);
 
   // The signature covers the exact bytes HubSpot sent: keep them, parse JSON only after verifying.
   // This plugin is encapsulated, so the rest of the app keeps Fastify's JSON parser.
@@ -55,21 +66,20 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
+      body = JSON.parse(UTF8.decode(rawBody));
     } catch {
       metrics.webhooksReceived.inc({ outcome: 'invalid' });
-      return reply.code(400).send({ status: 'error', message: 'body is not valid JSON' });
+      return reply.code(400).send({ status: 'error', message: 'body is not valid UTF-8 JSON' });
     }
-    const parsed = parseWebhookBatch(body);
+    const parsed = parseWebhookBatch(body, { servedPortals });
     if (!parsed.ok) {
       metrics.webhooksReceived.inc({ outcome: 'invalid' });
       request.log.warn({ problem: parsed.message }, 'webhook refused: schema');
       return reply.code(400).send({ status: 'error', message: parsed.message });
     }
 
-    const { groups, ignored } = groupByObject(parsed.events);
-    for (const group of groups) metrics.webhookEvents.inc({ object_type: group.objectType }, group.events.length);
-    if (ignored > 0) metrics.webhookEvents.inc({ object_type: 'unsynced' }, ignored);
+    const { groups } = groupByObject(parsed.events);
+    const deadLetters = parsed.refused.map(toDeadLetter);
     if (groups.length > 0) {
       if (!(await dispatcher.temporalAvailable())) {
         metrics.webhooksReceived.inc({ outcome: 'unavailable' });
@@ -81,8 +91,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
           .code(503)
           .send({ status: 'error', message: 'events not accepted: Temporal is unavailable; retry later' });
       }
+    }
+    if (groups.length > 0 || deadLetters.length > 0) {
       try {
-        await dispatcher.accept(groups);
+        await dispatcher.accept(groups, deadLetters);
       } catch (err) {
         metrics.webhooksReceived.inc({ outcome: 'unavailable' });
         request.log.error(
@@ -94,7 +106,47 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
           .send({ status: 'error', message: 'events not accepted: storage is unavailable; retry later' });
       }
     }
+    for (const group of groups) metrics.webhookEvents.inc({ object_type: group.objectType }, group.events.length);
+    for (const refusal of parsed.refused) metrics.webhookEventsRefused.inc({ reason: refusal.reason });
+    if (parsed.refused.length > 0)
+      request.log.info(
+        { refused: parsed.refused.map((r) => ({ reason: r.reason, message: r.message })).slice(0, 10) },
+        'webhook events refused one by one and kept as dead letters',
+      );
     metrics.webhooksReceived.inc({ outcome: 'accepted' });
-    return reply.code(200).send({ status: 'ok', records: groups.length, ignored });
+    const records = new Set(groups.map((g) => `${g.objectType}:${g.objectId}`)).size;
+    return reply.code(200).send({ status: 'ok', records, refused: parsed.refused.length });
   });
 };
+
+function idText(value: unknown): string | undefined {
+  return typeof value === 'number' || typeof value === 'string' ? String(value) : undefined;
+}
+
+function eventText(event: unknown): string {
+  try {
+    return JSON.stringify(event).slice(0, EVENT_TEXT_LIMIT);
+  } catch {
+    return '(not serialisable: nested too deeply)';
+  }
+}
+
+function toDeadLetter(refusal: RefusedEvent): DeadLetter {
+  const raw = (typeof refusal.event === 'object' && refusal.event !== null ? refusal.event : {}) as Record<
+    string,
+    unknown
+  >;
+  const subscriptionType = typeof raw.subscriptionType === 'string' ? raw.subscriptionType.slice(0, 200) : undefined;
+  const portalId = idText(raw.portalId);
+  const eventId = idText(raw.eventId);
+  const objectId = idText(raw.objectId ?? raw.fromObjectId);
+  return {
+    reason: refusal.reason,
+    message: refusal.message,
+    event: eventText(refusal.event),
+    ...(portalId ? { portalId } : {}),
+    ...(subscriptionType ? { subscriptionType } : {}),
+    ...(eventId ? { eventId } : {}),
+    ...(objectId ? { objectId } : {}),
+  };
+}

@@ -2,7 +2,7 @@
 // leased by whoever will hand it off (the server that received it, at first); a lease that runs out — the
 // server died, or Temporal refused the hand-off — lets any server's sweeper take the row. Hand-offs are at
 // least once, which the per-object workflows make harmless (they deduplicate events).
-import type { PrismaClient } from './prisma';
+import type { Db, PrismaClient } from './prisma';
 
 export interface InboxBatch<R> {
   id: bigint;
@@ -10,11 +10,7 @@ export interface InboxBatch<R> {
 }
 
 /** Stores a verified batch, leased to the caller for `leaseMs`; resolves once it is committed. */
-export async function storeWebhookBatch<R>(
-  prisma: PrismaClient,
-  records: readonly R[],
-  leaseMs: number,
-): Promise<bigint> {
+export async function storeWebhookBatch<R>(prisma: Db, records: readonly R[], leaseMs: number): Promise<bigint> {
   const rows = await prisma.$queryRaw<Array<{ id: bigint }>>`
     INSERT INTO webhook_inbox (lease_until, records)
     VALUES (now() + ${leaseMs} * interval '1 millisecond', ${JSON.stringify(records)}::jsonb)

@@ -43,6 +43,12 @@ const TYPE_BY_WORD: Readonly<Record<string, CrmObjectType>> = {
   TASK: 'tasks',
 };
 
+/** The legacy webhook associationType naming two synced types, e.g. contacts → companies = CONTACT_TO_COMPANY. */
+export function associationTypeName(fromType: CrmObjectType, toType: CrmObjectType): string {
+  const word = (type: CrmObjectType) => Object.entries(TYPE_BY_WORD).find(([, t]) => t === type)![0];
+  return `${word(fromType)}_TO_${word(toType)}`;
+}
+
 /**
  * Object types at both ends of a webhook associationType such as `CONTACT_TO_COMPANY`; undefined when
  * either end is not a synced type (e.g. `DEAL_TO_LINE_ITEM`) or the name is not of that form

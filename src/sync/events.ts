@@ -31,8 +31,13 @@ export interface HubSpotWebhookEvent {
   readonly toObjectId?: HubSpotId;
   readonly associationRemoved?: boolean;
   readonly isPrimaryAssociation?: boolean;
-  /** Generic `object.*` events only, e.g. '0-27' for tasks. */
+  /** Generic `object.*` events only, e.g. '0-27' for tasks (an association event: its from end's). */
   readonly objectTypeId?: string;
+  /** Generic `object.associationChange` only: the two ends' object types and HubSpot's association type. */
+  readonly fromObjectTypeId?: string;
+  readonly toObjectTypeId?: string;
+  readonly associationTypeId?: number;
+  readonly associationCategory?: string;
 }
 
 export const EVENT_KINDS = [
@@ -64,13 +69,18 @@ const TYPE_BY_ID: Readonly<Record<string, CrmObjectType>> = Object.fromEntries(
   Object.entries(HUBSPOT_TYPE_IDS).map(([type, id]) => [id, type as CrmObjectType]),
 );
 
+/** The synced object type of a HubSpot objectTypeId ('0-1' → contacts); undefined for any other. */
+export function objectTypeOfTypeId(typeId: string): CrmObjectType | undefined {
+  return Object.hasOwn(TYPE_BY_ID, typeId) ? TYPE_BY_ID[typeId] : undefined;
+}
+
 /** Object type an event concerns; undefined for objects hubsync does not sync (e.g. `object.*` of a note). */
 export function objectTypeOfEvent(
   event: Pick<HubSpotWebhookEvent, 'subscriptionType' | 'objectTypeId'>,
 ): CrmObjectType | undefined {
   const prefix = event.subscriptionType.split('.', 1)[0] ?? '';
-  if (prefix === 'object') return event.objectTypeId === undefined ? undefined : TYPE_BY_ID[event.objectTypeId];
-  return TYPE_BY_PREFIX[prefix];
+  if (prefix === 'object') return event.objectTypeId === undefined ? undefined : objectTypeOfTypeId(event.objectTypeId);
+  return Object.hasOwn(TYPE_BY_PREFIX, prefix) ? TYPE_BY_PREFIX[prefix] : undefined;
 }
 
 /**

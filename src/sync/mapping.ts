@@ -69,7 +69,7 @@ export function hubspotToLocal(type: ObjectType, properties: HubSpotProperties, 
 }
 
 /**
- * Local row → HubSpot properties (strings; null clears). `onlyFields` restricts to those columns (e.g. an
+ * Local row → HubSpot properties (strings; "" clears). `onlyFields` restricts to those columns (e.g. an
  * outbox entry's changed fields); columns not mapped toward HubSpot, or absent from `row`, are skipped.
  * Throws MappingValueError (naming column and property, never the value) for an unrepresentable value.
  */
@@ -78,9 +78,9 @@ export function localToHubSpot(
   row: Readonly<Record<string, unknown>>,
   mapping: MappingConfig,
   onlyFields?: readonly string[],
-): Record<string, string | null> {
+): Record<string, string> {
   const wanted = onlyFields ? new Set(onlyFields) : undefined;
-  const properties: Record<string, string | null> = {};
+  const properties: Record<string, string> = {};
   for (const field of mapping[type].fields) {
     if (!writesToHubSpot(field) || (wanted && !wanted.has(field.column)) || !(field.column in row)) continue;
     try {

@@ -22,8 +22,8 @@ export interface PushRow {
 
 export interface PlannedField {
   field: FieldMapping;
-  /** HubSpot wire value (null clears the property). */
-  value: string | null;
+  /** HubSpot wire value ("" clears the property). */
+  value: string;
   fingerprint: string;
 }
 

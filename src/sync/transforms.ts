@@ -175,12 +175,14 @@ export function toLocalValue(transform: TransformInput, hubspotValue: string | n
 }
 
 /**
- * Typed local value → HubSpot wire string (null clears the property). Dates go out as midnight-UTC
- * epoch ms (what HubSpot requires for date properties), datetimes as ISO 8601.
+ * Typed local value → HubSpot wire string. An empty value goes out as "": HubSpot clears a property only when
+ * sent an empty string, and takes a null with 200 while changing nothing (CRM guide, "clearing properties";
+ * HubSpot/hubspot-api-nodejs#324). Dates go out as midnight-UTC epoch ms (what HubSpot requires for date
+ * properties), datetimes as ISO 8601.
  * Throws FieldValueError for a value the transform cannot represent; the message never holds the value.
  */
-export function toHubSpotValue(transform: TransformInput, localValue: unknown): string | null {
-  if (isEmpty(localValue)) return null;
+export function toHubSpotValue(transform: TransformInput, localValue: unknown): string {
+  if (isEmpty(localValue)) return '';
   const { transform: kind, values } = spec(transform);
   const fail = (): never => {
     throw new FieldValueError(`value cannot be sent as a HubSpot ${kind}`);

@@ -5,6 +5,7 @@ import {
   changedSincePage,
   initialCursor,
   planQuery,
+  SEARCH_BODY_LIMIT,
 } from '../../src/hubspot/change-window';
 import type { SearchFilter, SearchRequest } from '../../src/hubspot/objects';
 import type { CrmObject } from '../../src/hubspot/schemas';
@@ -52,8 +53,26 @@ function fakeSearch(rows: Row[], seed: number) {
   let state = seed || 1;
   const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
   const calls: SearchRequest[] = [];
+  const reads: Array<{ ids: string[]; properties: string[] }> = [];
   return {
     calls,
+    reads,
+    // batch/read as HubSpot answers it: every known id, with the asked properties (at most 100 ids a call).
+    batchRead: async (_type: string, ids: string[], opts: { properties?: string[] } = {}) => {
+      for (let i = 0; i < ids.length; i += 100)
+        reads.push({ ids: ids.slice(i, i + 100), properties: opts.properties ?? [] });
+      const known = new Map(rows.map((r) => [String(r.id), r]));
+      const results = ids.flatMap((id) => {
+        const row = known.get(id);
+        if (!row) return [];
+        const base = record(row);
+        const extra = Object.fromEntries(
+          (opts.properties ?? []).map((p) => [p, p in base.properties ? base.properties[p]! : `${p}-of-${id}`]),
+        );
+        return [{ ...base, properties: { ...base.properties, ...extra } }];
+      });
+      return { results, errors: [] };
+    },
     search: async (_type: string, body: SearchRequest) => {
       calls.push(body);
       const offset = Number(body.after ?? 0);
@@ -96,15 +115,39 @@ async function drain(
 
 describe('change window planner', () => {
   it('asks for the right property per type, ascending, at most 200 a page', () => {
-    const q = planQuery(initialCursor('deals', { from: 1000, to: 2000 }), ['dealname'], 500);
+    const q = planQuery(initialCursor('deals', { from: 1000, to: 2000 }), 500);
     expect(q.limit).toBe(200);
     expect(q.sorts).toEqual([{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }]);
     expect(q.filterGroups?.[0]?.filters).toEqual([
       { propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: '1000' },
       { propertyName: 'hs_lastmodifieddate', operator: 'LTE', value: '2000' },
     ]);
-    expect(q.properties).toEqual(['dealname', 'hs_lastmodifieddate', 'hs_object_id']);
+    expect(q.properties).toEqual(['hs_lastmodifieddate', 'hs_object_id']);
     expect(q.after).toBeUndefined();
+  });
+
+  it('searches for ids and times only and reads a large mapping by batch/read: 2 reads a 200-record page', async () => {
+    const rows = Array.from({ length: 450 }, (_, i) => ({ id: i + 1, at: 1_000 + i }));
+    const api = fakeSearch(rows, 7);
+    // 300 mapped properties of 30 characters: over 9,000 characters, three times HubSpot's search body limit.
+    const properties = Array.from({ length: 300 }, (_, i) => `custom_property_number_${String(i).padStart(6, '0')}`);
+    const delivered: CrmObject[] = [];
+    let cursor: ChangeWindowCursor | undefined;
+    do {
+      const page = await changedSincePage(api, 'contacts', { from: 0, to: 10_000 }, cursor, { properties });
+      delivered.push(...page.results);
+      cursor = page.next;
+    } while (cursor);
+    expect(delivered.map((r) => r.id)).toEqual(rows.map((r) => String(r.id)));
+    expect(delivered[0]!.properties[properties[299]!]).toBe('custom_property_number_000299-of-1');
+    for (const body of api.calls) {
+      expect(body.properties).toEqual(['lastmodifieddate', 'hs_object_id']);
+      expect(JSON.stringify(body).length).toBeLessThan(SEARCH_BODY_LIMIT);
+    }
+    // 3 searches deliver 199 + 199 + 52 (a full page holds back its last instant): 2 + 2 + 1 reads of ≤ 100 ids.
+    expect(api.calls.length).toBe(3);
+    expect(api.reads.map((r) => r.ids.length)).toEqual([100, 99, 100, 99, 52]);
+    expect(api.reads.every((r) => r.properties.length === 302)).toBe(true);
   });
 
   it('holds back the last, possibly incomplete, timestamp of a full page', () => {
@@ -125,7 +168,7 @@ describe('change window planner', () => {
     );
     expect(step.deliver).toEqual([]);
     expect(step.next).toMatchObject({ pos: 5, byId: {} });
-    const q = planQuery(step.next as ChangeWindowCursor, [], 3);
+    const q = planQuery(step.next as ChangeWindowCursor, 3);
     expect(q.sorts).toEqual([{ propertyName: 'hs_object_id', direction: 'ASCENDING' }]);
     expect(q.filterGroups?.[0]?.filters).toEqual([{ propertyName: 'lastmodifieddate', operator: 'EQ', value: '5' }]);
   });

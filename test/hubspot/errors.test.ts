@@ -4,6 +4,7 @@ import {
   HubSpotConflictError,
   type HubSpotError,
   HubSpotLockedError,
+  HubSpotMigrationError,
   HubSpotNetworkError,
   HubSpotNotFoundError,
   HubSpotRateLimitError,
@@ -137,6 +138,28 @@ describe('errorFromResponse', () => {
     expect((fromResponse(423, {}, { 'retry-after': '5' }) as HubSpotLockedError).retryAfterMs).toBe(5000);
   });
 
+  it('reads 477 Migration in Progress as temporary, waiting its Retry-After (bounded)', () => {
+    const body = { status: 'error', message: 'Migration in Progress', category: 'MIGRATION_IN_PROGRESS' };
+    const hours = fromResponse(477, body, { 'retry-after': '7200' });
+    expect(hours).toBeInstanceOf(HubSpotMigrationError);
+    expect((hours as HubSpotMigrationError).retryAfterMs).toBe(7_200_000);
+    expect((fromResponse(477, body) as HubSpotMigrationError).retryAfterMs).toBe(60_000);
+    expect((fromResponse(477, body, { 'retry-after': '86400' }) as HubSpotMigrationError).retryAfterMs).toBe(
+      6 * 3600_000,
+    );
+  });
+
+  it.each([502, 503, 504, 521, 523, 524])(
+    'reads an HTML page from the edge with %i as a temporary server error',
+    (status) => {
+      const page = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>';
+      const err = fromResponse(status, page);
+      expect(err).toBeInstanceOf(HubSpotServerError);
+      expect(err.message).toContain(`HubSpot answered ${status} with an HTML page`);
+      expect(toTemporalFailure(err).nonRetryable).toBe(false);
+    },
+  );
+
   it('names method, templated endpoint and status in the message', () => {
     expect(fromResponse(500, { message: 'boom' }).message).toBe(
       'boom (POST /crm/v3/objects/{type}/batch/create → 500)',
@@ -151,6 +174,7 @@ describe('toTemporalFailure', () => {
     ['secondly 429', new HubSpotRateLimitError('rl', init, 'SECONDLY', 1000), false, 1000],
     ['daily 429', new HubSpotRateLimitError('rl', init, 'DAILY', 5 * 3600_000), false, 5 * 3600_000],
     ['423', new HubSpotLockedError('locked', init, 2000), false, 2000],
+    ['477', new HubSpotMigrationError('migrating', { ...ctx, status: 477 }, 7_200_000), false, 7_200_000],
     ['5xx', new HubSpotServerError('boom', init), false, undefined],
     ['network', new HubSpotNetworkError('reset', ctx, false, 'ECONNRESET'), false, undefined],
     ['timeout', new HubSpotNetworkError('slow', ctx, true, 'ERR_CANCELED'), false, undefined],

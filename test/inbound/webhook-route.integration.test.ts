@@ -26,6 +26,7 @@ describe('POST /webhooks/hubspot', () => {
   beforeAll(async () => {
     runtime = testRuntime({
       HUBSPOT_WEBHOOK_URL: 'https://hooks.example.com/webhooks/hubspot',
+      HUBSPOT_PORTAL_ID: String(portalId),
       TEMPORAL_TASK_QUEUE: `endpoint-${randomUUID()}`,
     });
     connection = await Connection.connect({ address: temporalAddress() });
@@ -110,7 +111,7 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it.each([
-    ['not JSON', '[{"eventId": 1,', 'not valid JSON'],
+    ['not JSON', '[{"eventId": 1,', 'not valid UTF-8 JSON'],
     ['not an array', '{"eventId": 1}', 'must be a JSON array'],
     ['an empty array', '[]', 'at least one event'],
   ])('refuses a body that is %s with 400', async (_what, raw, message) => {
@@ -119,20 +120,35 @@ describe('POST /webhooks/hubspot', () => {
     expect(res.json().message).toContain(message);
   });
 
-  it('refuses a schema violation with 400 naming the field, and starts nothing for the valid events', async () => {
+  const deadLetters = (portal: number) =>
+    runtime.prisma.webhookDeadLetter.findMany({ where: { portalId: String(portal) }, orderBy: { id: 'asc' } });
+
+  it('takes the valid events of a batch and keeps each bad one as a dead letter naming the field (200)', async () => {
     const events = [
       event(41),
       event(42),
       event(43),
       { ...event(44), objectId: 'forty-four' },
       { ...event(45), propertyName: undefined },
+      { ...event(46), objectId: 2 ** 53 + 2 },
     ];
     const raw = JSON.stringify(events);
     const res = await post(raw, signedHeaders(runtime.config, raw));
-    expect(res.statusCode).toBe(400);
-    expect(res.json().message).toContain('[3].objectId');
-    expect(res.json().message).toContain('[4].propertyName');
-    for (const id of [41, 42, 43]) expect(await exists(id)).toBe(false);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ records: 3, refused: 3 });
+    for (const id of [41, 42, 43]) started.push(inboundObjectWorkflowId(String(portalId), 'contacts', String(id)));
+    await waitFor('valid events started', async () => ((await exists(41)) && (await exists(43))) || undefined, 10_000);
+    expect(await exists(44)).toBe(false);
+    const refusedIds = ['forty-four', '45', String(2 ** 53 + 2)];
+    const letters = (await deadLetters(portalId)).filter((l) => refusedIds.includes(l.objectId ?? ''));
+    expect(letters.map((l) => [l.reason, l.message.split(':')[0]])).toEqual([
+      ['invalid_event', '[3].objectId'],
+      ['invalid_event', '[4].propertyName'],
+      ['id_out_of_range', '[5].objectId'],
+    ]);
+    const metrics = await runtime.metrics.registry.getSingleMetricAsString('hubsync_webhook_events_refused_total');
+    expect(metrics).toMatch(/reason="invalid_event"} [1-9]/);
+    expect(metrics).toMatch(/reason="id_out_of_range"} [1-9]/);
   });
 
   it('refuses more than 100 events and a body over the limit', async () => {
@@ -143,24 +159,49 @@ describe('POST /webhooks/hubspot', () => {
     expect(await exists(51)).toBe(false);
   });
 
-  it('accepts 100 events with long values within the body limit', async () => {
+  it("accepts 100 events each carrying a 64 KB value (HubSpot's longest) within the body limit", async () => {
     const events = Array.from({ length: 100 }, (_, i) =>
-      event(600 + (i % 5), { propertyName: `p${i}`, propertyValue: 'v'.repeat(5_000) }),
+      event(600 + (i % 5), { propertyName: `p${i}`, propertyValue: '"é'.repeat(32_768) }),
     );
     const raw = JSON.stringify(events);
     expect(Buffer.byteLength(raw)).toBeLessThan(WEBHOOK_BODY_LIMIT);
     const res = await post(raw, signedHeaders(runtime.config, raw));
     expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ records: 5, refused: 0 });
     for (let i = 0; i < 5; i++) started.push(inboundObjectWorkflowId(String(portalId), 'contacts', String(600 + i)));
+    // Each record's 20 events (2.6 MB) exceed Temporal's 2 MB payload limit: they must go in several signals.
+    await waitFor(
+      'every record handed to its workflow',
+      async () => (await Promise.all([600, 601, 602, 603, 604].map(exists))).every(Boolean) || undefined,
+      60_000,
+    );
+    await waitFor(
+      'the batch left the inbox (every signal accepted)',
+      async () => (await runtime.prisma.webhookInboxEntry.count()) === 0 || undefined,
+      60_000,
+    );
   });
 
-  it('ignores events about objects hubsync does not sync, and still answers 200', async () => {
+  it('keeps events of types and portals hubsync does not serve as dead letters, and still answers 200', async () => {
+    const otherPortal = portalId + 1;
     const raw = JSON.stringify([
       event(71, { subscriptionType: 'object.creation', objectTypeId: '0-46', propertyName: undefined }),
+      event(72, { subscriptionType: 'line_item.creation', propertyName: undefined }),
+      event(73, { subscriptionType: 'product.propertyChange', propertyName: 'price' }),
+      { ...propertyChangeEvent(otherPortal, 74) },
     ]);
     const res = await post(raw, signedHeaders(runtime.config, raw));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ records: 0, ignored: 1 });
+    expect(res.json()).toMatchObject({ records: 0, refused: 4 });
+    const reasons = [...(await deadLetters(portalId)), ...(await deadLetters(otherPortal))]
+      .filter((l) => ['71', '72', '73', '74'].includes(l.objectId ?? ''))
+      .map((l) => [l.objectId, l.reason]);
+    expect(reasons.sort()).toEqual([
+      ['71', 'unsynced_type'],
+      ['72', 'unsynced_type'],
+      ['73', 'unsynced_type'],
+      ['74', 'unknown_portal'],
+    ]);
   });
 
   it('answers 503 within the deadline when Temporal is unreachable, so HubSpot retries', async () => {

@@ -14,6 +14,7 @@ import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
 import { dataConverterOption } from '../../src/temporal/payload-codec';
 import { temporalAddress } from './env';
+import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 import { testConfig } from './runtime';
 
 export interface StackOptions {
@@ -31,12 +32,16 @@ export interface StackOptions {
   token?: string;
   /** Where every log line of the stack's runtime goes (default stdout, at LOG_LEVEL). */
   logDestination?: Parameters<typeof createRuntime>[2];
+  /** Route hubsync's HubSpot calls through a recording proxy (`stack.proxy`) to assert on the wire. */
+  withProxy?: boolean;
 }
 
 export interface Stack {
   portalId: string;
   token: string;
   simulator: RunningSimulator;
+  /** Present with `withProxy`: every HubSpot request hubsync sent, and a hook to answer one as HubSpot would. */
+  proxy?: RecordingProxy;
   runtime: Runtime;
   temporal: Client;
   app?: FastifyInstance;
@@ -57,10 +62,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     portals: [{ portalId, token, tier: tier ?? 'unlimited', ...(requestsPer10s ? { requestsPer10s } : {}) }],
   });
 
+  const proxy = options.withProxy ? await startRecordingProxy(simulator.url) : undefined;
   const withApp = options.withApp ?? true;
   // The app's port is only known once it listens; the public URL HubSpot signs is https:// + host + path.
   const config = testConfig({
-    HUBSPOT_BASE_URL: simulator.url,
+    HUBSPOT_BASE_URL: proxy?.url ?? simulator.url,
     HUBSPOT_ACCESS_TOKEN: token,
     HUBSPOT_PORTAL_ID: portalId,
     TEMPORAL_TASK_QUEUE: queue,
@@ -129,6 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     portalId,
     token,
     simulator,
+    ...(proxy ? { proxy } : {}),
     runtime,
     temporal,
     app,
@@ -138,6 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       workerSet?.shutdown();
       await running;
       await app?.close();
+      await proxy?.close();
       await simulator.close();
       await Promise.allSettled([connection.close(), nativeConnection?.close(), runtime.prisma.$disconnect()]);
     },

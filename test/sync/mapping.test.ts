@@ -84,14 +84,14 @@ describe('localToHubSpot', () => {
     properties: {},
   };
 
-  it('produces HubSpot strings, null to clear, and skips unmapped columns', () => {
+  it('produces HubSpot strings, "" to clear, and skips unmapped columns', () => {
     expect(localToHubSpot('deals', deal, DEFAULT_MAPPING)).toEqual({
       dealname: 'Big one',
       dealstage: 'won',
       pipeline: 'default',
       amount: '1000.5',
       closedate: '2024-06-30T12:00:00.000Z',
-      hubspot_owner_id: null,
+      hubspot_owner_id: '',
     });
   });
 

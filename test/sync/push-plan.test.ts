@@ -40,9 +40,9 @@ describe('planRecordPush', () => {
     expect(sent({ ...synced, columns: { ...synced.columns, firstName: 'Augusta' } })).toEqual({ firstname: 'Augusta' });
   });
 
-  it('sends a cleared field that was synced before, as null', () => {
+  it('sends a cleared field that was synced before, as "" (HubSpot clears only on an empty string)', () => {
     const synced = row({ syncState: { jobtitle: { pushed: fieldFingerprint('string', 'CEO'), pushedAt: 1 } } });
-    expect(sent(synced)).toMatchObject({ jobtitle: null });
+    expect(sent(synced)).toMatchObject({ jobtitle: '' });
   });
 
   it('restricts to the columns the platform named', () => {

@@ -111,10 +111,11 @@ describe('toLocalValue / toHubSpotValue', () => {
     expect(toHubSpotValue(t, 'NEW_STAGE')).toBe('NEW_STAGE');
   });
 
-  it('maps empty to null both ways', () => {
+  it('maps empty to null locally and to "" (HubSpot\'s clear) on the wire', () => {
     expect(toLocalValue('datetime', '')).toEqual({ ok: true, value: null });
-    expect(toHubSpotValue('string', null)).toBeNull();
-    expect(toHubSpotValue('decimal', undefined)).toBeNull();
+    expect(toHubSpotValue('string', null)).toBe('');
+    expect(toHubSpotValue('decimal', undefined)).toBe('');
+    expect(toHubSpotValue('datetime', '')).toBe('');
   });
 
   it('reports unparsable HubSpot values instead of guessing', () => {
