@@ -88,25 +88,35 @@ it('404: not found, final', async () => {
   expect(toTemporalFailure(err).nonRetryable).toBe(true);
 });
 
-it('409: conflict carrying the existing id', async () => {
+// hubsync traces every batch input (objectWriteTraceId), so HubSpot answers a batch with refused inputs 207 and
+// names each one; the rest of the batch is written.
+it('409 inside a batch: the duplicate input is reported with the existing id, the other input is created', async () => {
   const client = clientFor(sim);
   const existing = await client.get('contacts', firstContact, { properties: ['email'] });
-  const err = await failure(
-    client.batchCreate('contacts', [{ properties: { email: existing.properties.email ?? '' } }]),
-  );
-  expect(err).toBeInstanceOf(HubSpotConflictError);
-  expect((err as HubSpotConflictError).existingId).toBe(firstContact);
-  expect(toTemporalFailure(err).nonRetryable).toBe(true);
-  expect(toTemporalFailure(err).details?.[0]).toMatchObject({ existingId: firstContact });
+  const outcome = await client.batchCreate('contacts', [
+    { properties: { email: existing.properties.email ?? '' } },
+    { properties: { email: 'fresh-409@example.com' } },
+  ]);
+  expect(outcome.results).toHaveLength(1);
+  expect(outcome.results[0]?.properties.email).toBe('fresh-409@example.com');
+  expect(outcome.errors).toHaveLength(1);
+  expect(outcome.errors[0]).toMatchObject({ category: 'CONFLICT', inputIndex: 0 });
+  expect(outcome.errors[0]?.message).toContain(firstContact);
 });
 
-it('400: validation error naming the field', async () => {
-  const err = await failure(
-    clientFor(sim).batchUpdate('contacts', [{ id: firstContact, properties: { no_such_property: 'x' } }]),
-  );
-  expect(err).toBeInstanceOf(HubSpotValidationError);
-  expect((err as HubSpotValidationError).fields).toContain('no_such_property');
-  expect(toTemporalFailure(err).nonRetryable).toBe(true);
+it('400 inside a batch: the refused input names the field, the other input is updated', async () => {
+  const contacts = [...(await simRecords(sim, 'contacts')).keys()];
+  const outcome = await clientFor(sim).batchUpdate('contacts', [
+    { id: contacts[1] as string, properties: { firstname: 'Still written' } },
+    { id: firstContact, properties: { no_such_property: 'x' } },
+  ]);
+  expect(outcome.results.map((r) => r.id)).toEqual([contacts[1]]);
+  expect(outcome.errors).toHaveLength(1);
+  expect(outcome.errors[0]).toMatchObject({
+    category: 'VALIDATION_ERROR',
+    inputIndex: 1,
+    property: 'no_such_property',
+  });
 });
 
 it('423: locked, retryable after at least two seconds', async () => {
