@@ -3,7 +3,7 @@
 // without touching updated_at, which is the platform's own change time.
 import type { PushRow } from '../push/plan';
 import type { CrmObjectType } from '../sync/object-types';
-import type { SyncState } from './hubspot-records';
+import type { SyncState } from '../sync/field-state';
 import type { PrismaClient } from './prisma';
 import { tableFor } from './tables';
 
