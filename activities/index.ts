@@ -1,5 +1,4 @@
 import type { ActivityDeps } from './deps';
-import { withTemporalFailures } from './hubspot-failures';
 import { createHubSpotFetchActivities } from './hubspot-fetch';
 import { createInboundActivities } from './inbound';
 import { createOutboxActivities } from './outbox-relay';
@@ -18,19 +17,20 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutboxActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/hubspot-fetch.ts).
-    ...withTemporalFailures(createHubSpotFetchActivities(deps)),
+    ...createHubSpotFetchActivities(deps),
   };
 }
 
 /**
  * Activities that call HubSpot: they run on the HubSpot task queue, whose server-side rate limit keeps every
- * worker of the fleet under the portal's budget. Their errors become Temporal failures in one place.
+ * worker of the fleet under the portal's budget. Their HubSpot errors become Temporal failures in the worker's
+ * interceptor (src/temporal/hubspot-failures.ts).
  */
 export function createHubSpotActivities(deps: ActivityDeps) {
-  return withTemporalFailures({
+  return {
     ...createSyncPageActivities(deps),
     ...createPushActivities(deps),
-  });
+  };
 }
 
 export type { ActivityDeps } from './deps';
