@@ -17,7 +17,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutboxActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/hubspot-fetch.ts).
-    ...createHubSpotFetchActivities(deps),
+    ...createHubSpotFetchActivities(deps, {
+      maxWaitMs: deps.config.RECORD_FETCH_MAX_WAIT_MS,
+      bulkAsks: deps.config.RECORD_FETCH_BULK_ASKS,
+    }),
   };
 }
 

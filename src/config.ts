@@ -64,6 +64,8 @@ const envSchema = z.object({
   WEBHOOK_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   WEBHOOK_INBOX_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
   PUSH_BATCH_WINDOW_MS: durationMs(1000),
+  RECORD_FETCH_MAX_WAIT_MS: durationMs(20_000),
+  RECORD_FETCH_BULK_ASKS: positiveInt(10),
   HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
 });
 
