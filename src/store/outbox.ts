@@ -3,7 +3,7 @@
 // dispatched in the transaction that locked it, after the hand-over succeeded: a crash in between hands it over
 // again (at least once), which is harmless because pushing an already-pushed record sends nothing.
 import { isPushObjectType, type LocalChange, type PushObjectType } from '../push/changes';
-import type { Db, PrismaClient } from './prisma';
+import { TRANSACTION_OPTIONS, type Db, type PrismaClient } from './prisma';
 
 export interface OutboxChange extends LocalChange {
   objectType: PushObjectType;
@@ -99,6 +99,7 @@ export async function dispatchOutbox(
       await tx.$executeRaw`UPDATE outbox SET dispatched_at = now() WHERE id = ANY(${ids}::bigint[])`;
       return rows.length;
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    // A relay tick that cannot get a connection soon gives up early: the next tick tries again.
+    { ...TRANSACTION_OPTIONS, maxWait: 10_000 },
   );
 }
