@@ -1,10 +1,10 @@
 // The platform tables as the push sees them: read the rows of a batch, then record in one transaction what HubSpot
 // accepted (HubSpot ids, FieldState.pushed/pushedAt), HubSpot's winning values, the conflicts and what HubSpot
-// refused (sync_failures). Which fields are marked is decided by src/push/decisions.ts against the locked rows.
-import { confirmRecording, type SentRecord, type SettledRecord } from '../push/decisions';
-import type { PushRow } from '../push/plan';
+// refused (sync_failures). Which fields are marked is decided by src/sync/push-decisions.ts against the locked rows.
 import type { FieldConflict } from '../sync/apply-record';
 import type { SyncState } from '../sync/field-state';
+import { confirmRecording, type SentRecord, type SettledRecord } from '../sync/push-decisions';
+import type { PushRow } from '../sync/push-plan';
 import type { CrmObjectType } from '../sync/object-types';
 import { recordConflicts } from './hubspot-records';
 import { queueOutboxEntries } from './outbox';
