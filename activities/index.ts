@@ -1,5 +1,4 @@
 import type { ActivityDeps } from './deps';
-import { withTemporalFailures } from './hubspot-failures';
 import { createHubSpotFetchActivities } from './inbound/hubspot-fetch';
 import { createInboundActivities } from './inbound/apply';
 import { createOutboxActivities } from './outbound/outbox';
@@ -18,19 +17,23 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutboxActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/inbound/hubspot-fetch.ts).
-    ...withTemporalFailures(createHubSpotFetchActivities(deps)),
+    ...createHubSpotFetchActivities(deps, {
+      maxWaitMs: deps.config.RECORD_FETCH_MAX_WAIT_MS,
+      bulkAsks: deps.config.RECORD_FETCH_BULK_ASKS,
+    }),
   };
 }
 
 /**
  * Activities that call HubSpot: they run on the HubSpot task queue, whose server-side rate limit keeps every
- * worker of the fleet under the portal's budget. Their errors become Temporal failures in one place.
+ * worker of the fleet under the portal's budget. Their HubSpot errors become Temporal failures in the worker's
+ * interceptor (src/temporal/hubspot-failures.ts).
  */
 export function createHubSpotActivities(deps: ActivityDeps) {
-  return withTemporalFailures({
+  return {
     ...createSyncPageActivities(deps),
     ...createPushActivities(deps),
-  });
+  };
 }
 
 export type { ActivityDeps } from './deps';

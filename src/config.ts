@@ -66,6 +66,8 @@ const envSchema = z.object({
   WEBHOOK_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   WEBHOOK_DEAD_LETTER_MAX_ROWS: z.coerce.number().int().min(100).default(100_000),
   PUSH_BATCH_WINDOW_MS: durationMs(1000),
+  RECORD_FETCH_MAX_WAIT_MS: durationMs(20_000),
+  RECORD_FETCH_BULK_ASKS: positiveInt(10),
   HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
 });
 

@@ -15,7 +15,7 @@ import {
   recordProcessedEvents,
   takeOverMergedRecords,
 } from '../../src/store/inbound-lifecycle';
-import type { PrismaClient } from '../../src/store/prisma';
+import { TRANSACTION_OPTIONS, type PrismaClient } from '../../src/store/prisma';
 import type { MappingConfig } from '../../src/sync/mapping-types';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import type { DrainPlan, PlannedProperty } from '../../src/sync/pending-changes';
@@ -67,115 +67,112 @@ export function createInboundActivities(deps: InboundDeps) {
       const { portalId, objectType, objectId, plan } = input;
       const target = { portalId, objectType, objectId };
       const at = new Date(Math.max(0, ...input.keys.map((k) => k.occurredAt)) || Date.now());
-      return prisma.$transaction(
-        async (tx) => {
-          if ((await recordProcessedEvents(tx, target, input.keys)) === 0 && input.keys.length > 0) {
-            return { applied: false, summary: `${input.keys.length} events already applied` };
-          }
-          // What the record absorbed (a pending merge) follows it wherever it went since: into its erasure, or
-          // into the survivor of a later merge. Skipped, the absorbed rows would stay live for good once that last
-          // record is erased: no survivor lists them any more for the sync's safety net.
-          const takeOverPlannedMerge = async (survivorId: string) =>
-            plan.merge
-              ? takeOverMergedRecords(tx, {
-                  portalId,
-                  objectType,
-                  survivorId,
-                  primaryId: plan.merge.primaryObjectId,
-                  mergedIds: absorbedByMerge(survivorId, plan.merge),
-                  at,
-                })
-              : undefined;
-          const erase = async (): Promise<void> => {
-            await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
-            if (objectType === 'contacts') await eraseContact(tx, { portalId, hubspotId: objectId, at });
-          };
-          if (plan.lifecycle === 'privacyDeleted') {
-            await erase();
-            metrics.eventsApplied.inc({ object_type: objectType, source: 'webhook', result: 'erased' });
-            return { applied: true, summary: 'personal data erased' };
-          }
-          if (await isErased(tx, { portalId, objectType, hubspotId: objectId })) {
-            if (!plan.merge) return { applied: false, summary: 'record was privacy-deleted: ignored' };
-            // Its merge was delivered after its erasure: erasing again takes the merged records with it.
-            await erase();
-            return { applied: true, summary: 'record was privacy-deleted: its late merge applied' };
-          }
-          // Events of a merged-away record that arrive after the merge: its survivor holds the truth.
-          const survivor = await mergedInto(tx, { portalId, objectType, hubspotId: objectId });
-          if (survivor) {
-            if (!plan.merge) return { applied: false, summary: `merged into ${survivor}: ignored` };
-            await takeOverPlannedMerge(survivor);
-            return { applied: true, summary: `merged into ${survivor}: its late merge handed over` };
-          }
-          // The record was merged away before its own events were applied (HubSpot reads it as the survivor).
-          if (input.record && input.record.id !== objectId) {
-            const primaryId = plan.merge?.primaryObjectId ?? objectId;
-            const mergedIds = absorbedByMerge(input.record.id, {
-              primaryObjectId: primaryId,
-              mergedObjectIds: [objectId, ...(plan.merge?.mergedObjectIds ?? [])],
-            });
-            await takeOverMergedRecords(tx, {
-              portalId,
-              objectType,
-              survivorId: input.record.id,
-              primaryId,
-              mergedIds,
-              at,
-            });
-            return { applied: true, summary: `merged into ${input.record.id}` };
-          }
+      return prisma.$transaction(async (tx) => {
+        if ((await recordProcessedEvents(tx, target, input.keys)) === 0 && input.keys.length > 0) {
+          return { applied: false, summary: `${input.keys.length} events already applied` };
+        }
+        // What the record absorbed (a pending merge) follows it wherever it went since: into its erasure, or
+        // into the survivor of a later merge. Skipped, the absorbed rows would stay live for good once that last
+        // record is erased: no survivor lists them any more for the sync's safety net.
+        const takeOverPlannedMerge = async (survivorId: string) =>
+          plan.merge
+            ? takeOverMergedRecords(tx, {
+                portalId,
+                objectType,
+                survivorId,
+                primaryId: plan.merge.primaryObjectId,
+                mergedIds: absorbedByMerge(survivorId, plan.merge),
+                at,
+              })
+            : undefined;
+        const erase = async (): Promise<void> => {
+          await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
+          if (objectType === 'contacts') await eraseContact(tx, { portalId, hubspotId: objectId, at });
+        };
+        if (plan.lifecycle === 'privacyDeleted') {
+          await erase();
+          metrics.eventsApplied.inc({ object_type: objectType, source: 'webhook', result: 'erased' });
+          return { applied: true, summary: 'personal data erased' };
+        }
+        if (await isErased(tx, { portalId, objectType, hubspotId: objectId })) {
+          if (!plan.merge) return { applied: false, summary: 'record was privacy-deleted: ignored' };
+          // Its merge was delivered after its erasure: erasing again takes the merged records with it.
+          await erase();
+          return { applied: true, summary: 'record was privacy-deleted: its late merge applied' };
+        }
+        // Events of a merged-away record that arrive after the merge: its survivor holds the truth.
+        const survivor = await mergedInto(tx, { portalId, objectType, hubspotId: objectId });
+        if (survivor) {
+          if (!plan.merge) return { applied: false, summary: `merged into ${survivor}: ignored` };
+          await takeOverPlannedMerge(survivor);
+          return { applied: true, summary: `merged into ${survivor}: its late merge handed over` };
+        }
+        // The record was merged away before its own events were applied (HubSpot reads it as the survivor).
+        if (input.record && input.record.id !== objectId) {
+          const primaryId = plan.merge?.primaryObjectId ?? objectId;
+          const mergedIds = absorbedByMerge(input.record.id, {
+            primaryObjectId: primaryId,
+            mergedObjectIds: [objectId, ...(plan.merge?.mergedObjectIds ?? [])],
+          });
+          await takeOverMergedRecords(tx, {
+            portalId,
+            objectType,
+            survivorId: input.record.id,
+            primaryId,
+            mergedIds,
+            at,
+          });
+          return { applied: true, summary: `merged into ${input.record.id}` };
+        }
 
-          const notes: string[] = [];
-          const merged = await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
-          if (merged)
-            notes.push(
-              `merge: ${merged.archived} archived, ${merged.associationsMoved} links moved${merged.adopted ? ', row adopted' : ''}`,
-            );
-          const counts: ApplyInboundResult = {
-            inserted: 0,
-            updated: 0,
-            unchanged: 0,
-            echoes: 0,
-            conflicts: 0,
-            stale: 0,
+        const notes: string[] = [];
+        const merged = await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
+        if (merged)
+          notes.push(
+            `merge: ${merged.archived} archived, ${merged.associationsMoved} links moved${merged.adopted ? ', row adopted' : ''}`,
+          );
+        const counts: ApplyInboundResult = {
+          inserted: 0,
+          updated: 0,
+          unchanged: 0,
+          echoes: 0,
+          conflicts: 0,
+          stale: 0,
+        };
+        const add = (r: ApplyInboundResult) =>
+          (Object.keys(counts) as Array<keyof ApplyInboundResult>).forEach((k) => (counts[k] += r[k]));
+        const options = { portalId, objectType, mapping, ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}) };
+        if (input.record) {
+          const full: InboundRecord = {
+            hubspotId: objectId,
+            properties: input.record.properties,
+            archived: input.record.archived,
+            changedAt: input.record.updatedAt,
           };
-          const add = (r: ApplyInboundResult) =>
-            (Object.keys(counts) as Array<keyof ApplyInboundResult>).forEach((k) => (counts[k] += r[k]));
-          const options = { portalId, objectType, mapping, ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}) };
-          if (input.record) {
-            const full: InboundRecord = {
-              hubspotId: objectId,
-              properties: input.record.properties,
-              archived: input.record.archived,
-              changedAt: input.record.updatedAt,
-            };
-            add(await applyInboundRecords(tx, { ...options, mode: 'full' }, [full]));
-          }
-          const partial = propertyRecords(objectId, plan.properties);
-          if (partial.length > 0) add(await applyInboundRecords(tx, { ...options, mode: 'partial' }, partial));
-          // Asked for and not found: HubSpot no longer has the record live (deleted or merged away since).
-          const gone = plan.needsFullFetch && input.record === null;
-          if (plan.lifecycle === 'archived' || gone) {
-            const archived = await markArchived(tx, {
-              portalId,
-              objectType,
-              hubspotIds: [objectId],
-              archived: true,
-              at,
-            });
-            if (archived > 0) notes.push('archived');
-          }
-          if (plan.associations.length > 0)
-            notes.push(`${await applyAssociationChanges(tx, portalId, plan.associations)} association changes`);
-          count(objectType, counts);
-          const changed = Object.entries(counts)
-            .filter(([, n]) => n > 0)
-            .map(([k, n]) => `${k} ${n}`);
-          return { applied: true, summary: [`${input.keys.length} events`, ...changed, ...notes].join(', ') };
-        },
-        { timeout: 60_000, maxWait: 30_000 },
-      );
+          add(await applyInboundRecords(tx, { ...options, mode: 'full' }, [full]));
+        }
+        const partial = propertyRecords(objectId, plan.properties);
+        if (partial.length > 0) add(await applyInboundRecords(tx, { ...options, mode: 'partial' }, partial));
+        // Asked for and not found: HubSpot no longer has the record live (deleted or merged away since).
+        const gone = plan.needsFullFetch && input.record === null;
+        if (plan.lifecycle === 'archived' || gone) {
+          const archived = await markArchived(tx, {
+            portalId,
+            objectType,
+            hubspotIds: [objectId],
+            archived: true,
+            at,
+          });
+          if (archived > 0) notes.push('archived');
+        }
+        if (plan.associations.length > 0)
+          notes.push(`${await applyAssociationChanges(tx, portalId, plan.associations)} association changes`);
+        count(objectType, counts);
+        const changed = Object.entries(counts)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${k} ${n}`);
+        return { applied: true, summary: [`${input.keys.length} events`, ...changed, ...notes].join(', ') };
+      }, TRANSACTION_OPTIONS);
     },
   };
 }

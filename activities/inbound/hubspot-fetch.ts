@@ -65,8 +65,8 @@ interface Queue {
 
 export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: BatcherOptions = {}) {
   const quietMs = options.quietMs ?? 30;
-  // Long enough for a batch to fill while a bulk import's workflows start at the dev server's pace (measured:
-  // 8-25 a second, so 10 s left batches of 60-80 ids and 18 calls for 1,000 creations). Lone reads never wait it.
+  // Long enough for a batch to fill while a bulk import's workflows start at the dev server's pace (8-25 a
+  // second). Lone reads never wait it.
   const maxWaitMs = options.maxWaitMs ?? 20_000;
   const bulkAsks = options.bulkAsks ?? 10;
   const rateWindowMs = options.rateWindowMs ?? 5_000;

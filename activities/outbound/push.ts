@@ -1,4 +1,5 @@
 import type { LocalChange, PushObjectType } from '../../src/sync/local-changes';
+import { settleWithHubSpot, type HubSpotCurrent } from '../../src/sync/push-decisions';
 import {
   writeUpdates,
   writeUpserts,
@@ -8,14 +9,12 @@ import {
 } from '../../src/outbound/hubspot-writes';
 import { createPushSchemaCache } from '../../src/outbound/hubspot-schema';
 import {
-  conflictingFields,
   LOCAL_ID_PROPERTY,
   planRecordPush,
   upsertKeyFor,
   type PushRow,
   type RecordPlan,
 } from '../../src/sync/push-plan';
-import { applyInboundRecords, type InboundRecord } from '../../src/store/hubspot-records';
 import type { PrismaClient } from '../../src/store/prisma';
 import { loadPushRows, savePushOutcome, type PushedRecord, type PushFailureRow } from '../../src/store/push-records';
 import type { RecordSyncDeps } from '../deps';
@@ -55,21 +54,24 @@ export interface PushBatchResult {
 const FAILURES_REPORTED = 10;
 
 /**
- * One push batch, on the HubSpot queue: read the rows, settle conflicts with HubSpot's current values, write
- * (update / upsert), store ids and syncState, record refusals. Idempotent: a retry re-plans from the database,
- * so fields already marked pushed are not sent again and upserts find records a lost response created.
+ * One push batch, on the HubSpot queue. The rows are read and planned once; one batch read of HubSpot's current
+ * values lets each planned field be decided once (sent, or taken from HubSpot and recorded as a conflict); one
+ * write per kind (update / upsert); then one transaction records what HubSpot accepted, the conflicts and HubSpot's
+ * winners. Idempotent: a retry re-plans from the database, so fields already marked pushed are not sent again and
+ * upserts find records a lost response created.
  */
 export function createPushActivities(deps: PushActivityDeps) {
   const schemaFor = createPushSchemaCache(deps.hubspotFor, deps.mapping);
 
-  async function settleConflicts(
+  /** HubSpot's current values of the known records whose plan holds a field HubSpot may have changed too. */
+  async function readCurrent(
     input: PushBatchInput,
-    rows: PushRow[],
-    plans: Map<string, RecordPlan>,
+    rows: readonly PushRow[],
+    plans: ReadonlyMap<string, RecordPlan>,
     result: PushBatchResult,
-  ): Promise<PushRow[]> {
+  ): Promise<Map<string, HubSpotCurrent>> {
     const known = rows.filter((r) => r.hubspotId && plans.get(r.id)?.fields.some((f) => f.field.direction === 'both'));
-    if (known.length === 0) return rows;
+    if (known.length === 0) return new Map();
     const properties = new Set(known.flatMap((r) => plans.get(r.id)?.fields.map((f) => f.field.hubspotProperty) ?? []));
     result.readCalls += 1;
     const current = await deps.hubspotFor(input.portalId).batchRead(
@@ -77,42 +79,11 @@ export function createPushActivities(deps: PushActivityDeps) {
       known.map((r) => r.hubspotId as string),
       { properties: [...properties] },
     );
-    const byId = new Map(current.results.map((record) => [record.id, record]));
-    const inbound: InboundRecord[] = [];
-    const touched = new Set<string>();
-    for (const row of known) {
-      const record = byId.get(row.hubspotId as string);
-      if (!record) continue;
-      const changedAt = Date.parse(record.updatedAt);
-      const conflicts = conflictingFields(row, plans.get(row.id) as RecordPlan, record.properties, changedAt);
-      if (conflicts.length === 0) continue;
-      touched.add(row.id);
-      inbound.push({
-        hubspotId: row.hubspotId as string,
-        properties: Object.fromEntries(conflicts.map((c) => [c.property, record.properties[c.property] ?? null])),
-        changedAt,
-      });
-    }
-    if (inbound.length === 0) return rows;
-    // The inbound path weighs each conflict by the field's policy, records it in sync_conflicts and applies
-    // HubSpot's value where HubSpot wins; re-reading the rows then leaves only the platform's winners to push.
-    const applied = await applyInboundRecords(
-      deps.prisma,
-      {
-        portalId: input.portalId,
-        objectType: input.objectType,
-        mapping: deps.mapping,
-        ourAppId: deps.config.HUBSPOT_APP_ID,
-        mode: 'partial',
-      },
-      inbound,
-    );
-    result.conflicts += applied.conflicts;
-    const fresh = new Map(
-      (await loadPushRows(deps.prisma, input.portalId, input.objectType, [...touched])).map((r) => [r.id, r]),
-    );
-    return rows.flatMap((row) =>
-      touched.has(row.id) ? (fresh.has(row.id) ? [fresh.get(row.id) as PushRow] : []) : [row],
+    return new Map(
+      current.results.map((record) => [
+        record.id,
+        { properties: record.properties, changedAt: Date.parse(record.updatedAt) },
+      ]),
     );
   }
 
@@ -132,19 +103,24 @@ export function createPushActivities(deps: PushActivityDeps) {
       };
       const columnsOf = new Map(input.changes.map((c) => [c.localId, c.fields ?? null]));
       const schema = await schemaFor(portalId, type);
-      // A record HubSpot does not know yet is sent whole, whatever columns the platform named.
-      const planAll = (rows: PushRow[]) =>
-        new Map(
-          rows.map((r) => [
-            r.id,
-            planRecordPush(type, r, deps.mapping, r.hubspotId ? (columnsOf.get(r.id) ?? null) : null),
-          ]),
-        );
 
-      let rows = await loadPushRows(deps.prisma, portalId, type, [...columnsOf.keys()]);
+      const rows = await loadPushRows(deps.prisma, portalId, type, [...columnsOf.keys()]);
       result.missing = columnsOf.size - rows.length;
-      rows = await settleConflicts(input, rows, planAll(rows), result);
-      const plans = planAll(rows);
+      // A record HubSpot does not know yet is sent whole, whatever columns the platform named.
+      const planned = new Map(
+        rows.map((r) => [
+          r.id,
+          planRecordPush(type, r, deps.mapping, r.hubspotId ? (columnsOf.get(r.id) ?? null) : null),
+        ]),
+      );
+      const current = await readCurrent(input, rows, planned, result);
+      const settlement = settleWithHubSpot(type, rows, planned, current, {
+        mapping: deps.mapping,
+        ...(deps.config.HUBSPOT_APP_ID ? { ourAppId: deps.config.HUBSPOT_APP_ID } : {}),
+        now: Date.now(),
+      });
+      const { plans } = settlement;
+      result.conflicts = settlement.conflicts.length;
 
       const failures: PushFailureRow[] = [];
       const updates: UpdateInput[] = [];
@@ -180,6 +156,7 @@ export function createPushActivities(deps: PushActivityDeps) {
         await writeUpserts(hubspot, type, upserts),
       ];
       const pushedAt = Date.now();
+      const knownIds = new Set(rows.filter((r) => r.hubspotId).map((r) => r.id));
       const pushed: PushedRecord[] = [];
       for (const outcome of outcomes) {
         result.writeCalls += outcome.writeCalls;
@@ -195,23 +172,14 @@ export function createPushActivities(deps: PushActivityDeps) {
           });
         }
         for (const success of outcome.succeeded) {
-          const plan = plans.get(success.localId) as RecordPlan;
-          const state = Object.fromEntries(
-            plan.fields.map((f) => [
-              f.field.hubspotProperty,
-              {
-                pushed: f.fingerprint,
-                pushedAt,
-                ...(success.hubspotAt === undefined ? {} : { hubspotAt: success.hubspotAt }),
-              },
-            ]),
-          );
-          const isNew = !rows.find((r) => r.id === success.localId)?.hubspotId;
           pushed.push({
             localId: success.localId,
-            ...(isNew ? { hubspotId: success.hubspotId } : {}),
-            ...(success.hubspotAt === undefined ? {} : { hubspotUpdatedAt: success.hubspotAt }),
-            state,
+            fields: (plans.get(success.localId) as RecordPlan).fields,
+            pushedAt,
+            ...(knownIds.has(success.localId) ? {} : { hubspotId: success.hubspotId }),
+            ...(success.hubspotAt === undefined
+              ? {}
+              : { hubspotAt: success.hubspotAt, hubspotUpdatedAt: success.hubspotAt }),
           });
         }
       }
@@ -221,16 +189,18 @@ export function createPushActivities(deps: PushActivityDeps) {
         objectType: type,
         ...(input.workflowId ? { workflowId: input.workflowId } : {}),
         pushed,
+        settled: settlement.settled,
+        conflicts: settlement.conflicts,
         failures,
       });
-      const failedIds = new Set(recorded.map((f) => f.localId));
+      const failedIds = new Set(recorded.failures.map((f) => f.localId));
       for (const record of pushed) {
         if (failedIds.has(record.localId)) continue;
         if (record.hubspotId) result.created += 1;
         else result.updated += 1;
       }
       result.failed = failedIds.size;
-      result.failures = recorded.slice(0, FAILURES_REPORTED).map((f) => ({
+      result.failures = recorded.failures.slice(0, FAILURES_REPORTED).map((f) => ({
         localId: f.localId,
         category: f.category,
         message: f.message,

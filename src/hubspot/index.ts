@@ -25,6 +25,5 @@ export {
 } from './change-window';
 export type { AssociatedRecord, AssociationSpec, AssociationsOf } from './associations';
 export * from './errors';
-export { toTemporalFailure } from './temporal-failure';
 export { type PortalRateLimiter, resetPortalRateLimiters } from './rate-limiter';
 export type { RequestInfo } from './transport';

@@ -9,20 +9,11 @@ import {
   searchPageSchema,
 } from './schemas';
 import type { Transport } from './transport';
+import type { CrmObjectType } from '../sync/object-types';
 
 // CRM object endpoints (v3) for the five standard objects hubsync syncs.
 
-export type CrmObjectType = 'contacts' | 'companies' | 'deals' | 'tasks' | 'tickets';
-export const CRM_OBJECT_TYPES: readonly CrmObjectType[] = ['contacts', 'companies', 'deals', 'tasks', 'tickets'];
-
-/** Contacts kept their legacy name for the last-modified property; every other object uses hs_lastmodifieddate. */
-export const LAST_MODIFIED_PROPERTY: Record<CrmObjectType, string> = {
-  contacts: 'lastmodifieddate',
-  companies: 'hs_lastmodifieddate',
-  deals: 'hs_lastmodifieddate',
-  tasks: 'hs_lastmodifieddate',
-  tickets: 'hs_lastmodifieddate',
-};
+export { CRM_OBJECT_TYPES, LAST_MODIFIED_PROPERTY, type CrmObjectType } from '../sync/object-types';
 
 export const BATCH_LIMIT = 100;
 export const LIST_LIMIT = 100;

@@ -9,7 +9,7 @@ import type { TokenProvider } from './tokens';
 // The single door to HubSpot: bearer auth, a deadline on every call, the portal's rate limiter, and the
 // translation of every outcome into either parsed data or a typed error. Retries here are limited to
 // 10-second-window and per-second 429s (the request was not processed, so repeating it is always safe);
-// every other failure is thrown for Temporal's retry policy to handle (see temporal-failure.ts).
+// every other failure is thrown for Temporal's retry policy to handle (see src/temporal/hubspot-failures.ts).
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type Query = Record<string, string | number | boolean | string[] | undefined>;

@@ -3,11 +3,37 @@
 // dispatched in the transaction that locked it, after the hand-over succeeded: a crash in between hands it over
 // again (at least once), which is harmless because pushing an already-pushed record sends nothing.
 import { isPushObjectType, type LocalChange, type PushObjectType } from '../sync/local-changes';
-import type { PrismaClient } from './prisma';
+import { TRANSACTION_OPTIONS, type Db, type PrismaClient } from './prisma';
 
 export interface OutboxChange extends LocalChange {
   objectType: PushObjectType;
   portalId: string;
+}
+
+export interface NewOutboxEntry {
+  portalId: string;
+  objectType: string;
+  localId: string;
+  /** Columns to push; absent = every mapped column. */
+  fields?: readonly string[];
+}
+
+/** Queues entries in the caller's transaction: hubsync's own writes (push-backs, records to settle again). */
+export async function queueOutboxEntries(tx: Db, entries: readonly NewOutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outbox (portal_id, object_type, local_id, fields)
+     SELECT x.portal_id, x.object_type, x.local_id, x.fields
+       FROM jsonb_to_recordset($1::jsonb) AS x(portal_id text, object_type text, local_id uuid, fields jsonb)`,
+    JSON.stringify(
+      entries.map((e) => ({
+        portal_id: e.portalId,
+        object_type: e.objectType,
+        local_id: e.localId,
+        fields: e.fields ? [...e.fields] : null,
+      })),
+    ),
+  );
 }
 
 interface OutboxRow {
@@ -73,6 +99,7 @@ export async function dispatchOutbox(
       await tx.$executeRaw`UPDATE outbox SET dispatched_at = now() WHERE id = ANY(${ids}::bigint[])`;
       return rows.length;
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    // A relay tick that cannot get a connection soon gives up early: the next tick tries again.
+    { ...TRANSACTION_OPTIONS, maxWait: 10_000 },
   );
 }

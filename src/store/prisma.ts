@@ -6,9 +6,15 @@ export type { PrismaClient };
 /** The client or an open transaction: store functions take either, so callers can compose one commit. */
 export type Db = PrismaClient | Prisma.TransactionClient;
 
+/**
+ * Every transaction of hubsync: how long it may run (a page of 100 rows with its conflicts and outbox entries
+ * commits far within it) and how long it may wait for a pooled connection.
+ */
+export const TRANSACTION_OPTIONS = { timeout: 60_000, maxWait: 30_000 } as const;
+
 /** Runs `fn` in a new transaction, or inside the caller's when `db` already is one. */
 export function inTransaction<T>(db: Db, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  if ('$transaction' in db) return db.$transaction(fn, { timeout: 60_000, maxWait: 30_000 });
+  if ('$transaction' in db) return db.$transaction(fn, TRANSACTION_OPTIONS);
   return fn(db);
 }
 

@@ -1,10 +1,14 @@
-// The platform tables as the push sees them: read the rows of a batch, then record what HubSpot accepted
-// (HubSpot ids, syncState[prop].pushed/pushedAt) and what it refused (sync_failures) — in one transaction,
-// without touching updated_at, which is the platform's own change time.
+// The platform tables as the push sees them: read the rows of a batch, then record in one transaction what HubSpot
+// accepted (HubSpot ids, FieldState.pushed/pushedAt), HubSpot's winning values, the conflicts and what HubSpot
+// refused (sync_failures). Which fields are marked is decided by src/sync/push-decisions.ts against the locked rows.
+import type { FieldConflict } from '../sync/apply-record';
+import type { SyncState } from '../sync/field-state';
+import { confirmRecording, type SentRecord, type SettledRecord } from '../sync/push-decisions';
 import type { PushRow } from '../sync/push-plan';
 import type { CrmObjectType } from '../sync/object-types';
-import type { SyncState } from './hubspot-records';
-import type { PrismaClient } from './prisma';
+import { recordConflicts } from './hubspot-records';
+import { queueOutboxEntries } from './outbox';
+import { inTransaction, type Db, type PrismaClient } from './prisma';
 import { tableFor } from './tables';
 
 interface RawRow {
@@ -15,19 +19,23 @@ interface RawRow {
   [column: string]: unknown;
 }
 
-/** Rows of `localIds` in the portal that are not archived; ids of other portals or types are simply absent. */
+/**
+ * Rows of `localIds` in the portal that are not archived; ids of other portals or types are simply absent.
+ * `lock` takes them FOR UPDATE (in the caller's transaction) and includes archived rows.
+ */
 export async function loadPushRows(
-  prisma: PrismaClient,
+  db: Db,
   portalId: string,
   type: CrmObjectType,
   localIds: readonly string[],
+  lock = false,
 ): Promise<PushRow[]> {
   if (localIds.length === 0) return [];
   const spec = tableFor(type);
   const columns = Object.entries(spec.columns);
-  const rows = (await prisma.$queryRawUnsafe(
+  const rows = (await db.$queryRawUnsafe(
     `SELECT id::text AS id, hubspot_id, updated_at, sync_state, ${columns.map(([name, c]) => `${c.sql} AS "${name}"`).join(', ')}
-       FROM ${spec.table} WHERE portal_id = $1 AND id = ANY($2::uuid[]) AND NOT archived`,
+       FROM ${spec.table} WHERE portal_id = $1 AND id = ANY($2::uuid[]) ${lock ? 'FOR UPDATE' : 'AND NOT archived'}`,
     portalId,
     [...localIds],
   )) as RawRow[];
@@ -40,12 +48,9 @@ export async function loadPushRows(
   }));
 }
 
-export interface PushedRecord {
-  localId: string;
+export interface PushedRecord extends SentRecord {
   /** Set for records HubSpot just created or matched; kept when the row already has one. */
   hubspotId?: string;
-  /** Per HubSpot property: merged into syncState[prop] (pushed, pushedAt, hubspotAt). */
-  state: Record<string, { pushed: string; pushedAt: number; hubspotAt?: number }>;
   /**
    * HubSpot's last-modified after the write (epoch ms). Kept as the row's hubspot_updated_at when newer, so the
    * webhook echo of this very write finds the row up to date and changes nothing.
@@ -67,18 +72,30 @@ export interface SavePushInput {
   objectType: CrmObjectType;
   workflowId?: string;
   pushed: readonly PushedRecord[];
+  /** HubSpot's winners and the field states the push's conflict check wrote, sent or not. */
+  settled: readonly SettledRecord[];
+  conflicts: readonly FieldConflict[];
   failures: readonly PushFailureRow[];
 }
 
+export interface SavePushResult {
+  /** The failures actually recorded (input failures plus link conflicts). */
+  failures: PushFailureRow[];
+  /** Records queued to settle again because the row changed while the push was under way. */
+  resettled: number;
+}
+
 /**
- * One transaction: failures first, then the accepted records. A HubSpot id already linked to another local row
- * (two platform rows upserted onto one HubSpot record by the same email) is not stored twice: that record is
- * turned into a failure instead. Older unresolved outbound failures of records that now went through are closed.
- * Returns the failures actually recorded (input failures plus link conflicts).
+ * One transaction: a HubSpot id already linked to another local row (two platform rows upserted onto one HubSpot
+ * record by the same email) is not stored twice: that record becomes a failure instead. The accepted and settled
+ * rows are locked and confirmed against their current values (confirmRecording); what changed meanwhile is
+ * queued in the outbox. Older unresolved outbound failures of records that now went through are closed.
+ * updated_at, the platform's own change time, moves only on rows that took HubSpot's values.
  */
-export async function savePushOutcome(prisma: PrismaClient, input: SavePushInput): Promise<PushFailureRow[]> {
-  const { table } = tableFor(input.objectType);
-  return prisma.$transaction(async (tx) => {
+export async function savePushOutcome(prisma: PrismaClient, input: SavePushInput): Promise<SavePushResult> {
+  const spec = tableFor(input.objectType);
+  const { table } = spec;
+  return inTransaction(prisma, async (tx) => {
     const newIds = input.pushed.flatMap((p) => (p.hubspotId ? [p.hubspotId] : []));
     const taken =
       newIds.length === 0
@@ -111,26 +128,57 @@ export async function savePushOutcome(prisma: PrismaClient, input: SavePushInput
       accepted.push(record);
     }
 
-    if (accepted.length > 0) {
+    const sentById = new Map(accepted.map((r) => [r.localId, r]));
+    const settledById = new Map(input.settled.map((s) => [s.localId, s]));
+    const current = await loadPushRows(
+      tx,
+      input.portalId,
+      input.objectType,
+      [...new Set([...sentById.keys(), ...settledById.keys()])],
+      true,
+    );
+    const updates: object[] = [];
+    const resettle: Array<{ localId: string; fields: string[] }> = [];
+    for (const row of current) {
+      const sent = sentById.get(row.id);
+      const changes = confirmRecording(row, sent, settledById.get(row.id));
+      if (changes.resettle.length > 0) resettle.push({ localId: row.id, fields: changes.resettle });
+      updates.push({
+        id: row.id,
+        hubspot_id: sent?.hubspotId ?? null,
+        hubspot_updated_at: sent?.hubspotUpdatedAt === undefined ? null : new Date(sent.hubspotUpdatedAt).toISOString(),
+        state: changes.state,
+        columns: Object.fromEntries(
+          Object.entries(changes.columns).map(([name, value]) => [
+            name,
+            value instanceof Date ? value.toISOString() : value === null ? null : String(value),
+          ]),
+        ),
+      });
+    }
+    if (updates.length > 0) {
+      const columnSets = Object.entries(spec.columns)
+        .map(
+          ([name, c]) =>
+            `${c.sql} = CASE WHEN u.columns ? '${name}' THEN (u.columns ->> '${name}')::${c.type} ELSE t.${c.sql} END`,
+        )
+        .join(', ');
       await tx.$executeRawUnsafe(
         `UPDATE ${table} AS t
             SET hubspot_id = COALESCE(t.hubspot_id, u.hubspot_id),
                 hubspot_updated_at = GREATEST(t.hubspot_updated_at, u.hubspot_updated_at),
                 sync_state = t.sync_state || COALESCE(
                   (SELECT jsonb_object_agg(e.key, COALESCE(t.sync_state -> e.key, '{}'::jsonb) || e.value) FROM jsonb_each(u.state) AS e),
-                  '{}'::jsonb)
-           FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, hubspot_id text, hubspot_updated_at timestamptz, state jsonb)
+                  '{}'::jsonb),
+                ${columnSets},
+                updated_at = CASE WHEN u.columns = '{}'::jsonb THEN t.updated_at ELSE now() END
+           FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, hubspot_id text, hubspot_updated_at timestamptz, state jsonb, columns jsonb)
           WHERE t.id = u.id AND t.portal_id = $1`,
         input.portalId,
-        JSON.stringify(
-          accepted.map((r) => ({
-            id: r.localId,
-            hubspot_id: r.hubspotId ?? null,
-            hubspot_updated_at: r.hubspotUpdatedAt === undefined ? null : new Date(r.hubspotUpdatedAt).toISOString(),
-            state: r.state,
-          })),
-        ),
+        JSON.stringify(updates),
       );
+    }
+    if (accepted.length > 0) {
       await tx.syncFailure.updateMany({
         where: {
           portalId: input.portalId,
@@ -142,6 +190,11 @@ export async function savePushOutcome(prisma: PrismaClient, input: SavePushInput
         data: { resolvedAt: new Date() },
       });
     }
+    await recordConflicts(tx, input.portalId, input.objectType, input.conflicts);
+    await queueOutboxEntries(
+      tx,
+      resettle.map((r) => ({ portalId: input.portalId, objectType: input.objectType, ...r })),
+    );
     if (failures.length > 0) {
       await tx.syncFailure.createMany({
         data: failures.map((f) => ({
@@ -158,6 +211,6 @@ export async function savePushOutcome(prisma: PrismaClient, input: SavePushInput
         })),
       });
     }
-    return failures;
+    return { failures, resettled: resettle.length };
   });
 }

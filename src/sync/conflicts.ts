@@ -6,7 +6,7 @@ import {
   latestSyncedFingerprint,
   toEpochMs,
   type Instant,
-  type SyncBase,
+  type FieldState,
 } from './field-state';
 import { type ConflictPolicy } from './mapping-types';
 import { type TransformInput } from './transforms';
@@ -24,7 +24,8 @@ export interface ConflictInput {
   readonly policy: ConflictPolicy;
   readonly local: ConflictSide;
   readonly hubspot: ConflictSide;
-  readonly base: SyncBase;
+  /** The field's bookkeeping: what both sides agreed on last. */
+  readonly base: FieldState;
   readonly transform?: TransformInput;
 }
 

@@ -1,6 +1,6 @@
 // Echo detection and push selection: the two guards against ping-pong between HubSpot and the platform.
 // Pure: safe inside Temporal workflows.
-import { changedSinceSync, fieldFingerprint, hasSyncHistory, type Instant } from './field-state';
+import { changedSinceSync, fieldFingerprint, hasSyncHistory, type FieldState, type Instant } from './field-state';
 import { normalizeForCompare, type TransformInput } from './transforms';
 
 /** changeSource values HubSpot uses for writes made through the API by an app. */
@@ -9,8 +9,8 @@ export const API_CHANGE_SOURCES: ReadonlySet<string> = new Set(['INTEGRATION', '
 export interface EchoInput {
   /** The property value the inbound change carries (HubSpot wire form). */
   readonly incomingValue: string | null;
-  /** FieldSyncState.pushedHash of this field; null/undefined when hubsync never pushed it. */
-  readonly lastPushedFingerprint: string | null | undefined;
+  /** The field's bookkeeping; only `pushed` (absent when hubsync never pushed it) matters here. */
+  readonly state: FieldState;
   readonly changeSource?: string | null;
   readonly sourceId?: string | null;
   /** Our HubSpot app id; without it, API-sourced events cannot be attributed to us. */
@@ -38,8 +38,9 @@ function namesOurApp(sourceId: string | null | undefined, ourAppId: string | nul
  * a newer local edit with the value we ourselves sent earlier.
  */
 export function isEcho(input: EchoInput): boolean {
-  if (!present(input.lastPushedFingerprint)) return false;
-  if (fieldFingerprint(input.transform ?? 'string', input.incomingValue) !== input.lastPushedFingerprint) return false;
+  const pushed = input.state.pushed;
+  if (!present(pushed)) return false;
+  if (fieldFingerprint(input.transform ?? 'string', input.incomingValue) !== pushed) return false;
   if (!present(input.changeSource) && !present(input.sourceId)) return true;
   return (
     present(input.changeSource) &&
@@ -51,13 +52,10 @@ export function isEcho(input: EchoInput): boolean {
 export interface PushDecisionInput {
   /** The local value (typed column value or its HubSpot wire form: both normalise the same). */
   readonly currentLocalValue: unknown;
-  readonly lastPushedFingerprint: string | null | undefined;
-  readonly lastPulledFingerprint: string | null | undefined;
+  /** The field's bookkeeping; with its push/pull times a revert to an older synced value is still pushed. */
+  readonly state: FieldState;
   readonly transform?: TransformInput;
-  /** Optional bookkeeping times; with them a revert to an older synced value is still pushed. */
   readonly localChangedAt?: Instant;
-  readonly lastPushedAt?: Instant;
-  readonly lastPulledAt?: Instant;
 }
 
 /**
@@ -69,12 +67,6 @@ export interface PushDecisionInput {
  */
 export function shouldPushField(input: PushDecisionInput): boolean {
   const transform = input.transform ?? 'string';
-  const base = {
-    lastPushedFingerprint: input.lastPushedFingerprint,
-    lastPulledFingerprint: input.lastPulledFingerprint,
-    lastPushedAt: input.lastPushedAt,
-    lastPulledAt: input.lastPulledAt,
-  };
-  if (!hasSyncHistory(base) && normalizeForCompare(transform, input.currentLocalValue) === null) return false;
-  return changedSinceSync(fieldFingerprint(transform, input.currentLocalValue), input.localChangedAt, base);
+  if (!hasSyncHistory(input.state) && normalizeForCompare(transform, input.currentLocalValue) === null) return false;
+  return changedSinceSync(fieldFingerprint(transform, input.currentLocalValue), input.localChangedAt, input.state);
 }

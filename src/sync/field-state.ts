@@ -1,27 +1,25 @@
 // "Has this side changed the field since we last synced it?" — the one question echo detection,
-// push selection and conflict resolution all ask, answered against FieldSyncState's bookkeeping.
+// push selection and conflict resolution all ask, answered against a field's FieldState.
 // Pure: safe inside Temporal workflows.
 import { valueFingerprint } from './fingerprint';
 import { normalizeForCompare, type TransformInput } from './transforms';
 
-/** What FieldSyncState remembers about one field (times as epoch ms or Date; absent = unknown). */
-export interface SyncBase {
-  /** Fingerprint of the value hubsync last wrote to HubSpot (pushedHash). */
-  readonly lastPushedFingerprint?: string | null;
-  /** Fingerprint of the value hubsync last read from HubSpot and applied locally (pulledHash). */
-  readonly lastPulledFingerprint?: string | null;
-  readonly lastPushedAt?: number | Date | null;
-  readonly lastPulledAt?: number | Date | null;
-}
-
-/** What a row's sync_state remembers of one HubSpot property (fingerprints; times as epoch ms). */
+/**
+ * What hubsync remembers about one field of one row: persisted per HubSpot property in the row's `sync_state`
+ * JSONB, so the key names are part of the stored format. Times are epoch ms; absent = unknown / never.
+ */
 export interface FieldState {
+  /** Fingerprint of the value hubsync last wrote to HubSpot. */
   pushed?: string;
   pushedAt?: number;
+  /** Fingerprint of the value hubsync last read from HubSpot and applied locally. */
   pulled?: string;
   pulledAt?: number;
+  /** HubSpot's change time of the newest value seen for the field: an inbound value older than it is stale. */
   hubspotAt?: number;
 }
+
+/** A row's FieldStates by HubSpot property. */
 export type SyncState = Record<string, FieldState>;
 
 export type Instant = number | Date | null | undefined;
@@ -37,20 +35,20 @@ export function fieldFingerprint(transform: TransformInput, value: unknown): str
   return valueFingerprint(normalizeForCompare(transform, value));
 }
 
-export function hasSyncHistory(base: SyncBase): boolean {
-  return Boolean(base.lastPushedFingerprint) || Boolean(base.lastPulledFingerprint);
+export function hasSyncHistory(state: FieldState): boolean {
+  return Boolean(state.pushed) || Boolean(state.pulled);
 }
 
 /**
  * The fingerprint both sides agreed on most recently: the later of the last push and the last pull.
  * Undefined when there is no history, or when both exist and their order is unknown or tied.
  */
-export function latestSyncedFingerprint(base: SyncBase): string | undefined {
-  const pushed = base.lastPushedFingerprint || undefined;
-  const pulled = base.lastPulledFingerprint || undefined;
+export function latestSyncedFingerprint(state: FieldState): string | undefined {
+  const pushed = state.pushed || undefined;
+  const pulled = state.pulled || undefined;
   if (!pushed || !pulled) return pushed ?? pulled;
-  const pushedAt = toEpochMs(base.lastPushedAt);
-  const pulledAt = toEpochMs(base.lastPulledAt);
+  const pushedAt = toEpochMs(state.pushedAt);
+  const pulledAt = toEpochMs(state.pulledAt);
   if (pushedAt === undefined || pulledAt === undefined || pushedAt === pulledAt) return undefined;
   return pushedAt > pulledAt ? pushed : pulled;
 }
@@ -65,14 +63,14 @@ export function latestSyncedFingerprint(base: SyncBase): string | undefined {
  *   When the order of push and pull is unknown, matching either counts as "no change".
  * - Equal to neither: a change.
  */
-export function changedSinceSync(fingerprint: string, changedAt: Instant, base: SyncBase): boolean {
-  const pushed = base.lastPushedFingerprint || undefined;
-  const pulled = base.lastPulledFingerprint || undefined;
+export function changedSinceSync(fingerprint: string, changedAt: Instant, state: FieldState): boolean {
+  const pushed = state.pushed || undefined;
+  const pulled = state.pulled || undefined;
   if (!pushed && !pulled) return true;
   if (fingerprint !== pushed && fingerprint !== pulled) return true;
-  const latest = latestSyncedFingerprint(base);
+  const latest = latestSyncedFingerprint(state);
   if (latest === undefined || fingerprint === latest) return false;
   const changed = toEpochMs(changedAt);
-  const latestAt = Math.max(toEpochMs(base.lastPushedAt) ?? -Infinity, toEpochMs(base.lastPulledAt) ?? -Infinity);
+  const latestAt = Math.max(toEpochMs(state.pushedAt) ?? -Infinity, toEpochMs(state.pulledAt) ?? -Infinity);
   return changed !== undefined && changed > latestAt;
 }

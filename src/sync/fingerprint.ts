@@ -1,4 +1,4 @@
-// Short, stable fingerprints of field values, stored in FieldSyncState.pushedHash / pulledHash.
+// Short, stable fingerprints of field values, stored as FieldState.pushed / pulled.
 // Runs inside Temporal workflows, so it cannot use node:crypto; FNV-1a 64-bit is enough because the
 // fingerprint only has to tell "the value we wrote" from "some other value of the same field" — it is
 // not a security boundary. The output format is persisted: changing it makes every stored hash stale

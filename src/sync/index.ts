@@ -15,3 +15,4 @@ export * from './pending-changes';
 export * from './associations';
 export * from './merges';
 export * from './local-link';
+export * from './apply-record';

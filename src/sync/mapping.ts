@@ -4,19 +4,26 @@ import { LOCAL_ID_PROPERTY } from './local-link';
 import { MERGED_IDS_PROPERTY } from './merges';
 import { type ObjectType } from './object-types';
 import { readsFromHubSpot, writesToHubSpot, type FieldMapping, type MappingConfig } from './mapping-types';
-import { FieldValueError, parseHubSpotInstant, toHubSpotValue, toLocalValue, type TransformName } from './transforms';
+import { FieldValueError, parseHubSpotInstant, toHubSpotValue, toLocalValue, type LocalConversion } from './transforms';
 
 export type HubSpotProperties = Readonly<Record<string, string | null>>;
 
-export interface LocalChanges {
-  /** Typed column values for every mapped property present in the input (absent properties are left out). */
-  readonly columns: Record<string, unknown>;
+/** A mapped HubSpot property as read for its column. */
+export interface MappedValue {
+  readonly field: FieldMapping;
+  /** HubSpot's wire value. */
+  readonly wire: string | null;
+  /** The typed column value, or ok: false when the wire value does not parse for the column's type. */
+  readonly local: LocalConversion;
+}
+
+export interface HubSpotReading {
+  /** Every property read into a column, in the record's order; toHubSpot-only fields are left out entirely. */
+  readonly mapped: readonly MappedValue[];
   /** Every property the mapping does not cover, for the row's JSONB `properties` column. */
-  readonly extra: Record<string, string | null>;
-  /** The last-modified property, parsed; absent when HubSpot did not send it. */
-  readonly hubspotUpdatedAt?: Date;
-  /** Mapped properties whose value did not parse: left out of `columns`, kept verbatim in `extra`. */
-  readonly invalid: ReadonlyArray<{ readonly property: string; readonly transform: TransformName }>;
+  readonly unmapped: Record<string, string | null>;
+  /** The last-modified property, parsed (epoch ms); absent when HubSpot did not send it or it does not parse. */
+  readonly modifiedAt?: number;
 }
 
 export class MappingValueError extends Error {
@@ -25,9 +32,9 @@ export class MappingValueError extends Error {
     readonly objectType: ObjectType,
     readonly column: string,
     readonly property: string,
-    cause: FieldValueError,
+    readonly valueError: FieldValueError,
   ) {
-    super(`${objectType}.${column} → ${property}: ${cause.message}`);
+    super(`${objectType}.${column} → ${property}: ${valueError.message}`);
   }
 }
 
@@ -39,58 +46,56 @@ export function fieldByColumn(type: ObjectType, column: string, mapping: Mapping
   return mapping[type].fields.find((f) => f.column === column);
 }
 
-/** HubSpot → local row. Properties of toHubSpot-only fields are neither written nor kept in `extra`. */
-export function hubspotToLocal(type: ObjectType, properties: HubSpotProperties, mapping: MappingConfig): LocalChanges {
+/** HubSpot → local: how each property of a record (full or partial) reaches the row. */
+export function readHubSpotProperties(
+  type: ObjectType,
+  properties: HubSpotProperties,
+  mapping: MappingConfig,
+): HubSpotReading {
   const objectMapping = mapping[type];
-  const columns: Record<string, unknown> = {};
-  const extra: Record<string, string | null> = {};
-  const invalid: Array<{ property: string; transform: TransformName }> = [];
-  for (const [property, value] of Object.entries(properties)) {
-    // The last-modified property becomes hubspotUpdatedAt; copying it into the JSONB would rewrite the
-    // column on every sync for no information.
+  const mapped: MappedValue[] = [];
+  const unmapped: Record<string, string | null> = {};
+  for (const [property, wire] of Object.entries(properties)) {
+    // The last-modified property becomes the row's hubspot_updated_at; copying it into the JSONB would rewrite
+    // the column on every sync for no information.
     if (property === objectMapping.lastModifiedProperty) continue;
     const field = objectMapping.fields.find((f) => f.hubspotProperty === property);
-    if (!field) {
-      extra[property] = value;
-      continue;
-    }
-    if (!readsFromHubSpot(field)) continue;
-    const converted = toLocalValue(field, value);
-    if (converted.ok) {
-      columns[field.column] = converted.value;
-    } else {
-      invalid.push({ property, transform: field.transform });
-      extra[property] = value;
-    }
+    if (!field) unmapped[property] = wire;
+    else if (readsFromHubSpot(field)) mapped.push({ field, wire, local: toLocalValue(field, wire) });
   }
   const modified = properties[objectMapping.lastModifiedProperty];
-  const modifiedMs = modified ? parseHubSpotInstant(modified) : undefined;
-  return { columns, extra, invalid, ...(modifiedMs === undefined ? {} : { hubspotUpdatedAt: new Date(modifiedMs) }) };
+  const modifiedAt = modified ? parseHubSpotInstant(modified) : undefined;
+  return { mapped, unmapped, ...(modifiedAt === undefined ? {} : { modifiedAt }) };
 }
 
+/** A mapped column as sent to HubSpot: its wire value, or the reason it cannot be sent. */
+export type OutgoingValue =
+  | { readonly field: FieldMapping; readonly ok: true; readonly wire: string }
+  | { readonly field: FieldMapping; readonly ok: false; readonly error: MappingValueError };
+
 /**
- * Local row → HubSpot properties (strings; "" clears). `onlyFields` restricts to those columns (e.g. an
- * outbox entry's changed fields); columns not mapped toward HubSpot, or absent from `row`, are skipped.
- * Throws MappingValueError (naming column and property, never the value) for an unrepresentable value.
+ * Local row → HubSpot wire values (strings; "" clears), for every field mapped toward HubSpot, restricted to
+ * `onlyColumns` when given. A value HubSpot's type cannot hold is returned as a MappingValueError naming column
+ * and property, never the value.
  */
-export function localToHubSpot(
+export function writeHubSpotProperties(
   type: ObjectType,
-  row: Readonly<Record<string, unknown>>,
+  columns: Readonly<Record<string, unknown>>,
   mapping: MappingConfig,
-  onlyFields?: readonly string[],
-): Record<string, string> {
-  const wanted = onlyFields ? new Set(onlyFields) : undefined;
-  const properties: Record<string, string> = {};
+  onlyColumns?: readonly string[] | null,
+): OutgoingValue[] {
+  const wanted = onlyColumns ? new Set(onlyColumns) : undefined;
+  const out: OutgoingValue[] = [];
   for (const field of mapping[type].fields) {
-    if (!writesToHubSpot(field) || (wanted && !wanted.has(field.column)) || !(field.column in row)) continue;
+    if (!writesToHubSpot(field) || (wanted && !wanted.has(field.column))) continue;
     try {
-      properties[field.hubspotProperty] = toHubSpotValue(field, row[field.column]);
+      out.push({ field, ok: true, wire: toHubSpotValue(field, columns[field.column] ?? null) });
     } catch (err) {
-      if (err instanceof FieldValueError) throw new MappingValueError(type, field.column, field.hubspotProperty, err);
-      throw err;
+      if (!(err instanceof FieldValueError)) throw err;
+      out.push({ field, ok: false, error: new MappingValueError(type, field.column, field.hubspotProperty, err) });
     }
   }
-  return properties;
+  return out;
 }
 
 /** HubSpot property names to request when reading `type`: every property read into a column, plus last-modified. */

@@ -1,35 +1,167 @@
-// The object types hubsync keeps in sync and the facts about them that never vary per installation.
+// The one registry of the object types hubsync keeps in sync and the facts about them that never vary per
+// installation: HubSpot's ids and last-modified property, the platform table and its mappable columns, whether
+// the platform can push the type. Every other list of types or columns is derived from it.
 // Pure data: safe to import from Temporal workflows.
 
-export const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tasks', 'tickets', 'owners'] as const;
-export type ObjectType = (typeof OBJECT_TYPES)[number];
+export interface ColumnSpec {
+  /** Column name in PostgreSQL. */
+  readonly sql: string;
+  readonly type: 'text' | 'numeric' | 'timestamptz';
+}
 
+interface ObjectTypeSpec {
+  /** crm: /crm/v3/objects; owners: the read-only owners API. */
+  readonly api: 'crm' | 'owners';
+  /** HubSpot objectTypeId, as sent by generic `object.*` webhooks (CRM objects only). */
+  readonly hubspotTypeId: string | null;
+  /** The property HubSpot sets on every change (contacts kept their legacy name). */
+  readonly lastModifiedProperty: string;
+  readonly table: string;
+  /**
+   * The typed columns of the Prisma model that a mapping may target, by Prisma field name. Bookkeeping columns
+   * (id, hubspotId, properties, archived, …) are written by the sync itself and are deliberately not mappable.
+   * test/store checks them against prisma/schema.prisma.
+   */
+  readonly columns: Readonly<Record<string, ColumnSpec>>;
+  /** Whether platform changes of this type are pushed to HubSpot. */
+  readonly push: boolean;
+}
+
+const text = <S extends string>(sql: S) => ({ sql, type: 'text' }) as const;
+
+export const OBJECT_TYPE_REGISTRY = {
+  contacts: {
+    api: 'crm',
+    hubspotTypeId: '0-1',
+    lastModifiedProperty: 'lastmodifieddate',
+    table: 'contacts',
+    push: true,
+    columns: {
+      email: text('email'),
+      firstName: text('first_name'),
+      lastName: text('last_name'),
+      phone: text('phone'),
+      jobTitle: text('job_title'),
+      lifecycleStage: text('lifecycle_stage'),
+      ownerId: text('owner_id'),
+    },
+  },
+  companies: {
+    api: 'crm',
+    hubspotTypeId: '0-2',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'companies',
+    push: true,
+    columns: {
+      name: text('name'),
+      domain: text('domain'),
+      phone: text('phone'),
+      industry: text('industry'),
+      city: text('city'),
+      country: text('country'),
+      ownerId: text('owner_id'),
+    },
+  },
+  deals: {
+    api: 'crm',
+    hubspotTypeId: '0-3',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'deals',
+    push: true,
+    columns: {
+      name: text('name'),
+      stage: text('stage'),
+      pipeline: text('pipeline'),
+      amount: { sql: 'amount', type: 'numeric' },
+      closeDate: { sql: 'close_date', type: 'timestamptz' },
+      ownerId: text('owner_id'),
+    },
+  },
+  tasks: {
+    api: 'crm',
+    hubspotTypeId: '0-27',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'tasks',
+    push: true,
+    columns: {
+      subject: text('subject'),
+      body: text('body'),
+      status: text('status'),
+      priority: text('priority'),
+      dueDate: { sql: 'due_date', type: 'timestamptz' },
+      ownerId: text('owner_id'),
+    },
+  },
+  tickets: {
+    api: 'crm',
+    hubspotTypeId: '0-5',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'tickets',
+    push: true,
+    columns: {
+      subject: text('subject'),
+      content: text('content'),
+      stage: text('stage'),
+      pipeline: text('pipeline'),
+      priority: text('priority'),
+      ownerId: text('owner_id'),
+    },
+  },
+  owners: {
+    api: 'owners',
+    hubspotTypeId: null,
+    lastModifiedProperty: 'updatedAt',
+    table: 'owners',
+    push: false,
+    columns: {
+      userId: text('user_id'),
+      email: text('email'),
+      firstName: text('first_name'),
+      lastName: text('last_name'),
+    },
+  },
+} as const satisfies Readonly<Record<string, ObjectTypeSpec>>;
+
+type Registry = typeof OBJECT_TYPE_REGISTRY;
+export type ObjectType = keyof Registry;
 /** Types that are CRM objects (owners come from the read-only owners API, not /crm/v3/objects). */
-export type CrmObjectType = Exclude<ObjectType, 'owners'>;
+export type CrmObjectType = { [K in ObjectType]: Registry[K]['api'] extends 'crm' ? K : never }[ObjectType];
+/** Types the platform can push. */
+export type PushObjectType = { [K in ObjectType]: Registry[K]['push'] extends true ? K : never }[ObjectType];
+
+type NonEmpty<T> = readonly [T, ...T[]];
+const typesWhere = <T extends ObjectType>(keep: (spec: ObjectTypeSpec) => boolean): NonEmpty<T> =>
+  (Object.keys(OBJECT_TYPE_REGISTRY) as ObjectType[]).filter((type) =>
+    keep(OBJECT_TYPE_REGISTRY[type]),
+  ) as unknown as NonEmpty<T>;
+
+export const OBJECT_TYPES: NonEmpty<ObjectType> = typesWhere(() => true);
+export const CRM_OBJECT_TYPES: NonEmpty<CrmObjectType> = typesWhere((spec) => spec.api === 'crm');
+export const PUSH_OBJECT_TYPES: NonEmpty<PushObjectType> = typesWhere((spec) => spec.push);
 
 export function isObjectType(value: string): value is ObjectType {
   return (OBJECT_TYPES as readonly string[]).includes(value);
 }
 
-/** HubSpot objectTypeId, as sent by generic `object.*` webhooks. */
-export const HUBSPOT_TYPE_IDS: Readonly<Record<CrmObjectType, string>> = {
-  contacts: '0-1',
-  companies: '0-2',
-  deals: '0-3',
-  tickets: '0-5',
-  tasks: '0-27',
-};
+export function isPushObjectType(value: string): value is PushObjectType {
+  return (PUSH_OBJECT_TYPES as readonly string[]).includes(value);
+}
 
-/**
- * The typed columns of each Prisma model that a mapping may target. Bookkeeping columns (id, hubspotId,
- * properties, archived, …) are written by the sync itself and are deliberately not mappable.
- * Kept here rather than imported from Prisma so that this module stays free of I/O dependencies.
- */
-export const MAPPABLE_COLUMNS: Readonly<Record<ObjectType, readonly string[]>> = {
-  contacts: ['email', 'firstName', 'lastName', 'phone', 'jobTitle', 'lifecycleStage', 'ownerId'],
-  companies: ['name', 'domain', 'phone', 'industry', 'city', 'country', 'ownerId'],
-  deals: ['name', 'stage', 'pipeline', 'amount', 'closeDate', 'ownerId'],
-  tasks: ['subject', 'body', 'status', 'priority', 'dueDate', 'ownerId'],
-  tickets: ['subject', 'content', 'stage', 'pipeline', 'priority', 'ownerId'],
-  owners: ['email', 'firstName', 'lastName', 'userId'],
-};
+export function objectTypeSpec(type: ObjectType): ObjectTypeSpec {
+  return OBJECT_TYPE_REGISTRY[type];
+}
+
+/** HubSpot objectTypeId, as sent by generic `object.*` webhooks. */
+export const HUBSPOT_TYPE_IDS: Readonly<Record<CrmObjectType, string>> = Object.fromEntries(
+  CRM_OBJECT_TYPES.map((type) => [type, OBJECT_TYPE_REGISTRY[type].hubspotTypeId]),
+) as Record<CrmObjectType, string>;
+
+/** HubSpot's last-modified property of each CRM type. */
+export const LAST_MODIFIED_PROPERTY: Readonly<Record<CrmObjectType, string>> = Object.fromEntries(
+  CRM_OBJECT_TYPES.map((type) => [type, OBJECT_TYPE_REGISTRY[type].lastModifiedProperty]),
+) as Record<CrmObjectType, string>;
+
+/** The Prisma field names a mapping may target, per type. */
+export const MAPPABLE_COLUMNS: Readonly<Record<ObjectType, readonly string[]>> = Object.fromEntries(
+  OBJECT_TYPES.map((type) => [type, Object.keys(OBJECT_TYPE_REGISTRY[type].columns)]),
+) as unknown as Record<ObjectType, readonly string[]>;

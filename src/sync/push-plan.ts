@@ -3,11 +3,11 @@
 // Pure: no I/O, so the push decisions can be tested (and reasoned about) apart from HubSpot and PostgreSQL.
 import { resolveFieldConflict, type ConflictResolution } from './conflicts';
 import { shouldPushField } from './echo';
-import { fieldFingerprint } from './field-state';
-import { writesToHubSpot, type FieldMapping, type MappingConfig } from './mapping-types';
+import { fieldFingerprint, type FieldState, type SyncState } from './field-state';
+import { writeHubSpotProperties } from './mapping';
+import type { FieldMapping, MappingConfig } from './mapping-types';
 import type { CrmObjectType } from './object-types';
 import { FieldValueError, toHubSpotValue } from './transforms';
-import type { FieldState, SyncState } from './field-state';
 import { LOCAL_ID_PROPERTY } from './local-link';
 
 /** A platform row as the push reads it: typed columns by Prisma field name plus sync bookkeeping. */
@@ -44,28 +44,20 @@ export function planRecordPush(
   mapping: MappingConfig,
   onlyColumns: readonly string[] | null,
 ): RecordPlan {
-  const wanted = onlyColumns ? new Set(onlyColumns) : undefined;
   const plan: RecordPlan = { fields: [], unrepresentable: [] };
-  for (const field of mapping[type].fields) {
-    if (!writesToHubSpot(field) || (wanted && !wanted.has(field.column))) continue;
-    const value = row.columns[field.column] ?? null;
-    const state: FieldState = row.syncState[field.hubspotProperty] ?? {};
+  for (const outgoing of writeHubSpotProperties(type, row.columns, mapping, onlyColumns)) {
+    const { field } = outgoing;
     const push = shouldPushField({
-      currentLocalValue: value,
-      lastPushedFingerprint: state.pushed,
-      lastPulledFingerprint: state.pulled,
+      currentLocalValue: row.columns[field.column] ?? null,
+      state: row.syncState[field.hubspotProperty] ?? {},
       transform: field,
       localChangedAt: row.updatedAt,
-      lastPushedAt: state.pushedAt,
-      lastPulledAt: state.pulledAt,
     });
     if (!push) continue;
-    try {
-      const wire = toHubSpotValue(field, value);
-      plan.fields.push({ field, value: wire, fingerprint: fieldFingerprint(field, wire) });
-    } catch (err) {
-      if (!(err instanceof FieldValueError)) throw err;
-      plan.unrepresentable.push({ property: field.hubspotProperty, message: err.message });
+    if (outgoing.ok) {
+      plan.fields.push({ field, value: outgoing.wire, fingerprint: fieldFingerprint(field, outgoing.wire) });
+    } else {
+      plan.unrepresentable.push({ property: field.hubspotProperty, message: outgoing.error.valueError.message });
     }
   }
   return plan;
@@ -97,12 +89,7 @@ export function conflictingFields(
       policy: field.conflictPolicy,
       local: { value: planned.value, changedAt: row.updatedAt },
       hubspot: { value: hubspotProperties[field.hubspotProperty] ?? null, changedAt: hubspotChangedAt },
-      base: {
-        lastPushedFingerprint: state.pushed,
-        lastPulledFingerprint: state.pulled,
-        lastPushedAt: state.pushedAt,
-        lastPulledAt: state.pulledAt,
-      },
+      base: state,
       transform: field,
     });
     if (resolution.conflict) out.push({ property: field.hubspotProperty, resolution });

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { requestsPer10s } from '../config';
 import { activityHeartbeats } from './activity-heartbeats';
 import { activityLogContext } from './activity-logging';
+import { hubspotFailures } from './hubspot-failures';
 import { dataConverterOption } from './payload-codec';
 
 export interface WorkerSetOptions {
@@ -42,6 +43,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
     : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
   // One instance for both workers: the codec holds the key.
   const shared = dataConverterOption(config);
+  const interceptors = { activity: [activityLogContext, activityHeartbeats, hubspotFailures] };
 
   const main = await Worker.create({
     connection,
@@ -50,7 +52,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
     ...workflowSource,
     ...shared,
     activities: options.activities,
-    interceptors: { activity: [activityLogContext, activityHeartbeats] },
+    interceptors,
     shutdownGraceTime: '10s',
   });
   const workers = [main];
@@ -62,7 +64,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         taskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
         activities: options.hubspotActivities,
         ...shared,
-        interceptors: { activity: [activityLogContext, activityHeartbeats] },
+        interceptors,
         maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10,
         shutdownGraceTime: '10s',
       }),

@@ -1,15 +1,15 @@
 // Every workflow and schedule id hubsync uses is built here, so the HTTP layer, the CLI, the worker and the
 // tests always agree. Ids are readable in the Temporal UI: portal first, then what the workflow is about.
 
-export type SyncObjectType = 'contacts' | 'companies' | 'deals' | 'tasks' | 'tickets' | 'owners';
+import type { ObjectType } from '../sync/object-types';
 
 /** The long-lived workflow that applies HubSpot's webhook events for one record. */
-export function inboundObjectWorkflowId(portalId: string, objectType: SyncObjectType, objectId: string): string {
+export function inboundObjectWorkflowId(portalId: string, objectType: ObjectType, objectId: string): string {
   return `hubspot:${portalId}:${objectType}:${objectId}`;
 }
 
 /** The workflow that gathers a portal's local changes of one type and pushes them to HubSpot in batches. */
-export function pushWorkflowId(portalId: string, objectType: SyncObjectType): string {
+export function pushWorkflowId(portalId: string, objectType: ObjectType): string {
   return `push:${portalId}:${objectType}`;
 }
 
@@ -18,7 +18,7 @@ export function incrementalSyncWorkflowId(portalId: string, runKey: string): str
   return `sync:${portalId}:${runKey}`;
 }
 
-export function objectSyncWorkflowId(parentWorkflowId: string, objectType: SyncObjectType): string {
+export function objectSyncWorkflowId(parentWorkflowId: string, objectType: ObjectType): string {
   return `${parentWorkflowId}:${objectType}`;
 }
 

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Writable } from 'node:stream';
 import { createRuntime } from '../../src/runtime';
-import { toTemporalFailure } from '../../src/hubspot';
+import { toTemporalFailure } from '../../src/temporal/hubspot-failures';
 import { signatureHeaders } from '../../src/hubspot/webhook-signature';
 import { startStack, type Stack } from '../support/stack';
 import { pushStatus, reportChanges, waitFor } from '../outbound/helpers';

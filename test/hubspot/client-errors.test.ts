@@ -14,8 +14,8 @@ import {
   HubSpotValidationError,
   StaticTokenProvider,
   resetPortalRateLimiters,
-  toTemporalFailure,
 } from '../../src/hubspot';
+import { toTemporalFailure } from '../../src/temporal/hubspot-failures';
 import { nextMidnight } from '../../src/hubspot/time';
 import { type SimHandle, addFaults, clientFor, counters, simRecords, startSim } from './sim-admin';
 

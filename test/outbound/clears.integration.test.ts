@@ -5,7 +5,7 @@
 import { resetPortalRateLimiters } from '../../src/hubspot';
 import { writeUpdates, writeUpserts } from '../../src/outbound/hubspot-writes';
 import { DEFAULT_MAPPING } from '../../src/sync';
-import { localToHubSpot } from '../../src/sync/mapping';
+import { writeHubSpotProperties } from '../../src/sync/mapping';
 import { type SimHandle, clientFor, startSim } from '../hubspot/sim-admin';
 import { startRecordingProxy, type RecordedRequest, type RecordingProxy } from '../support/recording-proxy';
 import { startStack, type Stack } from '../support/stack';
@@ -35,10 +35,13 @@ describe('clears on the wire: client writes', () => {
 
   it('creates, upserts and updates send a cleared column as ""', async () => {
     const client = clientFor({ ...sim, url: proxy.url });
-    const cleared = localToHubSpot(
-      'contacts',
-      { email: 'clear@wire.example', firstName: 'Clara', lastName: null, phone: '' },
-      DEFAULT_MAPPING,
+    const cleared = Object.fromEntries(
+      writeHubSpotProperties(
+        'contacts',
+        { email: 'clear@wire.example', firstName: 'Clara', lastName: null, phone: '' },
+        DEFAULT_MAPPING,
+        ['email', 'firstName', 'lastName', 'phone'],
+      ).flatMap((v) => (v.ok ? [[v.field.hubspotProperty, v.wire]] : [])),
     );
     expect(cleared).toMatchObject({ lastname: '', phone: '' });
 

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { applyInboundRecords, markArchived, type SyncState } from '../../src/store/hubspot-records';
+import { applyInboundRecords, markArchived } from '../../src/store/hubspot-records';
+import type { SyncState } from '../../src/sync/field-state';
 import { createPrisma } from '../../src/store/prisma';
 import { tableFor } from '../../src/store/tables';
 import { DEFAULT_MAPPING, fieldFingerprint, OBJECT_TYPES, fieldByProperty } from '../../src/sync';

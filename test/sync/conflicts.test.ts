@@ -3,7 +3,7 @@ import { fieldFingerprint } from '../../src/sync/field-state';
 
 const fp = (value: string | null): string => fieldFingerprint('string', value);
 // Last sync: hubsync pushed 'P' and pulled 'Q' (order unknown unless a row sets times).
-const base = { lastPushedFingerprint: fp('P'), lastPulledFingerprint: fp('Q') };
+const base = { pushed: fp('P'), pulled: fp('Q') };
 
 type Row = [
   description: string,
@@ -85,13 +85,13 @@ const table: Row[] = [
   ],
   [
     'neither changed, HubSpot read is stale (we pushed P after pulling Q)',
-    { base: { ...base, lastPulledAt: 1, lastPushedAt: 2 }, local: { value: 'P' }, hubspot: { value: 'Q' } },
+    { base: { ...base, pulledAt: 1, pushedAt: 2 }, local: { value: 'P' }, hubspot: { value: 'Q' } },
     { conflict: false, winner: 'platform', value: 'P' },
   ],
   [
     'HubSpot reverts to our older pushed value after a later pull: a real HubSpot change',
     {
-      base: { ...base, lastPushedAt: 1, lastPulledAt: 2 },
+      base: { ...base, pushedAt: 1, pulledAt: 2 },
       local: { value: 'Q' },
       hubspot: { value: 'P', changedAt: 3 },
     },
@@ -110,8 +110,8 @@ describe('resolveFieldConflict', () => {
       policy: 'newest',
       transform: 'decimal',
       base: {
-        lastPushedFingerprint: fieldFingerprint('decimal', '5'),
-        lastPulledFingerprint: fieldFingerprint('decimal', '5'),
+        pushed: fieldFingerprint('decimal', '5'),
+        pulled: fieldFingerprint('decimal', '5'),
       },
       local: { value: '1000', changedAt: 2 },
       hubspot: { value: '1000.00', changedAt: 1 },

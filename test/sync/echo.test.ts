@@ -6,7 +6,7 @@ const fp = (value: unknown, transform: Parameters<typeof fieldFingerprint>[0] = 
 
 describe('isEcho', () => {
   const pushed = fp('Ada');
-  const base = { incomingValue: 'Ada', lastPushedFingerprint: pushed, ourAppId: '4711' };
+  const base = { incomingValue: 'Ada', state: { pushed }, ourAppId: '4711' };
 
   it('recognises our app writing back the value we pushed', () => {
     expect(isEcho({ ...base, changeSource: 'INTEGRATION', sourceId: '4711' })).toBe(true);
@@ -27,12 +27,12 @@ describe('isEcho', () => {
 
   it('is not an echo when the value differs from what we pushed, or we never pushed', () => {
     expect(isEcho({ ...base, incomingValue: 'Ada L.', changeSource: 'INTEGRATION', sourceId: '4711' })).toBe(false);
-    expect(isEcho({ ...base, lastPushedFingerprint: null })).toBe(false);
+    expect(isEcho({ ...base, state: {} })).toBe(false);
   });
 
   it('compares normalised values: HubSpot may re-spell what we sent', () => {
     const input = {
-      lastPushedFingerprint: fp('1000', 'decimal'),
+      state: { pushed: fp('1000', 'decimal') },
       changeSource: 'INTEGRATION',
       sourceId: '4711',
       ourAppId: '4711',
@@ -47,46 +47,30 @@ describe('shouldPushField', () => {
   const pulledA = fp('A');
 
   it('pushes a local change and nothing else', () => {
-    expect(
-      shouldPushField({ currentLocalValue: 'C', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA }),
-    ).toBe(true);
-    expect(
-      shouldPushField({ currentLocalValue: 'B', lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA }),
-    ).toBe(false);
+    expect(shouldPushField({ currentLocalValue: 'C', state: { pushed: pushedB, pulled: pulledA } })).toBe(true);
+    expect(shouldPushField({ currentLocalValue: 'B', state: { pushed: pushedB, pulled: pulledA } })).toBe(false);
   });
 
   it('does not push back the value just pulled from HubSpot (no ping-pong)', () => {
-    expect(
-      shouldPushField({ currentLocalValue: 'A', lastPushedFingerprint: undefined, lastPulledFingerprint: pulledA }),
-    ).toBe(false);
+    expect(shouldPushField({ currentLocalValue: 'A', state: { pulled: pulledA } })).toBe(false);
   });
 
   it('pushes a never-synced value but not a never-synced empty field', () => {
-    expect(shouldPushField({ currentLocalValue: 'x', lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(
-      true,
-    );
-    expect(shouldPushField({ currentLocalValue: null, lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(
-      false,
-    );
-    expect(shouldPushField({ currentLocalValue: '', lastPushedFingerprint: null, lastPulledFingerprint: null })).toBe(
-      false,
-    );
+    expect(shouldPushField({ currentLocalValue: 'x', state: {} })).toBe(true);
+    expect(shouldPushField({ currentLocalValue: null, state: {} })).toBe(false);
+    expect(shouldPushField({ currentLocalValue: '', state: {} })).toBe(false);
   });
 
   it('pushes clearing a field that was synced before', () => {
-    expect(
-      shouldPushField({ currentLocalValue: null, lastPushedFingerprint: pushedB, lastPulledFingerprint: pulledA }),
-    ).toBe(true);
+    expect(shouldPushField({ currentLocalValue: null, state: { pushed: pushedB, pulled: pulledA } })).toBe(true);
   });
 
   it('with times, pushes a revert to the older synced value (A pulled, B pushed, back to A)', () => {
-    const times = { lastPulledAt: 100, lastPushedAt: 200 };
+    const times = { pulledAt: 100, pushedAt: 200 };
     expect(
       shouldPushField({
         currentLocalValue: 'A',
-        lastPushedFingerprint: pushedB,
-        lastPulledFingerprint: pulledA,
-        ...times,
+        state: { pushed: pushedB, pulled: pulledA, ...times },
         localChangedAt: 300,
       }),
     ).toBe(true);
@@ -94,42 +78,37 @@ describe('shouldPushField', () => {
     expect(
       shouldPushField({
         currentLocalValue: 'A',
-        lastPushedFingerprint: pushedB,
-        lastPulledFingerprint: pulledA,
-        ...times,
+        state: { pushed: pushedB, pulled: pulledA, ...times },
       }),
     ).toBe(false);
   });
 
   it('with times, never pushes the most recently pulled value', () => {
-    const times = { lastPushedAt: new Date(100), lastPulledAt: new Date(200), localChangedAt: new Date(300) };
+    const times = { pushedAt: 100, pulledAt: 200 };
     expect(
       shouldPushField({
         currentLocalValue: 'A',
-        lastPushedFingerprint: pushedB,
-        lastPulledFingerprint: pulledA,
-        ...times,
+        state: { pushed: pushedB, pulled: pulledA, ...times },
+        localChangedAt: new Date(300),
       }),
     ).toBe(false);
     expect(
       shouldPushField({
         currentLocalValue: 'B',
-        lastPushedFingerprint: pushedB,
-        lastPulledFingerprint: pulledA,
-        ...times,
+        state: { pushed: pushedB, pulled: pulledA, ...times },
+        localChangedAt: new Date(300),
       }),
     ).toBe(true);
   });
 
   it('compares a typed local value with the wire value it was pushed as', () => {
     const at = new Date('2024-01-15T10:00:00Z');
-    const lastPushedFingerprint = fp('1705312800000', 'datetime');
+    const pushed = fp('1705312800000', 'datetime');
     expect(
       shouldPushField({
         currentLocalValue: at,
         transform: 'datetime',
-        lastPushedFingerprint,
-        lastPulledFingerprint: null,
+        state: { pushed },
       }),
     ).toBe(false);
     const enumField = { transform: 'enum' as const, values: { open: 'OPEN' } };
@@ -137,8 +116,7 @@ describe('shouldPushField', () => {
       shouldPushField({
         currentLocalValue: 'open',
         transform: enumField,
-        lastPushedFingerprint: null,
-        lastPulledFingerprint: fp('OPEN', enumField),
+        state: { pulled: fp('OPEN', enumField) },
       }),
     ).toBe(false);
   });

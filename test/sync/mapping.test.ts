@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { DEFAULT_MAPPING } from '../../src/sync/mappings/default-mapping';
 import { parseMappingConfig } from '../../src/sync/mapping-config';
 import {
-  hubspotToLocal,
-  localToHubSpot,
   MappingValueError,
+  readHubSpotProperties,
+  writeHubSpotProperties,
   propertiesFor,
   validateMappingAgainstProperties,
   type PropertyDefinition,
@@ -12,9 +12,16 @@ import {
 import { normalizeForCompare } from '../../src/sync/transforms';
 import { OBJECT_TYPES, type ObjectType } from '../../src/sync/object-types';
 
-describe('hubspotToLocal', () => {
-  it('maps properties to typed columns, keeps the rest as extra, and reads last-modified', () => {
-    const result = hubspotToLocal(
+// The shape the apply reads: typed column values of mapped properties, the rest for the JSONB.
+const columnsOf = (reading: ReturnType<typeof readHubSpotProperties>): Record<string, unknown> =>
+  Object.fromEntries(reading.mapped.flatMap((m) => (m.local.ok ? [[m.field.column, m.local.value]] : [])));
+// The shape the push sends: HubSpot property → wire value.
+const wireOf = (values: ReturnType<typeof writeHubSpotProperties>): Record<string, string | null> =>
+  Object.fromEntries(values.flatMap((v) => (v.ok ? [[v.field.hubspotProperty, v.wire]] : [])));
+
+describe('readHubSpotProperties', () => {
+  it('maps properties to typed columns, keeps the rest as unmapped, and reads last-modified', () => {
+    const result = readHubSpotProperties(
       'deals',
       {
         dealname: 'Big one',
@@ -27,53 +34,53 @@ describe('hubspotToLocal', () => {
       },
       DEFAULT_MAPPING,
     );
-    expect(result.columns).toEqual({
+    expect(columnsOf(result)).toEqual({
       name: 'Big one',
       amount: '1000',
       closeDate: new Date('2024-06-30T12:00:00Z'),
       ownerId: null,
     });
-    expect(result.extra).toEqual({ hs_priority: 'high', hs_object_id: '42' });
-    expect(result.hubspotUpdatedAt).toEqual(new Date(1719748800000));
-    expect(result.invalid).toEqual([]);
+    expect(result.mapped.map((m) => m.wire)).toEqual(['Big one', '1000.00', '2024-06-30T12:00:00Z', '']);
+    expect(result.unmapped).toEqual({ hs_priority: 'high', hs_object_id: '42' });
+    expect(result.modifiedAt).toBe(1719748800000);
   });
 
   it('leaves out properties HubSpot did not send (a webhook carries one)', () => {
-    const result = hubspotToLocal('contacts', { firstname: 'Ada' }, DEFAULT_MAPPING);
-    expect(result.columns).toEqual({ firstName: 'Ada' });
-    expect(result.hubspotUpdatedAt).toBeUndefined();
+    const result = readHubSpotProperties('contacts', { firstname: 'Ada' }, DEFAULT_MAPPING);
+    expect(columnsOf(result)).toEqual({ firstName: 'Ada' });
+    expect(result.modifiedAt).toBeUndefined();
   });
 
-  it('keeps an unparsable mapped value verbatim in extra and reports it', () => {
-    const result = hubspotToLocal('deals', { amount: 'about a million' }, DEFAULT_MAPPING);
-    expect(result.columns).toEqual({});
-    expect(result.extra).toEqual({ amount: 'about a million' });
-    expect(result.invalid).toEqual([{ property: 'amount', transform: 'decimal' }]);
+  it('marks an unparsable mapped value instead of guessing', () => {
+    const result = readHubSpotProperties('deals', { amount: 'about a million' }, DEFAULT_MAPPING);
+    expect(result.mapped).toEqual([
+      { field: expect.objectContaining({ column: 'amount' }), wire: 'about a million', local: { ok: false } },
+    ]);
+    expect(result.unmapped).toEqual({});
   });
 
   it('ignores properties of fields that only flow toHubSpot', () => {
     const mapping = parseMappingConfig({
       contacts: { fields: [{ column: 'phone', hubspotProperty: 'phone', direction: 'toHubSpot' }] },
     });
-    expect(hubspotToLocal('contacts', { phone: '123', city: 'Oslo' }, mapping)).toEqual({
-      columns: {},
-      extra: { city: 'Oslo' },
-      invalid: [],
+    expect(readHubSpotProperties('contacts', { phone: '123', city: 'Oslo' }, mapping)).toEqual({
+      mapped: [],
+      unmapped: { city: 'Oslo' },
     });
   });
 
   it('reads owners API fields', () => {
-    const result = hubspotToLocal(
+    const result = readHubSpotProperties(
       'owners',
       { email: 'o@x.io', firstName: 'O', lastName: 'W', userId: '77', updatedAt: '2024-01-01T00:00:00Z' },
       DEFAULT_MAPPING,
     );
-    expect(result.columns).toEqual({ email: 'o@x.io', firstName: 'O', lastName: 'W', userId: '77' });
-    expect(result.hubspotUpdatedAt).toEqual(new Date('2024-01-01T00:00:00Z'));
+    expect(columnsOf(result)).toEqual({ email: 'o@x.io', firstName: 'O', lastName: 'W', userId: '77' });
+    expect(result.modifiedAt).toBe(Date.parse('2024-01-01T00:00:00Z'));
   });
 });
 
-describe('localToHubSpot', () => {
+describe('writeHubSpotProperties', () => {
   const deal = {
     name: 'Big one',
     stage: 'won',
@@ -85,7 +92,7 @@ describe('localToHubSpot', () => {
   };
 
   it('produces HubSpot strings, "" to clear, and skips unmapped columns', () => {
-    expect(localToHubSpot('deals', deal, DEFAULT_MAPPING)).toEqual({
+    expect(wireOf(writeHubSpotProperties('deals', deal, DEFAULT_MAPPING))).toEqual({
       dealname: 'Big one',
       dealstage: 'won',
       pipeline: 'default',
@@ -95,21 +102,25 @@ describe('localToHubSpot', () => {
     });
   });
 
-  it('restricts to the given columns and skips columns absent from the row', () => {
-    expect(localToHubSpot('deals', deal, DEFAULT_MAPPING, ['amount', 'properties', 'nope'])).toEqual({
+  it('restricts to the given columns; a mapped column absent from the row clears', () => {
+    expect(wireOf(writeHubSpotProperties('deals', deal, DEFAULT_MAPPING, ['amount', 'properties', 'nope']))).toEqual({
       amount: '1000.5',
     });
-    expect(localToHubSpot('contacts', { email: 'a@b.co' }, DEFAULT_MAPPING)).toEqual({ email: 'a@b.co' });
+    expect(
+      wireOf(writeHubSpotProperties('contacts', { email: 'a@b.co' }, DEFAULT_MAPPING, ['email', 'phone'])),
+    ).toEqual({ email: 'a@b.co', phone: '' });
   });
 
   it('never pushes fromHubSpot fields', () => {
-    expect(localToHubSpot('owners', { email: 'o@x.io', firstName: 'O' }, DEFAULT_MAPPING)).toEqual({});
+    expect(writeHubSpotProperties('owners', { email: 'o@x.io', firstName: 'O' }, DEFAULT_MAPPING)).toEqual([]);
   });
 
   it('names column and property when a value cannot be sent', () => {
-    const attempt = (): unknown => localToHubSpot('deals', { amount: 'lots' }, DEFAULT_MAPPING);
-    expect(attempt).toThrow(MappingValueError);
-    expect(attempt).toThrow('deals.amount → amount: value cannot be sent as a HubSpot decimal');
+    const [amount] = writeHubSpotProperties('deals', { amount: 'lots' }, DEFAULT_MAPPING, ['amount']);
+    expect(amount?.ok).toBe(false);
+    const error = amount && !amount.ok ? amount.error : undefined;
+    expect(error).toBeInstanceOf(MappingValueError);
+    expect(error?.message).toBe('deals.amount → amount: value cannot be sent as a HubSpot decimal');
   });
 
   it('round-trips every default-mapped field: local → HubSpot → local compares equal', () => {
@@ -135,11 +146,10 @@ describe('localToHubSpot', () => {
           ),
         ),
         ([type, row]) => {
-          const back = hubspotToLocal(type, localToHubSpot(type, row, DEFAULT_MAPPING), DEFAULT_MAPPING);
+          const sent = wireOf(writeHubSpotProperties(type, row, DEFAULT_MAPPING));
+          const back = columnsOf(readHubSpotProperties(type, sent, DEFAULT_MAPPING));
           for (const field of DEFAULT_MAPPING[type].fields) {
-            expect(normalizeForCompare(field, back.columns[field.column])).toBe(
-              normalizeForCompare(field, row[field.column]),
-            );
+            expect(normalizeForCompare(field, back[field.column])).toBe(normalizeForCompare(field, row[field.column]));
           }
         },
       ),

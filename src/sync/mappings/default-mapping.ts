@@ -2,6 +2,7 @@
 // Stage/status-like columns stay 'string' because the platform stores HubSpot's internal values;
 // an installation that wants its own vocabulary switches them to 'enum' with a value map.
 import { type FieldMapping, type MappingConfig } from '../mapping-types';
+import { OBJECT_TYPE_REGISTRY } from '../object-types';
 import { type TransformName } from '../transforms';
 
 type FieldSpec = readonly [column: string, hubspotProperty: string, transform?: TransformName];
@@ -19,7 +20,7 @@ function fields(specs: readonly FieldSpec[], direction: FieldMapping['direction'
 export const DEFAULT_MAPPING: MappingConfig = {
   contacts: {
     uniqueProperty: 'email',
-    lastModifiedProperty: 'lastmodifieddate',
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.contacts.lastModifiedProperty,
     fields: fields([
       ['email', 'email'],
       ['firstName', 'firstname'],
@@ -34,7 +35,7 @@ export const DEFAULT_MAPPING: MappingConfig = {
     // Note: real HubSpot only accepts idProperty values with hasUniqueValue=true; `domain` works when
     // the portal's company dedupe is by domain (and in the simulator). Override if the portal refuses it.
     uniqueProperty: 'domain',
-    lastModifiedProperty: 'hs_lastmodifieddate',
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.companies.lastModifiedProperty,
     fields: fields([
       ['name', 'name'],
       ['domain', 'domain'],
@@ -46,7 +47,7 @@ export const DEFAULT_MAPPING: MappingConfig = {
     ]),
   },
   deals: {
-    lastModifiedProperty: 'hs_lastmodifieddate',
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.deals.lastModifiedProperty,
     fields: fields([
       ['name', 'dealname'],
       ['stage', 'dealstage'],
@@ -57,7 +58,7 @@ export const DEFAULT_MAPPING: MappingConfig = {
     ]),
   },
   tasks: {
-    lastModifiedProperty: 'hs_lastmodifieddate',
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.tasks.lastModifiedProperty,
     fields: fields([
       ['subject', 'hs_task_subject'],
       ['body', 'hs_task_body'],
@@ -68,7 +69,7 @@ export const DEFAULT_MAPPING: MappingConfig = {
     ]),
   },
   tickets: {
-    lastModifiedProperty: 'hs_lastmodifieddate',
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.tickets.lastModifiedProperty,
     fields: fields([
       ['subject', 'subject'],
       ['content', 'content'],
@@ -81,7 +82,7 @@ export const DEFAULT_MAPPING: MappingConfig = {
   // Owners come from GET /crm/v3/owners (read-only); the "properties" are that API's fields, with
   // userId stringified by the caller, and `updatedAt` standing in for a last-modified property.
   owners: {
-    lastModifiedProperty: 'updatedAt',
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.owners.lastModifiedProperty,
     fields: fields(
       [
         ['email', 'email'],

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import {
   HubSpotAuthError,
   HubSpotConflictError,
@@ -12,10 +13,10 @@ import {
   HubSpotServerError,
   HubSpotValidationError,
   LOCKED_MIN_WAIT_MS,
-} from './errors';
+} from '../hubspot/errors';
 
-// The one translation of HubSpot failures into Temporal retry behaviour. Activities call it once, in their
-// shared wrapper; the client itself only waits out short rate-limit windows, everything else is decided here:
+// The one translation of HubSpot failures into Temporal retry behaviour, applied to every activity by the
+// worker's interceptor below. The client only waits out short rate-limit windows; everything else is decided here:
 //   429 TEN_SECONDLY/SECONDLY → retry after the window; DAILY → retry at the account's next midnight;
 //   423 → retry after ≥ 2 s; 477 Migration in Progress → retry after its Retry-After (at most 6 h a wait);
 //   5xx (JSON or an edge's HTML page) / network / timeout → retry with the activity's backoff;
@@ -72,3 +73,19 @@ export function toTemporalFailure(err: unknown): ApplicationFailure {
   const error = err instanceof Error ? err : new Error(String(err));
   return ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: false });
 }
+
+/**
+ * Activity interceptor: a HubSpot client error leaving any activity becomes the Temporal failure above; every
+ * other error goes to Temporal as thrown (retried by the activity's policy).
+ */
+export const hubspotFailures: ActivityInterceptorsFactory = () => ({
+  inbound: {
+    execute: async (input, next) => {
+      try {
+        return await next(input);
+      } catch (err) {
+        throw err instanceof HubSpotError ? toTemporalFailure(err) : err;
+      }
+    },
+  },
+});
