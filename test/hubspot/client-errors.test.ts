@@ -3,7 +3,6 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import {
   HubSpotAuthError,
-  HubSpotConflictError,
   HubSpotError,
   HubSpotLockedError,
   HubSpotNetworkError,
@@ -11,7 +10,6 @@ import {
   HubSpotRateLimitError,
   HubSpotResponseShapeError,
   HubSpotServerError,
-  HubSpotValidationError,
   StaticTokenProvider,
   resetPortalRateLimiters,
 } from '../../src/hubspot';
