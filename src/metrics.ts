@@ -68,6 +68,18 @@ export function createMetrics() {
       labelNames: ['policy'],
       registers: [registry],
     }),
+    massArchiveRefused: new Counter({
+      name: 'hubsync_mass_archive_refused_total',
+      help: 'Link-check pages whose archives the mass-archive guard refused (nothing archived; see hubsync status)',
+      labelNames: ['object_type'],
+      registers: [registry],
+    }),
+    valuesNotStored: new Counter({
+      name: 'hubsync_values_not_stored_total',
+      help: "HubSpot values a typed column cannot hold, kept in the row's properties JSON instead (sync_failures)",
+      labelNames: ['object_type'],
+      registers: [registry],
+    }),
     syncLagSeconds: new Gauge({
       name: 'hubsync_sync_lag_seconds',
       help: 'Age of the incremental sync watermark',

@@ -3,8 +3,18 @@
 import { validation } from './http-util';
 import { Prng } from './prng';
 
-export type FaultType = 'latency' | 'error' | 'rateLimit' | 'locked' | 'drop' | 'malformed' | 'webhookFailure';
-const TYPES: FaultType[] = ['latency', 'error', 'rateLimit', 'locked', 'drop', 'malformed', 'webhookFailure'];
+export type FaultType =
+  'latency' | 'error' | 'rateLimit' | 'locked' | 'drop' | 'malformed' | 'webhookFailure' | 'dropRecords';
+const TYPES: FaultType[] = [
+  'latency',
+  'error',
+  'rateLimit',
+  'locked',
+  'drop',
+  'malformed',
+  'webhookFailure',
+  'dropRecords',
+];
 const MODES = ['number', 'string', 'null', 'drop', 'garbage'] as const;
 
 export interface FaultRule {
@@ -20,6 +30,8 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   field?: string;
   mode?: (typeof MODES)[number];
+  /** dropRecords: how many of the answer's results are kept (the first ones; default 0). */
+  keep?: number;
 }
 
 export interface RequestFaults {
@@ -28,6 +40,7 @@ export interface RequestFaults {
   /** The one status-changing rule (error, rateLimit, locked) that hit, if any. */
   status?: FaultRule;
   malformed?: FaultRule;
+  dropRecords?: FaultRule;
 }
 
 export class Faults {
@@ -88,7 +101,8 @@ export class Faults {
       if (
         (isStatus && out.status) ||
         (rule.type === 'malformed' && out.malformed) ||
-        (rule.type === 'drop' && out.drop)
+        (rule.type === 'drop' && out.drop) ||
+        (rule.type === 'dropRecords' && out.dropRecords)
       )
         continue;
       if (!this.hits(rule, method, path)) continue;
@@ -97,6 +111,7 @@ export class Faults {
         out.latencyMs += (rule.ms ?? 0) + (rule.jitterMs ? this.prng.int(rule.jitterMs + 1) : 0);
       else if (rule.type === 'drop') out.drop = true;
       else if (rule.type === 'malformed') out.malformed = rule;
+      else if (rule.type === 'dropRecords') out.dropRecords = rule;
       else out.status = rule;
     }
     return out;
@@ -109,6 +124,21 @@ export class Faults {
     this.consume(rule);
     return rule.status ?? 503;
   }
+}
+
+/**
+ * Incident: drops records from 200 answers. During HubSpot incidents batch/read has answered 200 with records
+ * missing and no error naming them (hubsync issue 15: "When HubSpot's batch/read answers 200 with records
+ * missing and no error naming them (it happens in incidents)"); HubSpot's documented behaviour is a 207 with an
+ * OBJECT_NOT_FOUND error per missing id. This fault keeps the first `keep` results and removes the errors.
+ */
+export function dropRecords(reply: { status: number; body?: unknown }, rule: FaultRule): void {
+  const body = reply.body as { results?: unknown[]; errors?: unknown; numErrors?: unknown } | undefined;
+  if (reply.status >= 300 || !body || !Array.isArray(body.results)) return;
+  body.results = body.results.slice(0, rule.keep ?? 0);
+  delete body.errors;
+  delete body.numErrors;
+  reply.status = 200;
 }
 
 /** Corrupts one field of a JSON body in place; returns a replacement raw body for `garbage`. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin } from './admin';
-import { corrupt } from './faults';
+import { corrupt, dropRecords } from './faults';
 import { AUTH_MESSAGE, HubSpotError, parseJson, readBody, type Reply } from './http-util';
 import { rateLimitBody, type PolicyName } from './rate-limit';
 import { type Ctx, endpointKey, Router } from './router';
@@ -177,6 +177,7 @@ async function handle(
     reply = { status: err.status, body: err.toBody() };
   }
   reply.headers = { ...decision.headers, ...reply.headers };
+  if (faults.dropRecords) dropRecords(reply, faults.dropRecords);
   if (faults.malformed && reply.body !== undefined) {
     const out = corrupt(reply.body, faults.malformed);
     if (out.raw !== undefined) reply.raw = out.raw;
