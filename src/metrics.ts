@@ -74,12 +74,6 @@ export function createMetrics() {
       labelNames: ['object_type'],
       registers: [registry],
     }),
-    valuesNotStored: new Counter({
-      name: 'hubsync_values_not_stored_total',
-      help: "HubSpot values a typed column cannot hold, kept in the row's properties JSON instead (sync_failures)",
-      labelNames: ['object_type'],
-      registers: [registry],
-    }),
     syncLagSeconds: new Gauge({
       name: 'hubsync_sync_lag_seconds',
       help: 'Age of the incremental sync watermark',

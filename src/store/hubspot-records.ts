@@ -11,6 +11,8 @@ import { linkPushedRecords, takeOverListedMerges } from './inbound-lifecycle';
 import { readsFromHubSpot, type FieldMapping, type MappingConfig } from '../sync/mapping-types';
 import { parseHubSpotInstant, toHubSpotValue, toLocalValue } from '../sync/transforms';
 import type { ObjectType } from '../sync/object-types';
+import { storableValue } from '../sync/storable-values';
+import { recordFailures, VALUE_NOT_STORABLE, type FailureRow } from './sync-failures';
 
 // Applying what HubSpot says about records to the platform tables: one read and one batched write per call,
 // inside one transaction. This is where inbound echo detection, per-field ordering and conflict rules meet
@@ -84,6 +86,8 @@ interface WorkingRow {
   isNew: boolean;
   /** Columns whose local value won a conflict: HubSpot still holds the other value until they are pushed. */
   pushBack: Set<string>;
+  /** Fields whose HubSpot value the typed column cannot hold (kept in `properties`): one failure row each. */
+  notStored?: Array<{ property: string; reason: string }>;
 }
 
 interface ConflictRow {
@@ -175,6 +179,7 @@ export async function applyInboundRecords(
     }
     if (dirty.length > 0) await writeRows(tx, options.portalId, options.objectType, dirty);
     if (conflicts.length > 0) await tx.syncConflict.createMany({ data: conflicts });
+    await recordFailures(tx, notStoredFailures(options, [...rows.values()])); // issue 15.2 (safety)
     await queuePushBack(tx, options, [...rows.values()]);
     result.conflicts = conflicts.length;
     return result;
@@ -271,9 +276,17 @@ function applyField(
     return;
   }
   const incoming = toLocalValue(field, value);
-  if (!incoming.ok) {
-    // Unparseable for its typed column: kept verbatim in `properties` so nothing HubSpot sent is lost.
+  // issue 15.2 (safety): a value its column cannot hold fails this field only, not the page.
+  const unfit = incoming.ok
+    ? storableValue(tableFor(options.objectType).columns[field.column], incoming.value)
+    : { ok: false as const, reason: `not a valid ${field.transform ?? 'value'} for the column` };
+  if (!incoming.ok || !unfit.ok) {
+    // Unparseable or unstorable for its typed column: kept verbatim in `properties` so nothing HubSpot sent is lost.
     row.properties[field.hubspotProperty] = value;
+    row.notStored = [
+      ...(row.notStored ?? []),
+      { property: field.hubspotProperty, reason: unfit.ok ? 'unparsable' : unfit.reason },
+    ];
     row.dirty = true;
     return;
   }
@@ -389,6 +402,23 @@ async function writeRows(tx: Db, portalId: string, objectType: ObjectType, rows:
      WHERE ${spec.table}.merged_into_id IS NULL`,
     portalId,
     JSON.stringify(payload),
+  );
+}
+
+// issue 15.2 (safety): the failure rows of values kept in `properties` instead of their typed column.
+function notStoredFailures(options: ApplyInboundOptions, rows: WorkingRow[]): FailureRow[] {
+  return rows.flatMap((row) =>
+    (row.notStored ?? []).map((field) => ({
+      portalId: options.portalId,
+      objectType: options.objectType,
+      direction: 'inbound' as const,
+      operation: 'apply',
+      category: VALUE_NOT_STORABLE,
+      message: `${field.property}: HubSpot's value ${field.reason}; kept in the row's properties, column unchanged`,
+      hubspotId: row.hubspotId,
+      localId: row.id ?? null,
+      property: field.property,
+    })),
   );
 }
 

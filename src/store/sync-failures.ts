@@ -6,6 +6,9 @@ import type { PrismaClient } from './prisma';
 /** The category of the failure the mass-archive guard records (src/sync/mass-archive-guard.ts). */
 export const MASS_ARCHIVE_REFUSED = 'MASS_ARCHIVE_REFUSED';
 
+/** The category of a HubSpot value its typed column cannot hold (src/sync/storable-values.ts). */
+export const VALUE_NOT_STORABLE = 'VALUE_NOT_STORABLE';
+
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export interface FailureRow {

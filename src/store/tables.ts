@@ -6,6 +6,9 @@ import type { ObjectType } from '../sync/object-types';
 export interface ColumnSpec {
   sql: string;
   type: 'text' | 'numeric' | 'timestamptz';
+  /** numeric(precision, scale) as declared in prisma/schema.prisma. */
+  precision?: number;
+  scale?: number;
 }
 
 export interface TableSpec {
@@ -47,7 +50,7 @@ const TABLES: Readonly<Record<ObjectType, TableSpec>> = {
       name: text('name'),
       stage: text('stage'),
       pipeline: text('pipeline'),
-      amount: { sql: 'amount', type: 'numeric' },
+      amount: { sql: 'amount', type: 'numeric', precision: 18, scale: 2 },
       closeDate: { sql: 'close_date', type: 'timestamptz' },
       ownerId: text('owner_id'),
     },

@@ -12,7 +12,7 @@ describe('/healthz and /readyz', () => {
   const appDeps = (temporal: ReturnType<typeof createTemporalClient>) => ({
     ...runtime,
     temporal: temporal.client,
-    readiness: { temporal: () => checkTemporal(temporal.connection, 1000), database },
+    readiness: { temporal: () => checkTemporal(temporal.connection, 5000), database },
   });
   const database = async () => {
     await prisma.$queryRaw`SELECT 1`;
@@ -87,7 +87,7 @@ describe('/healthz and /readyz', () => {
 
       const app = await buildApp({
         ...appDeps(other.own),
-        readiness: { temporal: () => checkTemporal(other.own.connection, 1000), database, payloadKey: other.check },
+        readiness: { temporal: () => checkTemporal(other.own.connection, 5000), database, payloadKey: other.check },
       });
       try {
         const ready = await app.inject({ method: 'GET', url: '/readyz' });
