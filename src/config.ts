@@ -73,6 +73,7 @@ const envSchema = z.object({
   WORKFLOW_IDLE_TIMEOUT_MS: durationMs(5 * 60 * 1000),
   WEBHOOK_INBOX_LEASE_MS: durationMs(60_000),
   WEBHOOK_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  WEBHOOK_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   WEBHOOK_INBOX_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
   PUSH_BATCH_WINDOW_MS: durationMs(1000),
   HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),

@@ -44,6 +44,11 @@ export function createMetrics() {
       help: 'Age of the oldest webhook batch waiting in the inbox',
       registers: [registry],
     }),
+    webhookInboxDeadLettered: new Gauge({
+      name: 'hubsync_webhook_inbox_dead_lettered',
+      help: 'Webhook inbox batches Temporal refused WEBHOOK_INBOX_MAX_ATTEMPTS times, set aside',
+      registers: [registry],
+    }),
     eventsApplied: new Counter({
       name: 'hubsync_events_applied_total',
       help: 'HubSpot changes applied to the platform database',

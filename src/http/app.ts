@@ -41,6 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     leaseMs: config.WEBHOOK_INBOX_LEASE_MS,
     concurrency: config.WEBHOOK_HANDOFF_CONCURRENCY,
     sweepIntervalMs: config.WEBHOOK_INBOX_SWEEP_MS,
+    maxAttempts: config.WEBHOOK_INBOX_MAX_ATTEMPTS,
   });
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.close());
