@@ -3,6 +3,7 @@ import { withTemporalFailures } from './hubspot-failures';
 import { createHubSpotFetchActivities } from './hubspot-fetch';
 import { createInboundActivities } from './inbound';
 import { createOutboxActivities } from './outbox-relay';
+import { createRetentionActivities } from './retention';
 import { createPushActivities, createPushStoreActivities } from './push';
 import { createSyncCursorActivities } from './sync-cursors';
 import { createSyncPageActivities } from './sync-pages';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInboundActivities(deps),
     ...createPushStoreActivities(deps),
     ...createOutboxActivities(deps),
+    ...createRetentionActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/hubspot-fetch.ts).
     ...withTemporalFailures(createHubSpotFetchActivities(deps)),

@@ -8,6 +8,7 @@ export type RateTier = (typeof RATE_TIERS)[number];
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const HOUR_MS = 60 * 60 * 1000;
 const durationMs = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 // The demo stack's secrets. They are public (this file, .env.example, the README), so in production a process
@@ -76,6 +77,25 @@ const envSchema = z.object({
   WEBHOOK_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   WEBHOOK_INBOX_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
   PUSH_BATCH_WINDOW_MS: durationMs(1000),
+
+  /** The retention workflow's schedule, and how long each bookkeeping table keeps its finished rows. */
+  RETENTION_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(6 * HOUR_MS),
+  // Never below HubSpot's retry horizon: a redelivery within 24 h must still find its dedupe row.
+  RETENTION_PROCESSED_EVENTS_MS: z.coerce
+    .number()
+    .int()
+    .min(24 * HOUR_MS, "must be at least 86400000 (24 h, HubSpot's webhook retry horizon)")
+    .default(7 * 24 * HOUR_MS),
+  RETENTION_OUTBOX_MS: durationMs(7 * 24 * HOUR_MS),
+  RETENTION_SYNC_RUNS_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_RESOLVED_FAILURES_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_CONFLICTS_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_DEAD_LETTERS_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
   HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
 });
 

@@ -6,3 +6,4 @@ export * from './object-sync';
 export * from './backfill';
 export * from './push';
 export * from './outbox-relay';
+export * from './retention';

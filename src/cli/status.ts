@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../store/prisma';
+import { tableSizes, type RetentionTable } from '../store/retention';
 import { MASS_ARCHIVE_REFUSED } from '../store/sync-failures';
 import { tableFor } from '../store/tables';
 import { OBJECT_TYPES, type ObjectType } from '../sync/object-types';
@@ -37,6 +38,8 @@ export interface PortalStatus {
   portalId: string;
   lastPortalRun: TypeStatus['lastRun'];
   types: TypeStatus[];
+  /** Rows in each bookkeeping table (all portals), which the retention schedule prunes. */
+  bookkeeping: Record<RetentionTable, number>;
 }
 
 interface RunRow {
@@ -125,7 +128,7 @@ export async function portalStatus(prisma: PrismaClient, portalId: string): Prom
       ),
     });
   }
-  return { portalId, lastPortalRun: lastRun(null), types };
+  return { portalId, lastPortalRun: lastRun(null), types, bookkeeping: await tableSizes(prisma) };
 }
 
 function render(status: PortalStatus): string {
@@ -158,5 +161,11 @@ function render(status: PortalStatus): string {
     if (t.archiveGuard)
       lines.push(`${t.objectType}: mass-archive guard ${when(t.archiveGuard.at)}: ${t.archiveGuard.message}`);
   if (status.types.some((t) => t.unresolvedFailures > 0)) lines.push('', 'see: hubsync failures');
+  lines.push(
+    '',
+    `bookkeeping rows (pruned by the retention schedule): ${Object.entries(status.bookkeeping)
+      .map(([name, rows]) => `${name} ${rows}`)
+      .join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }
