@@ -1,18 +1,11 @@
+import { RETENTION_TABLES, type RetentionTable } from '../workflow-safe/retention-tables';
 import type { PrismaClient } from './prisma';
 
 // Pruning of hubsync's bookkeeping tables: each holds facts only for a while (dedupe keys within HubSpot's
 // retry horizon, dispatched outbox rows, finished runs, resolved failures, conflicts, dead letters). Deletes
 // go in bounded batches so one statement never locks or rewrites much at once.
 
-export const RETENTION_TABLES = [
-  'processed_webhook_events',
-  'outbox',
-  'sync_runs',
-  'sync_failures',
-  'sync_conflicts',
-  'webhook_inbox',
-] as const;
-export type RetentionTable = (typeof RETENTION_TABLES)[number];
+export type { RetentionTable } from '../workflow-safe/retention-tables';
 
 // Which rows of each table are done with, and the time that ages them.
 const PRUNABLE: Record<RetentionTable, { at: string; where: string }> = {
