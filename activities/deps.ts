@@ -18,5 +18,5 @@ export interface ActivityDeps {
 
 /** What activities that read or write HubSpot records need: store, client, mapping and our app id (echoes). */
 export type RecordSyncDeps = Pick<ActivityDeps, 'prisma' | 'logger' | 'metrics' | 'mapping' | 'hubspotFor'> & {
-  config: Pick<Config, 'HUBSPOT_APP_ID'>;
+  config: Pick<Config, 'HUBSPOT_APP_ID' | 'MASS_ARCHIVE_MAX_SHARE' | 'MASS_ARCHIVE_MIN_COUNT'>;
 };

@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createHubSpotFetchActivities } from './inbound/hubspot-fetch';
 import { createInboundActivities } from './inbound/apply';
 import { createOutboxActivities } from './outbound/outbox';
+import { createRetentionActivities } from './scheduled/retention';
 import { createPushActivities, createPushStoreActivities } from './outbound/push';
 import { createSyncCursorActivities } from './scheduled/sync-cursors';
 import { createSyncPageActivities } from './scheduled/sync-pages';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInboundActivities(deps),
     ...createPushStoreActivities(deps),
     ...createOutboxActivities(deps),
+    ...createRetentionActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/inbound/hubspot-fetch.ts).
     ...createHubSpotFetchActivities(deps, {

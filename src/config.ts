@@ -8,7 +8,16 @@ export type RateTier = (typeof RATE_TIERS)[number];
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const HOUR_MS = 60 * 60 * 1000;
 const durationMs = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+// The demo stack's secrets. They are public (this file, .env.example, the README), so in production a process
+// whose secret would be one of them refuses to start: anyone could sign webhooks or call the platform API.
+const REPOSITORY_SECRETS = {
+  HUBSPOT_ACCESS_TOKEN: 'sim-token-demo',
+  HUBSPOT_CLIENT_SECRET: 'sim-client-secret-demo',
+  PLATFORM_API_KEY: 'platform-demo-key-change-me',
+} as const;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -37,8 +46,8 @@ const envSchema = z.object({
     .optional(),
 
   HUBSPOT_BASE_URL: z.string().url().default('http://127.0.0.1:3990'),
-  HUBSPOT_ACCESS_TOKEN: z.string().min(1).default('sim-token-demo'),
-  HUBSPOT_CLIENT_SECRET: z.string().min(1).default('sim-client-secret-demo'),
+  HUBSPOT_ACCESS_TOKEN: z.string().min(1).default(REPOSITORY_SECRETS.HUBSPOT_ACCESS_TOKEN),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).default(REPOSITORY_SECRETS.HUBSPOT_CLIENT_SECRET),
   HUBSPOT_APP_ID: z.string().regex(/^\d+$/, 'must be a numeric app id').default('424242'),
   HUBSPOT_PORTAL_ID: z.string().regex(/^\d+$/, 'must be a numeric portal id').default('1000001'),
   HUBSPOT_WEBHOOK_URL: z.string().url().default('http://127.0.0.1:3000/webhooks/hubspot'),
@@ -53,21 +62,44 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** The worker's own /metrics listener (its HubSpot, apply and push counters); 0 turns it off. */
   WORKER_METRICS_PORT: port(9464),
-  PLATFORM_API_KEY: z.string().min(16, 'must be at least 16 characters').default('platform-demo-key-change-me'),
+  PLATFORM_API_KEY: z.string().min(16, 'must be at least 16 characters').default(REPOSITORY_SECRETS.PLATFORM_API_KEY),
 
   SYNC_INTERVAL_MS: durationMs(60 * 60 * 1000),
   SYNC_WINDOW_OVERLAP_MS: durationMs(5 * 60 * 1000),
   LINK_CHECK_INTERVAL_MS: durationMs(24 * 60 * 60 * 1000),
+  /** One run's link check archives at most this share of a type's linked rows, or MASS_ARCHIVE_MIN_COUNT. */
+  MASS_ARCHIVE_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  MASS_ARCHIVE_MIN_COUNT: z.coerce.number().int().min(0).default(10),
   WEBHOOK_COALESCE_MS: durationMs(500),
   WORKFLOW_IDLE_TIMEOUT_MS: durationMs(5 * 60 * 1000),
   WEBHOOK_INBOX_LEASE_MS: durationMs(60_000),
   WEBHOOK_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  WEBHOOK_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   WEBHOOK_INBOX_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
   WEBHOOK_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   WEBHOOK_DEAD_LETTER_MAX_ROWS: z.coerce.number().int().min(100).default(100_000),
   PUSH_BATCH_WINDOW_MS: durationMs(1000),
   RECORD_FETCH_MAX_WAIT_MS: durationMs(20_000),
   RECORD_FETCH_BULK_ASKS: positiveInt(10),
+
+  /** The retention workflow's schedule, and how long each bookkeeping table keeps its finished rows. */
+  RETENTION_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(6 * HOUR_MS),
+  // Never below HubSpot's retry horizon: a redelivery within 24 h must still find its dedupe row.
+  RETENTION_PROCESSED_EVENTS_MS: z.coerce
+    .number()
+    .int()
+    .min(24 * HOUR_MS, "must be at least 86400000 (24 h, HubSpot's webhook retry horizon)")
+    .default(7 * 24 * HOUR_MS),
+  RETENTION_OUTBOX_MS: durationMs(7 * 24 * HOUR_MS),
+  RETENTION_SYNC_RUNS_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_RESOLVED_FAILURES_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_CONFLICTS_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_DEAD_LETTERS_MS: durationMs(30 * 24 * HOUR_MS),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
   HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
 });
 
@@ -87,7 +119,24 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  return result.data;
+  const config = result.data;
+  if (config.NODE_ENV === 'production') {
+    const problems = (Object.keys(REPOSITORY_SECRETS) as Array<keyof typeof REPOSITORY_SECRETS>)
+      .filter((name) => config[name] === REPOSITORY_SECRETS[name])
+      .map((name) => `${name}: must be set in production (the default is the repository's public demo value)`);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return config;
+}
+
+/** What a process logs as a warning at start: settings that work but weaken a guarantee. */
+export function startupWarnings(config: Pick<Config, 'HUBSPOT_WEBHOOK_SIGNATURE_VERSION'>): string[] {
+  const warnings: string[] = [];
+  if (config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION !== 'v3')
+    warnings.push(
+      `HUBSPOT_WEBHOOK_SIGNATURE_VERSION=${config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION}: ${config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION} signatures carry no timestamp, so a captured webhook request can be replayed at any time; use v3`,
+    );
+  return warnings;
 }
 
 /** The requests-per-10-seconds budget of a tier (HubSpot's published private-app limits). */

@@ -50,6 +50,11 @@ export function createMetrics() {
       help: 'Age of the oldest webhook batch waiting in the inbox',
       registers: [registry],
     }),
+    webhookInboxDeadLettered: new Gauge({
+      name: 'hubsync_webhook_inbox_dead_lettered',
+      help: 'Webhook inbox batches Temporal refused WEBHOOK_INBOX_MAX_ATTEMPTS times, set aside',
+      registers: [registry],
+    }),
     eventsApplied: new Counter({
       name: 'hubsync_events_applied_total',
       help: 'HubSpot changes applied to the platform database',
@@ -72,6 +77,12 @@ export function createMetrics() {
       name: 'hubsync_hubspot_rate_limited_total',
       help: 'HubSpot 429 answers by policy',
       labelNames: ['policy'],
+      registers: [registry],
+    }),
+    massArchiveRefused: new Counter({
+      name: 'hubsync_mass_archive_refused_total',
+      help: 'Link-check pages whose archives the mass-archive guard refused (nothing archived; see hubsync status)',
+      labelNames: ['object_type'],
       registers: [registry],
     }),
     syncLagSeconds: new Gauge({

@@ -1,11 +1,13 @@
 import { checkTemporal, createTemporalClient } from './temporal/client';
-import { loadConfigOrExit } from './config';
+import { loadConfigOrExit, startupWarnings } from './config';
 import { buildApp } from './http/app';
 import { createRuntime } from './runtime';
+import { payloadKeyCheck } from './temporal/payload-key-probe';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const { logger, metrics, prisma } = createRuntime(config, 'server');
+  for (const warning of startupWarnings(config)) logger.warn(warning);
   const temporal = createTemporalClient(config);
 
   const app = await buildApp({
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     temporal: temporal.client,
     readiness: {
       temporal: () => checkTemporal(temporal.connection),
+      payloadKey: payloadKeyCheck(temporal.client, config),
       database: async () => {
         await prisma.$queryRaw`SELECT 1`;
       },

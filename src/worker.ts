@@ -4,6 +4,7 @@ import { loadConfigOrExit } from './config';
 import { createRuntime } from './runtime';
 import { ensureScheduleOnStart } from './scheduled/schedules';
 import { ensureOutboxRelayOnStart } from './outbound/start-outbox-relay';
+import { ensureRetentionScheduleOnStart } from './scheduled/retention-schedule';
 import { checkMappingAtStartup } from './sync-startup';
 import { createWorkerSet } from './temporal/workers';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
 
   await ensureScheduleOnStart(config, logger);
   await ensureOutboxRelayOnStart(config, logger);
+  await ensureRetentionScheduleOnStart(config, logger);
   logger.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE },
     'worker running',

@@ -6,3 +6,4 @@ export * from './scheduled/object-sync';
 export * from './scheduled/backfill';
 export * from './outbound/push';
 export * from './outbound/outbox-relay';
+export * from './scheduled/retention';

@@ -1,8 +1,8 @@
 import type { HubSpotClient } from '../../src/hubspot';
 import type { Logger } from '../../src/logger';
 import { propertiesFor } from '../../src/sync/mapping';
-import { mergedObjectIds } from '../../src/sync/merges';
 import type { MappingConfig } from '../../src/sync/mapping-types';
+import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType } from '../../src/sync/object-types';
 
 // Full reads of records for the webhook path (creation, restore, merge). Hundreds of per-record workflows
@@ -88,22 +88,35 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
     deps
       .hubspotFor(queue.portalId)
       .batchRead(queue.objectType, ids, { properties: propertiesFor(queue.objectType, deps.mapping) })
-      .then(({ results }) => {
-        const byId = new Map(results.map((r) => [r.id, r]));
-        // HubSpot answers a merged-away id with its survivor: found through the survivor's merged ids.
-        for (const r of results)
-          for (const mergedId of mergedObjectIds(r.id, r.properties)) if (!byId.has(mergedId)) byId.set(mergedId, r);
+      .then(({ results, errors }) => {
+        // HubSpot answers a merged-away id with its survivor; only an OBJECT_NOT_FOUND error means gone.
+        const read = accountForRead(ids, results, errors);
+        const unaccounted =
+          read.unaccounted.length > 0 ? new UnaccountedRecordsError(queue.objectType, read.unaccounted) : undefined;
+        if (unaccounted)
+          deps.logger.warn(
+            { portalId: queue.portalId, objectType: queue.objectType, ids: read.unaccounted.length },
+            'batched record read left records unaccounted for; their fetches retry',
+          );
         for (const [id, waiters] of batch) {
-          const found = byId.get(id);
-          const record: FetchedRecord | null = found
-            ? {
-                id: found.id,
-                properties: found.properties,
-                updatedAt: Date.parse(found.updatedAt),
-                archived: found.archived,
-              }
-            : null;
-          waiters.forEach((w) => w.resolve(record));
+          const found = read.found.get(id);
+          const failed = read.failed.get(id);
+          if (found) {
+            const record: FetchedRecord = {
+              id: found.id,
+              properties: found.properties,
+              updatedAt: Date.parse(found.updatedAt),
+              archived: found.archived,
+            };
+            waiters.forEach((w) => w.resolve(record));
+          } else if (read.gone.includes(id)) waiters.forEach((w) => w.resolve(null));
+          else if (failed)
+            waiters.forEach((w) =>
+              w.reject(
+                new Error(`HubSpot refused to read ${queue.objectType} ${id}: ${failed.category}: ${failed.message}`),
+              ),
+            );
+          else waiters.forEach((w) => w.reject(unaccounted));
         }
       })
       .catch((err: unknown) => {
@@ -131,7 +144,10 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
   };
 
   return {
-    /** The record as HubSpot has it now, or null when HubSpot no longer knows it (e.g. GDPR-deleted). */
+    /**
+     * The record as HubSpot has it now, or null when HubSpot says it no longer knows it (OBJECT_NOT_FOUND, e.g.
+     * GDPR-deleted). An answer silent about the id fails the fetch, retryably.
+     */
     fetchHubSpotRecord(input: FetchRecordInput): Promise<FetchedRecord | null> {
       const key = `${input.portalId}:${input.objectType}`;
       let queue = queues.get(key);

@@ -10,9 +10,12 @@ import {
 } from '../../src/store/hubspot-records';
 import { takeOverListedMerges } from '../../src/store/inbound-lifecycle';
 import { inTransaction } from '../../src/store/prisma';
-import { activeIds, applyBackfillPage, linkedIds, readCursors } from '../../src/store/sync-cursors';
+import { activeIds, applyBackfillPage, countLinked, linkedIds, readCursors } from '../../src/store/sync-cursors';
+import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
 import { propertiesFor } from '../../src/sync/mapping';
+import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
 import { mergedObjectIds } from '../../src/sync/merges';
+import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
 import type { RecordSyncDeps } from '../deps';
 
@@ -30,6 +33,8 @@ export interface PageCounts extends ApplyInboundResult {
   archived: number;
   /** Records HubSpot's archived list returned (already archived locally or not). */
   archivedListed: number;
+  /** Rows the link check found gone but left live: the mass-archive guard refused them. */
+  archiveRefused: number;
 }
 
 export interface PageReport extends PageCounts {
@@ -59,6 +64,7 @@ export const ZERO_COUNTS: PageCounts = {
   stale: 0,
   archived: 0,
   archivedListed: 0,
+  archiveRefused: 0,
 };
 
 function fromCrmObject(record: CrmObject): InboundRecord {
@@ -220,20 +226,50 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
      * row over. A record HubSpot no longer knows at all — deleted, or erased with no webhook to say so (a merge
      * into a record that was later erased leaves nothing any list or search could show) — is archived locally.
      */
-    async checkLinksPage(input: { portalId: string; objectType: CrmObjectType; after?: string }): Promise<PageReport> {
-      const ids = await linkedIds(prisma, {
-        table: tableFor(input.objectType).table,
-        portalId: input.portalId,
-        after: input.after,
-        limit: 100,
-      });
+    async checkLinksPage(input: {
+      portalId: string;
+      objectType: CrmObjectType;
+      after?: string;
+      /** Rows this run's link check archived on earlier pages (the mass-archive guard counts the whole run). */
+      archivedSoFar?: number;
+    }): Promise<PageReport> {
+      const table = tableFor(input.objectType).table;
+      const ids = await linkedIds(prisma, { table, portalId: input.portalId, after: input.after, limit: 100 });
       if (ids.length === 0) return { ...ZERO_COUNTS };
-      const { results } = await deps
+      const { results, errors } = await deps
         .hubspotFor(input.portalId)
         .batchRead(input.objectType, ids, { properties: ['hs_merged_object_ids'] });
+      // Only ids HubSpot names as not found are gone; silence about an id fails the page, retryably.
+      const read = accountForRead(ids, results, errors);
+      if (read.unaccounted.length > 0) throw new UnaccountedRecordsError(input.objectType, read.unaccounted);
       const survivors = results.map((r) => ({ hubspotId: r.id, mergedIds: mergedObjectIds(r.id, r.properties) }));
-      const known = new Set([...survivors.map((s) => s.hubspotId), ...survivors.flatMap((s) => s.mergedIds)]);
-      const gone = ids.filter((id) => !known.has(id));
+      const archivedSoFar = input.archivedSoFar ?? 0;
+      const guard = {
+        linkedRows: (await countLinked(prisma, { table, portalId: input.portalId })) + archivedSoFar,
+        archivedSoFar,
+        maxShare: deps.config.MASS_ARCHIVE_MAX_SHARE,
+        minCount: deps.config.MASS_ARCHIVE_MIN_COUNT,
+      };
+      if (read.gone.length > 0 && !mayArchive(guard, read.gone.length)) {
+        const message = `the link check would archive ${archivedSoFar + read.gone.length} of ${guard.linkedRows} linked ${input.objectType} rows in one run (allowed: ${archiveAllowance(guard)}; MASS_ARCHIVE_MAX_SHARE, MASS_ARCHIVE_MIN_COUNT); archived none of them. Check the records in HubSpot, then raise the limits for one run if they really are gone`;
+        await recordFailures(prisma, [
+          {
+            portalId: input.portalId,
+            objectType: input.objectType,
+            direction: 'inbound',
+            operation: 'link-check',
+            category: MASS_ARCHIVE_REFUSED,
+            message,
+            workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+          },
+        ]);
+        metrics.massArchiveRefused.inc({ object_type: input.objectType });
+        log(input.portalId, input.objectType).error(
+          { gone: read.gone.length, ...guard },
+          'mass-archive guard: link check archived nothing',
+        );
+        return { ...ZERO_COUNTS, archiveRefused: read.gone.length };
+      }
       const at = new Date();
       const { merged, archived } = await inTransaction(prisma, async (tx) => ({
         merged: await takeOverListedMerges(tx, {
@@ -245,7 +281,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         archived: await markArchived(tx, {
           portalId: input.portalId,
           objectType: input.objectType,
-          hubspotIds: gone,
+          hubspotIds: read.gone,
           archived: true,
           at,
         }),

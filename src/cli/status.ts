@@ -1,4 +1,6 @@
 import type { PrismaClient } from '../store/prisma';
+import { tableSizes, type RetentionTable } from '../store/retention';
+import { MASS_ARCHIVE_REFUSED } from '../store/sync-failures';
 import { tableFor } from '../store/tables';
 import { OBJECT_TYPES, type ObjectType } from '../sync/object-types';
 import { flag, UsageError } from './args';
@@ -28,12 +30,16 @@ export interface TypeStatus {
   } | null;
   unresolvedFailures: number;
   conflicts24h: number;
+  /** The latest unresolved refusal of the mass-archive guard: rows HubSpot reported gone, left live. */
+  archiveGuard: { at: string; message: string } | null;
 }
 
 export interface PortalStatus {
   portalId: string;
   lastPortalRun: TypeStatus['lastRun'];
   types: TypeStatus[];
+  /** Rows in each bookkeeping table (all portals), which the retention schedule prunes. */
+  bookkeeping: Record<RetentionTable, number>;
 }
 
 interface RunRow {
@@ -67,7 +73,7 @@ export const statusCommand: CliCommand = {
 };
 
 export async function portalStatus(prisma: PrismaClient, portalId: string): Promise<PortalStatus> {
-  const [cursors, runs, failures, conflicts] = await Promise.all([
+  const [cursors, runs, failures, conflicts, guards] = await Promise.all([
     prisma.syncCursor.findMany({ where: { portalId } }),
     prisma.$queryRaw<RunRow[]>`
       SELECT DISTINCT ON (object_type) object_type, workflow_id, direction, trigger, status, started_at, finished_at, error, counts
@@ -77,6 +83,11 @@ export async function portalStatus(prisma: PrismaClient, portalId: string): Prom
       by: ['objectType'],
       where: { portalId, createdAt: { gte: new Date(Date.now() - 86_400_000) } },
       _count: { _all: true },
+    }),
+    prisma.syncFailure.findMany({
+      where: { portalId, resolvedAt: null, category: MASS_ARCHIVE_REFUSED },
+      orderBy: { createdAt: 'desc' },
+      select: { objectType: true, createdAt: true, message: true },
     }),
   ]);
   const lastRun = (objectType: string | null): TypeStatus['lastRun'] => {
@@ -112,9 +123,12 @@ export async function portalStatus(prisma: PrismaClient, portalId: string): Prom
       lastRun: lastRun(objectType),
       unresolvedFailures: failures.find((f) => f.objectType === objectType)?._count._all ?? 0,
       conflicts24h: conflicts.find((c) => c.objectType === objectType)?._count._all ?? 0,
+      archiveGuard: ((g) => (g ? { at: g.createdAt.toISOString(), message: g.message } : null))(
+        guards.find((g) => g.objectType === objectType),
+      ),
     });
   }
-  return { portalId, lastPortalRun: lastRun(null), types };
+  return { portalId, lastPortalRun: lastRun(null), types, bookkeeping: await tableSizes(prisma) };
 }
 
 function render(status: PortalStatus): string {
@@ -143,6 +157,15 @@ function render(status: PortalStatus): string {
     lines.push(
       `${t.objectType}: last run failed: ${t.lastRun?.error ?? 'see the Temporal UI'} (${t.lastRun?.workflowId ?? ''})`,
     );
+  for (const t of status.types)
+    if (t.archiveGuard)
+      lines.push(`${t.objectType}: mass-archive guard ${when(t.archiveGuard.at)}: ${t.archiveGuard.message}`);
   if (status.types.some((t) => t.unresolvedFailures > 0)) lines.push('', 'see: hubsync failures');
+  lines.push(
+    '',
+    `bookkeeping rows (pruned by the retention schedule): ${Object.entries(status.bookkeeping)
+      .map(([name, rows]) => `${name} ${rows}`)
+      .join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }

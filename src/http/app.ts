@@ -45,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       retentionDays: config.WEBHOOK_DEAD_LETTER_RETENTION_DAYS,
       maxRows: config.WEBHOOK_DEAD_LETTER_MAX_ROWS,
     },
+    maxAttempts: config.WEBHOOK_INBOX_MAX_ATTEMPTS,
   });
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.close());

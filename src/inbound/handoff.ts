@@ -69,18 +69,29 @@ export function groupByObject(events: readonly HubSpotWebhookEvent[]): { groups:
   return { groups, ignored };
 }
 
-/** Signals (starting when needed) every record's workflow, concurrently; rejects unless all were accepted. */
+export interface HandoffFailure {
+  group: ObjectEvents;
+  error: Error;
+}
+
+/**
+ * Signals (starting when needed) every record's workflow, concurrently. Resolves with the records Temporal did
+ * not accept and why (none: all handed off); rejects when the deadline passed before every answer came.
+ */
 export async function handOffToWorkflows(
   client: Client,
   groups: readonly ObjectEvents[],
   options: HandoffOptions,
-): Promise<void> {
+): Promise<HandoffFailure[]> {
   // withDeadline bounds each RPC; the abort also stops the client's retries and a connection that is still
   // being (re)established, so nothing keeps running once the request has been answered 503.
   const abort = new AbortController();
   setMaxListeners(groups.length + 10, abort.signal); // one listener per concurrent signal, by design
   const timer = setTimeout(
-    () => abort.abort(new Error(`Temporal did not accept the events within ${options.deadlineMs} ms`)),
+    () =>
+      abort.abort(
+        Object.assign(new Error(`Temporal did not accept the events within ${options.deadlineMs} ms`), { code: 4 }),
+      ),
     options.deadlineMs,
   );
   // The race answers at the deadline even while the SDK is still unwinding (e.g. a pending connect).
@@ -89,16 +100,44 @@ export async function handOffToWorkflows(
   );
   const signals = client.connection.withAbortSignal(abort.signal, () =>
     client.connection.withDeadline(Date.now() + options.deadlineMs, () =>
-      Promise.all(groups.map((group) => signalWithStart(client, group, options))),
+      Promise.allSettled(groups.map((group) => signalWithStart(client, group, options))),
     ),
   );
   // Once the race is lost the request is answered 503; a late failure of the signals must not go unhandled.
   signals.catch(() => undefined);
   try {
-    await Promise.race([aborted, signals]);
+    const outcomes = await Promise.race([aborted, signals]);
+    return outcomes.flatMap((outcome, i) =>
+      outcome.status === 'rejected'
+        ? [
+            {
+              group: groups[i]!,
+              error: outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason)),
+            },
+          ]
+        : [],
+    );
   } finally {
     clearTimeout(timer);
   }
+}
+
+// gRPC status codes of a Temporal that could not be reached or did not answer in time; any other answer is a
+// refusal of these particular records (INVALID_ARGUMENT, a payload over the size limit, ...).
+const UNREACHABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 1 /* CANCELLED */]);
+
+/** Whether a hand-off error means Temporal is unreachable (rather than refusing these records). */
+export function isTemporalUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    // gRPC errors carry their status as `code`, and as the message's prefix ("14 UNAVAILABLE: ...").
+    const prefix = /^(\d+) [A-Z_]+:/.exec((e as { message?: string }).message ?? '');
+    const code = (e as { code?: unknown }).code ?? (prefix ? Number(prefix[1]) : undefined);
+    if (typeof code === 'number') return UNREACHABLE_CODES.has(code);
+    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND)$/.test(code))
+      return true;
+  }
+  // No status at all: an error of this process (e.g. encoding the payload), which a retry does not cure either.
+  return false;
 }
 
 async function signalWithStart(client: Client, group: ObjectEvents, options: HandoffOptions): Promise<void> {

@@ -6,12 +6,19 @@ import { storeDeadLetters, type DeadLetter, type DeadLetterBounds } from '../sto
 import {
   claimExpiredBatches,
   completeBatch,
+  deadLetterBatch,
   inboxBacklog,
   releaseBatch,
   storeWebhookBatch,
   type InboxBatch,
 } from '../store/webhook-inbox';
-import { handOffToWorkflows, type HandoffOptions, type ObjectEvents } from './handoff';
+import {
+  handOffToWorkflows,
+  isTemporalUnreachable,
+  type HandoffFailure,
+  type HandoffOptions,
+  type ObjectEvents,
+} from './handoff';
 
 // Between the webhook endpoint and the per-object workflows. HubSpot's acknowledgement waits only for the
 // batch's INSERT into the webhook inbox (PostgreSQL), not for one signal-with-start per record; the hand-off
@@ -29,10 +36,15 @@ export interface WebhookDispatcherOptions {
   sweepIntervalMs: number;
   /** Retention of the events refused one by one. */
   deadLetters: DeadLetterBounds;
+  /** Refusals by a Temporal that answered before the batch is dead-lettered (WEBHOOK_INBOX_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** First retry delay after a refusal, doubling per attempt up to 5 minutes (default RETRY_AFTER_MS). */
+  retryAfterMs?: number;
 }
 
 /** After a failed hand-off: wait this long before the batch is tried again, and before Temporal is probed again. */
 const RETRY_AFTER_MS = 2_000;
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 const PROBE_TIMEOUT_MS = 1_000;
 
 /** The cheapest call the frontend answers only when it can serve requests (the same channel the hand-off uses). */
@@ -136,30 +148,52 @@ export class WebhookDispatcher {
 
   private async handOff(batch: InboxBatch<ObjectEvents>): Promise<void> {
     const { prisma, temporal, logger, metrics } = this.deps;
+    let failures: HandoffFailure[];
     try {
-      await handOffToWorkflows(temporal, batch.records, this.options.handoff);
+      failures = await handOffToWorkflows(temporal, batch.records, this.options.handoff);
     } catch (err) {
-      this.markDown();
-      metrics.webhookHandoffs.inc({ outcome: 'retry' });
-      const message = (err as Error).message;
-      logger.warn(
-        { err: message, batch: String(batch.id), records: batch.records.length },
-        'webhook batch not accepted by Temporal; kept in the inbox for a retry',
-      );
-      await releaseBatch(prisma, batch.id, { retryInMs: RETRY_AFTER_MS, error: message }).catch((releaseErr: Error) =>
-        logger.error(
-          { err: releaseErr.message, batch: String(batch.id) },
-          'could not release an inbox batch; it is retried when its lease runs out',
-        ),
+      failures = batch.records.map((group) => ({ group, error: err as Error }));
+    }
+    if (failures.length === 0) {
+      this.markUp();
+      metrics.webhookHandoffs.inc({ outcome: 'handed-off' });
+      // Should this fail, the batch is handed off again once its lease runs out: harmless, the workflows deduplicate.
+      await completeBatch(prisma, batch.id).catch((err: Error) =>
+        logger.error({ err: err.message, batch: String(batch.id) }, 'handed-off batch not removed from the inbox'),
       );
       return;
     }
-    this.markUp();
-    metrics.webhookHandoffs.inc({ outcome: 'handed-off' });
-    // Should this fail, the batch is handed off again once its lease runs out: harmless, the workflows deduplicate.
-    await completeBatch(prisma, batch.id).catch((err: Error) =>
-      logger.error({ err: err.message, batch: String(batch.id) }, 'handed-off batch not removed from the inbox'),
-    );
+    // Only an unreachable Temporal turns the endpoint to 503; records it refused are retried a bounded number
+    // of times and then set aside, while the rest of the batch (and every other batch) goes through.
+    const unreachable = failures.some((f) => isTemporalUnreachable(f.error));
+    if (unreachable) this.markDown();
+    else this.markUp();
+    const remaining = failures.map((f) => f.group);
+    const message = describeError(failures[0]!.error);
+    const attempts = (batch.attempts ?? 0) + (unreachable ? 0 : 1);
+    const log = { err: message, batch: String(batch.id), records: remaining.length, attempts };
+    try {
+      if (!unreachable && attempts >= this.options.maxAttempts) {
+        metrics.webhookHandoffs.inc({ outcome: 'dead-lettered' });
+        logger.error(log, 'webhook batch refused by Temporal too often; dead-lettered in the inbox');
+        await deadLetterBatch(prisma, batch.id, { error: message, records: remaining });
+        return;
+      }
+      metrics.webhookHandoffs.inc({ outcome: 'retry' });
+      logger.warn(log, 'webhook batch not accepted by Temporal; kept in the inbox for a retry');
+      const base = this.options.retryAfterMs ?? RETRY_AFTER_MS;
+      await releaseBatch(prisma, batch.id, {
+        retryInMs: unreachable ? base : Math.min(MAX_RETRY_AFTER_MS, base * 2 ** Math.max(0, attempts - 1)),
+        error: message,
+        counted: !unreachable,
+        ...(remaining.length < batch.records.length ? { records: remaining } : {}),
+      });
+    } catch (err) {
+      logger.error(
+        { err: (err as Error).message, batch: String(batch.id) },
+        'could not release an inbox batch; it is retried when its lease runs out',
+      );
+    }
   }
 
   private async sweep(): Promise<void> {
@@ -169,11 +203,14 @@ export class WebhookDispatcher {
       const backlog = await inboxBacklog(this.deps.prisma);
       this.deps.metrics.webhookInboxBatches.set(backlog.batches);
       this.deps.metrics.webhookInboxOldestSeconds.set(backlog.oldestAgeMs / 1000);
+      this.deps.metrics.webhookInboxDeadLettered.set(backlog.deadLettered);
       const room = this.options.concurrency - this.waiting.length;
       if (backlog.batches === 0 || room <= 0 || !(await this.temporalAvailable())) return;
       const claimed = await claimExpiredBatches<ObjectEvents>(this.deps.prisma, {
         limit: room,
         leaseMs: this.options.leaseMs,
+        // A batch still being handed off here may have released its lease already: not claimed twice.
+        exclude: [...this.held],
       });
       if (claimed.length > 0)
         this.deps.logger.info({ batches: claimed.length }, 'retrying webhook batches left in the inbox');
@@ -184,4 +221,11 @@ export class WebhookDispatcher {
       this.sweeping = false;
     }
   }
+}
+
+/** The error's message with its causes' (the client's ServiceError says only "Failed to signalWithStart Workflow"). */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth += 1) parts.push(e.message);
+  return parts.join(': ');
 }

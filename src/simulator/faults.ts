@@ -4,7 +4,7 @@ import { validation } from './http-util';
 import { Prng } from './prng';
 
 export type FaultType =
-  'latency' | 'error' | 'rateLimit' | 'locked' | 'migration' | 'drop' | 'malformed' | 'webhookFailure';
+  'latency' | 'error' | 'rateLimit' | 'locked' | 'migration' | 'drop' | 'malformed' | 'webhookFailure' | 'dropRecords';
 const TYPES: FaultType[] = [
   'latency',
   'error',
@@ -14,6 +14,7 @@ const TYPES: FaultType[] = [
   'drop',
   'malformed',
   'webhookFailure',
+  'dropRecords',
 ];
 const STATUS_TYPES = new Set<FaultType>(['error', 'rateLimit', 'locked', 'migration']);
 const MODES = ['number', 'string', 'null', 'drop', 'garbage'] as const;
@@ -33,6 +34,8 @@ export interface FaultRule {
   body?: 'html' | 'json';
   field?: string;
   mode?: (typeof MODES)[number];
+  /** dropRecords: how many of the answer's results are kept (the first ones; default 0). */
+  keep?: number;
 }
 
 export interface RequestFaults {
@@ -41,6 +44,7 @@ export interface RequestFaults {
   /** The one status-changing rule (error, rateLimit, locked, migration) that hit, if any. */
   status?: FaultRule;
   malformed?: FaultRule;
+  dropRecords?: FaultRule;
 }
 
 export class Faults {
@@ -104,7 +108,8 @@ export class Faults {
       if (
         (isStatus && out.status) ||
         (rule.type === 'malformed' && out.malformed) ||
-        (rule.type === 'drop' && out.drop)
+        (rule.type === 'drop' && out.drop) ||
+        (rule.type === 'dropRecords' && out.dropRecords)
       )
         continue;
       if (!this.hits(rule, method, path)) continue;
@@ -113,6 +118,7 @@ export class Faults {
         out.latencyMs += (rule.ms ?? 0) + (rule.jitterMs ? this.prng.int(rule.jitterMs + 1) : 0);
       else if (rule.type === 'drop') out.drop = true;
       else if (rule.type === 'malformed') out.malformed = rule;
+      else if (rule.type === 'dropRecords') out.dropRecords = rule;
       else out.status = rule;
     }
     return out;
@@ -125,6 +131,21 @@ export class Faults {
     this.consume(rule);
     return rule.status ?? 503;
   }
+}
+
+/**
+ * Incident: drops records from 200 answers. During HubSpot incidents batch/read has answered 200 with records
+ * missing and no error naming them (hubsync issue 15: "When HubSpot's batch/read answers 200 with records
+ * missing and no error naming them (it happens in incidents)"); HubSpot's documented behaviour is a 207 with an
+ * OBJECT_NOT_FOUND error per missing id. This fault keeps the first `keep` results and removes the errors.
+ */
+export function dropRecords(reply: { status: number; body?: unknown }, rule: FaultRule): void {
+  const body = reply.body as { results?: unknown[]; errors?: unknown; numErrors?: unknown } | undefined;
+  if (reply.status >= 300 || !body || !Array.isArray(body.results)) return;
+  body.results = body.results.slice(0, rule.keep ?? 0);
+  delete body.errors;
+  delete body.numErrors;
+  reply.status = 200;
 }
 
 /** Corrupts one field of a JSON body in place; returns a replacement raw body for `garbage`. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin } from './admin';
 import { htmlReply, migrationReply, serverErrorReply } from './edge-errors';
-import { corrupt } from './faults';
+import { corrupt, dropRecords } from './faults';
 import { AUTH_MESSAGE, HubSpotError, parseJson, readBody, type Reply } from './http-util';
 import { rateLimitBody, type PolicyName } from './rate-limit';
 import { type Ctx, endpointKey, Router } from './router';
@@ -186,6 +186,7 @@ async function handle(
     reply = { status: err.status, body: err.toBody() };
   }
   reply.headers = { ...decision.headers, ...reply.headers };
+  if (faults.dropRecords) dropRecords(reply, faults.dropRecords);
   if (faults.malformed && reply.body !== undefined) {
     const out = corrupt(reply.body, faults.malformed);
     if (out.raw !== undefined) reply.raw = out.raw;

@@ -14,6 +14,7 @@ import type { SyncState } from '../sync/field-state';
 import { localLinkClaims } from '../sync/local-link';
 import { mergedObjectIds } from '../sync/merges';
 import type { ObjectType } from '../sync/object-types';
+import { recordFailures, VALUE_NOT_STORABLE } from './sync-failures';
 
 // Applying what HubSpot says about records to the platform tables, in one transaction: the rows are read once
 // (FOR UPDATE), src/sync/apply-record.ts decides, and the rows, conflicts and push-backs are written in batches.
@@ -72,6 +73,20 @@ export async function applyInboundRecords(
     const changed = outcome.rows.filter((r) => r.changed).map((r) => r.row);
     if (changed.length > 0) await writeRows(tx, options.portalId, options.objectType, changed);
     await recordConflicts(tx, options.portalId, options.objectType, outcome.conflicts);
+    await recordFailures(
+      tx,
+      outcome.unparseable.map((value) => ({
+        portalId: options.portalId,
+        objectType: options.objectType,
+        direction: 'inbound' as const,
+        operation: 'apply',
+        category: VALUE_NOT_STORABLE,
+        message: `${value.property}: HubSpot's value ${value.reason} for column ${value.column}; kept in the row's properties, column unchanged`,
+        hubspotId: value.hubspotId,
+        localId: outcome.rows.find((r) => r.row.hubspotId === value.hubspotId)?.row.id ?? null,
+        property: value.property,
+      })),
+    );
     await queueOutboxEntries(
       tx,
       outcome.rows.flatMap((r) =>

@@ -137,6 +137,15 @@ export async function linkedIds(
   return rows.map((r) => r.hubspot_id);
 }
 
+/** The type's live rows linked to a HubSpot record. */
+export async function countLinked(prisma: PrismaClient, input: { table: string; portalId: string }): Promise<number> {
+  const rows = (await prisma.$queryRawUnsafe(
+    `SELECT count(*)::int AS n FROM ${input.table} WHERE portal_id = $1 AND archived = false AND hubspot_id IS NOT NULL`,
+    input.portalId,
+  )) as Array<{ n: number }>;
+  return rows[0]?.n ?? 0;
+}
+
 export interface BackfillPageResult extends ApplyInboundResult {
   /** The type's committed record count after this page (exact, whoever committed the page). */
   done: number;

@@ -7,7 +7,8 @@ import { isEcho } from './echo';
 import { fieldFingerprint, type FieldState, type SyncState } from './field-state';
 import { readHubSpotProperties, type MappedValue } from './mapping';
 import type { ConflictPolicy, MappingConfig } from './mapping-types';
-import type { ObjectType } from './object-types';
+import { objectTypeSpec, type ObjectType } from './object-types';
+import { storableValue } from './storable-values';
 import { toHubSpotValue, type TransformName } from './transforms';
 
 export interface InboundRecord {
@@ -63,12 +64,17 @@ export interface FieldConflict {
   winner: Winner;
 }
 
-/** A mapped value that does not parse for its column: kept verbatim in `properties`, the column left as it was. */
+/**
+ * A mapped value that does not parse for its column, or that the column cannot hold (a deal amount beyond
+ * numeric(18,2)): kept verbatim in `properties`, the column left as it was, one failure recorded. The rest of
+ * the record and of the page applies.
+ */
 export interface UnparseableValue {
   hubspotId: string;
   property: string;
   column: string;
   transform: TransformName;
+  reason: string;
 }
 
 export interface ApplyCounts {
@@ -245,7 +251,10 @@ function applyField(target: Working, incoming: IncomingField, context: FieldCont
     context.sink.counts.stale += 1;
     return;
   }
-  if (!incoming.local.ok) {
+  const fit = incoming.local.ok
+    ? storableValue(objectTypeSpec(context.options.objectType).columns[field.column], incoming.local.value)
+    : { ok: false as const, reason: `is not a valid ${field.transform} value` };
+  if (!incoming.local.ok || !fit.ok) {
     row.properties[property] = wire;
     target.changed = true;
     context.sink.unparseable.push({
@@ -253,6 +262,7 @@ function applyField(target: Working, incoming: IncomingField, context: FieldCont
       property,
       column: field.column,
       transform: field.transform,
+      reason: fit.ok ? 'does not parse' : fit.reason,
     });
     return;
   }

@@ -7,6 +7,9 @@ export interface ColumnSpec {
   /** Column name in PostgreSQL. */
   readonly sql: string;
   readonly type: 'text' | 'numeric' | 'timestamptz';
+  /** numeric(precision, scale) as declared in prisma/schema.prisma. */
+  readonly precision?: number;
+  readonly scale?: number;
 }
 
 interface ObjectTypeSpec {
@@ -72,7 +75,7 @@ export const OBJECT_TYPE_REGISTRY = {
       name: text('name'),
       stage: text('stage'),
       pipeline: text('pipeline'),
-      amount: { sql: 'amount', type: 'numeric' },
+      amount: { sql: 'amount', type: 'numeric', precision: 18, scale: 2 },
       closeDate: { sql: 'close_date', type: 'timestamptz' },
       ownerId: text('owner_id'),
     },

@@ -2,6 +2,7 @@
 // survivor is then erased leaves nothing in any list, search or survivor's merged ids, so only reading the
 // linked ids back finds them. No app here: no webhook reaches hubsync, the sync alone must notice.
 import { startManualSync, type SyncStartConfig } from '../../src/scheduled/start-sync';
+import { portalStatus } from '../../src/cli/status';
 import { startStack, type Stack } from '../support/stack';
 
 jest.setTimeout(120_000);
@@ -71,5 +72,52 @@ describe('the sync run checks that linked records still exist in HubSpot', () =>
     const checked = await sync(0);
     expect(checked.counts.contacts?.archived).toBe(3);
     expect(await live()).toEqual([d, e].sort());
+  });
+
+  const refusals = async () =>
+    (await stack.runtime.metrics.registry.getSingleMetricAsString('hubsync_mass_archive_refused_total'))
+      .split('\n')
+      .filter((line) => line.startsWith('hubsync_mass_archive_refused_total{'))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+
+  it('archives nothing when batch/read answers 200 with records missing and no error naming them (incident)', async () => {
+    await create('incident-1');
+    await create('incident-2');
+    await sync(0);
+    const before = await live();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const reads = await batchReads();
+    // One answer drops every record: the page fails retryably and its retry reads them all back.
+    await stack.sim('POST', '/__sim/faults', {
+      rules: [{ type: 'dropRecords', match: 'POST /crm/v3/objects/contacts/batch/read', times: 1 }],
+    });
+    const checked = await sync(0);
+    expect(checked.counts.contacts?.archived).toBe(0);
+    expect(await live()).toEqual(before);
+    expect(await batchReads()).toBe(reads + 2);
+  });
+
+  it('mass-archive guard: a run that would archive more than the allowed share archives nothing and says so', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i += 1) ids.push(await create(`mass-${i}`));
+    await sync(0);
+    const before = await live();
+    // 20 of the type's 25+ linked rows reported gone (OBJECT_NOT_FOUND): far above 10% and the floor of 10.
+    for (const id of ids.slice(0, 20)) await erase(id);
+    const refusedBefore = await refusals();
+    const checked = await sync(0);
+    expect(checked.counts.contacts?.archived).toBe(0);
+    expect(checked.counts.contacts?.archiveRefused).toBe(20);
+    expect(await live()).toEqual(before);
+    expect(await refusals()).toBe(refusedBefore + 1);
+    const failures = await stack.runtime.prisma.syncFailure.findMany({
+      where: { portalId: stack.portalId, category: 'MASS_ARCHIVE_REFUSED', resolvedAt: null },
+    });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.message).toMatch(/would archive 20 of \d+ linked contacts rows/);
+    const status = await portalStatus(stack.runtime.prisma, stack.portalId);
+    const contacts = status.types.find((t) => t.objectType === 'contacts')!;
+    expect(contacts.archiveGuard?.message).toBe(failures[0]!.message);
+    expect(contacts.unresolvedFailures).toBeGreaterThanOrEqual(1);
   });
 });

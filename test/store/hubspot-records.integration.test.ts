@@ -40,13 +40,18 @@ describe('table specs', () => {
     for (const type of OBJECT_TYPES) {
       const spec = tableFor(type);
       const rows = (await prisma.$queryRawUnsafe(
-        `SELECT column_name::text AS column_name, data_type::text AS data_type FROM information_schema.columns WHERE table_name = $1`,
+        `SELECT column_name::text AS column_name, data_type::text AS data_type, numeric_precision::int AS precision, numeric_scale::int AS scale
+           FROM information_schema.columns WHERE table_name = $1`,
         spec.table,
-      )) as Array<{ column_name: string; data_type: string }>;
-      const actual = new Map(rows.map((r) => [r.column_name, r.data_type]));
+      )) as Array<{ column_name: string; data_type: string; precision: number | null; scale: number | null }>;
+      const actual = new Map(rows.map((r) => [r.column_name, r]));
       for (const column of Object.values(spec.columns)) {
         const expected = { text: 'text', numeric: 'numeric', timestamptz: 'timestamp with time zone' }[column.type];
-        expect(`${spec.table}.${column.sql}:${actual.get(column.sql)}`).toBe(`${spec.table}.${column.sql}:${expected}`);
+        const found = actual.get(column.sql);
+        expect(`${spec.table}.${column.sql}:${found?.data_type}`).toBe(`${spec.table}.${column.sql}:${expected}`);
+        // The storable-value check relies on the declared precision and scale (src/sync/storable-values.ts).
+        if (column.type === 'numeric')
+          expect([column.sql, found?.precision, found?.scale]).toEqual([column.sql, column.precision, column.scale]);
       }
     }
   });
@@ -190,6 +195,46 @@ describe('applyInboundRecords', () => {
     expect(deal.amount?.toString()).toBe('1234.5');
     expect(deal.closeDate?.toISOString()).toBe('2026-03-01T10:00:00.000Z');
     expect(deal.hubspotUpdatedAt?.toISOString()).toBe('2026-02-01T00:00:00.000Z');
+  });
+
+  it('a value its column cannot hold fails that field only: kept in properties, one failure naming it, the rest applied', async () => {
+    const portalId = newPortal();
+    const deal = (id: string, amount: string, closedate = '2026-03-01T10:00:00.000Z') => ({
+      hubspotId: id,
+      changedAt: 1,
+      properties: { dealname: `Deal ${id}`, amount, closedate, hs_lastmodifieddate: '2026-02-01T00:00:00.000Z' },
+    });
+    // Deal 3's closedate is an epoch-ms HubSpot value a day beyond year 9999.
+    const beyond9999 = String(Date.parse('9999-12-31T23:59:59.999Z') + 86_400_000);
+    const page = [deal('1', '1e16'), deal('2', '250.00'), deal('3', '10', beyond9999), deal('4', '5')];
+    const applyPage = () => applyInboundRecords(prisma, { ...options(portalId), objectType: 'deals' }, page);
+    const result = await applyPage();
+    expect(result.inserted).toBe(4);
+    const rows = await prisma.deal.findMany({ where: { portalId }, orderBy: { hubspotId: 'asc' } });
+    expect(rows.map((r) => [r.hubspotId, r.name, r.amount?.toString() ?? null])).toEqual([
+      ['1', 'Deal 1', null],
+      ['2', 'Deal 2', '250'],
+      ['3', 'Deal 3', '10'],
+      ['4', 'Deal 4', '5'],
+    ]);
+    expect((rows[0]!.properties as Record<string, string>).amount).toBe('1e16');
+    expect(rows[2]!.closeDate).toBeNull();
+    expect((rows[2]!.properties as Record<string, string>).closedate).toBe(beyond9999);
+    const failures = async () =>
+      (await prisma.syncFailure.findMany({ where: { portalId }, orderBy: { hubspotId: 'asc' } })).map((f) => [
+        f.hubspotId,
+        f.category,
+        f.property,
+        f.direction,
+      ]);
+    const expected = [
+      ['1', 'VALUE_NOT_STORABLE', 'amount', 'inbound'],
+      ['3', 'VALUE_NOT_STORABLE', 'closedate', 'inbound'],
+    ];
+    expect(await failures()).toEqual(expected);
+    // The next run reads the same page: still applied, still one failure per field.
+    await applyPage();
+    expect(await failures()).toEqual(expected);
   });
 });
 

@@ -52,10 +52,12 @@ const MAX_SEEN_KEYS = 2_000;
 
 // Heartbeat timeouts: activities heartbeat while they run (src/temporal/activity-heartbeats.ts), so an attempt
 // lost with its worker is retried after seconds, while the events behind it wait.
+// Bounded like every retry (about 8 minutes): values a column cannot hold no longer fail an apply (they become
+// sync_failures rows), so what is left is PostgreSQL being away, which the hourly sync repairs once it is back.
 const { applyInboundPlan } = proxyActivities<InboundActivities>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
 });
 
 // Runs on the main queue: it merges concurrent fetches of many workflows into one batch/read, which the

@@ -42,6 +42,8 @@ export interface ObjectSyncProgress {
   phase: 'changes' | 'archived' | 'links';
   cursor?: string;
   counts: SyncCounts;
+  /** Rows the link check archived so far this run (the mass-archive guard's running total). */
+  linksArchived?: number;
 }
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
@@ -74,7 +76,12 @@ export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<SyncCo
     const page = { portalId, objectType, after: state.cursor };
     if (state.phase === 'archived') return hubspot.syncArchivedPage(page);
     if (state.phase === 'links' && objectType !== 'owners')
-      return hubspot.checkLinksPage({ portalId, objectType, after: state.cursor });
+      return hubspot.checkLinksPage({
+        portalId,
+        objectType,
+        after: state.cursor,
+        archivedSoFar: state.linksArchived ?? 0,
+      });
     if (objectType === 'owners') return hubspot.syncListPage(page);
     return hubspot.syncChangesPage({ portalId, objectType, window, cursor: state.cursor });
   };
@@ -84,6 +91,7 @@ export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<SyncCo
     while (!historyIsLong(workflowInfo(), input.historyLimit ?? PAGE_WORKFLOW_HISTORY_LIMIT)) {
       const report = await nextPage();
       state.counts = addCounts(state.counts, report);
+      if (state.phase === 'links') state.linksArchived = (state.linksArchived ?? 0) + report.archived;
       state.cursor = report.next;
       setCurrentDetails(`${objectType} ${state.phase}: ${describeCounts(state.counts)}`);
       if (state.cursor !== undefined) continue;

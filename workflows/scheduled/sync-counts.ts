@@ -14,6 +14,7 @@ export function emptyCounts(): SyncCounts {
     stale: 0,
     archived: 0,
     archivedListed: 0,
+    archiveRefused: 0,
   };
 }
 

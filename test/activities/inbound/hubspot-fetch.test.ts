@@ -1,0 +1,47 @@
+// The batched record fetch takes a record for gone only when HubSpot says so (OBJECT_NOT_FOUND naming it):
+// an id a 200 answer leaves unaccounted for fails that fetch, retryably, instead of reading as a deletion.
+import { createHubSpotFetchActivities } from '../../../activities/inbound/hubspot-fetch';
+import type { HubSpotClient } from '../../../src/hubspot';
+import { createLogger } from '../../../src/logger';
+import { DEFAULT_MAPPING } from '../../../src/sync';
+import { UnaccountedRecordsError } from '../../../src/sync/read-accounting';
+
+const record = (id: string) => ({
+  id,
+  properties: { email: `${id}@example.com` },
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-02T00:00:00.000Z',
+  archived: false,
+});
+
+function fetcherAnswering(answer: { results: ReturnType<typeof record>[]; errors: unknown[] }) {
+  const client = { batchRead: async () => answer } as unknown as HubSpotClient;
+  return createHubSpotFetchActivities(
+    { hubspotFor: () => client, mapping: DEFAULT_MAPPING, logger: createLogger('silent') },
+    { quietMs: 1, maxWaitMs: 5 },
+  );
+}
+
+const fetchAll = (fetcher: ReturnType<typeof fetcherAnswering>, ids: string[]) =>
+  Promise.allSettled(
+    ids.map((objectId) => fetcher.fetchHubSpotRecord({ portalId: '1', objectType: 'contacts', objectId })),
+  );
+
+describe('fetchHubSpotRecord', () => {
+  it('resolves found records, null only for ids named OBJECT_NOT_FOUND, and fails the ids the answer left out', async () => {
+    const fetcher = fetcherAnswering({
+      results: [record('1')],
+      errors: [{ category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects', inputIds: ['2'] }],
+    });
+    const [found, gone, silent] = await fetchAll(fetcher, ['1', '2', '3']);
+    expect(found).toMatchObject({ status: 'fulfilled', value: { id: '1' } });
+    expect(gone).toEqual({ status: 'fulfilled', value: null });
+    expect(silent?.status).toBe('rejected');
+    expect((silent as PromiseRejectedResult).reason).toBeInstanceOf(UnaccountedRecordsError);
+  });
+
+  it('a 200 answer with no records and no errors deletes nothing: every fetch fails', async () => {
+    const outcomes = await fetchAll(fetcherAnswering({ results: [], errors: [] }), ['4', '5']);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+  });
+});
