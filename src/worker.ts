@@ -6,6 +6,7 @@ import { ensureScheduleOnStart } from './temporal/schedules';
 import { ensureOutboxRelayOnStart } from './temporal/outbox-relay';
 import { checkMappingAtStartup } from './sync-startup';
 import { createWorkerSet } from './temporal/workers';
+import { temporalConnectionOptions } from './temporal/connection-options';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
 
 async function main(): Promise<void> {
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const runtime = createRuntime(config, 'worker');
   const { logger, prisma } = runtime;
   await checkMappingAtStartup(runtime.hubspotFor(config.HUBSPOT_PORTAL_ID), runtime.mapping, logger);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 
   const workerSet = await createWorkerSet({
     connection,

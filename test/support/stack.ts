@@ -12,8 +12,8 @@ import type { Runtime } from '../../src/runtime';
 import { createRuntime } from '../../src/runtime';
 import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { temporalConnectionOptions } from '../../src/temporal/connection-options';
 import { dataConverterOption } from '../../src/temporal/payload-codec';
-import { temporalAddress } from './env';
 import { testConfig } from './runtime';
 
 export interface StackOptions {
@@ -71,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let appUrl: string | undefined;
   let runtime = createRuntime(config, 'test', options.logDestination);
 
-  const connection = await Connection.connect({ address: temporalAddress() });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const temporal = new Client({ connection, ...dataConverterOption(config) });
 
   if (withApp) {
@@ -94,7 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let workerSet: WorkerSet | undefined;
   let running: Promise<void> | undefined;
   if (options.withWorker ?? true) {
-    nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
+    nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
     workerSet = await createWorkerSet({
       connection: nativeConnection,
       config: runtime.config,
