@@ -1,14 +1,13 @@
 import { createTemporalClient, checkTemporal } from '../../src/client';
-import { buildApp } from '../../src/http/app';
+import { buildAdminApp } from '../../src/http/admin-app';
 import { temporalAddress } from '../support/env';
 import { testRuntime } from '../support/runtime';
 
-describe('/healthz and /readyz', () => {
+describe('/healthz and /readyz on the admin listener', () => {
   const runtime = testRuntime();
   const { prisma } = runtime;
   const appDeps = (temporal: ReturnType<typeof createTemporalClient>) => ({
     ...runtime,
-    temporal: temporal.client,
     readiness: { temporal: () => checkTemporal(temporal.connection, 1000), database },
   });
   const database = async () => {
@@ -18,7 +17,7 @@ describe('/healthz and /readyz', () => {
 
   it('is ready when Temporal and PostgreSQL answer', async () => {
     const temporal = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: 'default' });
-    const app = await buildApp(appDeps(temporal));
+    const app = await buildAdminApp(appDeps(temporal));
     try {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(200);
@@ -32,7 +31,7 @@ describe('/healthz and /readyz', () => {
   it('answers 503 naming Temporal when Temporal is unreachable, while /healthz stays 200', async () => {
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     const temporal = createTemporalClient({ TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_NAMESPACE: 'default' });
-    const app = await buildApp(appDeps(temporal));
+    const app = await buildAdminApp(appDeps(temporal));
     try {
       const ready = await app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(503);

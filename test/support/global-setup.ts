@@ -18,12 +18,13 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await pg.end().catch(() => undefined);
   }
-  const connection = await Connection.connect({ ...temporalConnectionOptions(testConfig()), connectTimeout: 5000 }).catch(
-    (err: Error) => {
-      throw new Error(
-        `Temporal not reachable at ${temporalAddress()} (run \`npm test\`, which starts it): ${err.message}`,
-      );
-    },
-  );
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions(testConfig()),
+    connectTimeout: 5000,
+  }).catch((err: Error) => {
+    throw new Error(
+      `Temporal not reachable at ${temporalAddress()} (run \`npm test\`, which starts it): ${err.message}`,
+    );
+  });
   await connection.close();
 }
