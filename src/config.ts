@@ -69,6 +69,9 @@ const envSchema = z
     ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
     /** Bearer token the codec server requires; mandatory when ADMIN_HOST is not a loopback address. */
     CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** No codec token although ADMIN_HOST is not loopback: the network restricts who reaches it (e.g. a container
+     * port published on the host's loopback only, as docker-compose.yml does). */
+    CODEC_UNAUTHENTICATED: flag.default(false),
     /** Browser origins allowed to call the codec server (comma-separated): the Temporal Web UI's. */
     CODEC_CORS_ORIGINS: z
       .string()
@@ -104,11 +107,17 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'is false but TLS files or an API key are set' });
     }
     // The codec server decrypts people's data: unauthenticated, it may only be reachable from this host.
-    if (env.TEMPORAL_PAYLOAD_KEY && !env.CODEC_AUTH_TOKEN && !LOOPBACK_HOSTS.includes(env.ADMIN_HOST)) {
+    if (
+      env.TEMPORAL_PAYLOAD_KEY &&
+      !env.CODEC_AUTH_TOKEN &&
+      !env.CODEC_UNAUTHENTICATED &&
+      !LOOPBACK_HOSTS.includes(env.ADMIN_HOST)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['CODEC_AUTH_TOKEN'],
-        message: 'required when ADMIN_HOST is not a loopback address (the codec server decrypts payloads)',
+        message:
+          'required when ADMIN_HOST is not a loopback address (the codec server decrypts payloads); or CODEC_UNAUTHENTICATED=true',
       });
     }
   });
