@@ -4,11 +4,11 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PrismaClient } from '../store/prisma';
-import { WebhookDispatcher } from '../temporal/webhook-dispatcher';
+import { WebhookDispatcher } from '../inbound/webhook-dispatcher';
+import { webhookRoutes } from '../inbound/webhook-route';
+import { platformChangesRoutes } from '../outbound/changes-route';
 import { livenessRoutes } from './health';
 import { registerOpenApi } from './openapi';
-import { platformChangesRoutes } from './platform-changes';
-import { webhookRoutes } from './webhooks';
 
 export interface AppDeps {
   config: Config;

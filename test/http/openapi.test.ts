@@ -4,7 +4,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPIV3 } from 'openapi-types';
-import { createTemporalClient } from '../../src/client';
+import { createTemporalClient } from '../../src/temporal/client';
 import { buildAdminApp } from '../../src/http/admin-app';
 import { buildApp } from '../../src/http/app';
 import { testRuntime } from '../support/runtime';
