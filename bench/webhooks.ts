@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const serverPort = 20_000 + (process.pid % 10_000);
   const server = new HubsyncProcess(
     'server',
-    configEnv(config, { PORT: String(serverPort), HOST: '127.0.0.1' }),
+    configEnv(config, { PORT: String(serverPort), HOST: '127.0.0.1', ADMIN_PORT: '0' }),
     'data/chaos/bench-webhooks-server.log',
   );
   server.start();
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     bareProcess.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
   );
   const bareUrl = `http://127.0.0.1:${barePort}/bare`;
-  await waitForHttp(`http://127.0.0.1:${serverPort}/readyz`);
+  await waitForHttp(`http://127.0.0.1:${serverPort}/healthz`);
 
   let eventId = 1;
   const change = (objectId: number, propertyName: string, propertyValue: string) => ({

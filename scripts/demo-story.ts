@@ -310,7 +310,10 @@ function whereToLook(): void {
   say(`    outbound contacts   ${uiQuery('HubSpotObjectType="contacts" AND SyncDirection="outbound"')}`);
   say(`    webhook-driven      ${uiQuery('SyncTrigger="webhook"')}`);
   say(`    hourly sync runs    ${uiQuery(`SyncTrigger="schedule" AND PortalId="${portalId}"`)}`);
-  say(`  hubsync API           ${apiUrl}  (/readyz, /metrics)`);
+  say(`  hubsync API           ${apiUrl}  (/openapi.json, POST /webhooks/hubspot, POST /platform/changes)`);
+  say(
+    `  admin listener        http://${config.ADMIN_HOST}:${config.ADMIN_PORT}  (/readyz, /metrics, /codec, /openapi.json)`,
+  );
   say(`  worker metrics        http://${config.HOST}:${config.WORKER_METRICS_PORT}/metrics`);
   say('  CLI                   npm run cli -- status | failures | replay | sync now | push <type> <localId>');
 }

@@ -16,6 +16,14 @@ export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
 export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$((TEMPORAL_PORT + 1000))}"
 export PORT="${PORT:-3000}"
+export ADMIN_PORT="${ADMIN_PORT:-9465}"
+# Payloads are encrypted; the Web UI decrypts them through hubsync's codec server (admin listener). The key is
+# kept under data/demo so a restarted demo still reads its earlier runs.
+mkdir -p data/demo
+[ -f data/demo/payload-key ] || openssl rand -base64 32 >data/demo/payload-key
+export TEMPORAL_PAYLOAD_KEY="${TEMPORAL_PAYLOAD_KEY:-$(cat data/demo/payload-key)}"
+export TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-http://127.0.0.1:$ADMIN_PORT/codec}"
+export CODEC_CORS_ORIGINS="${CODEC_CORS_ORIGINS:-$TEMPORAL_UI_URL}"
 given_webhook_url="${HUBSPOT_WEBHOOK_URL:-}"
 export HUBSPOT_WEBHOOK_URL="${HUBSPOT_WEBHOOK_URL:-http://127.0.0.1:$PORT/webhooks/hubspot}"
 LOG_DIR="data/demo"
@@ -66,12 +74,13 @@ node_modules/.bin/tsx src/worker.ts >"$LOG_DIR/worker.log" 2>&1 &
 pids+=($!)
 node_modules/.bin/tsx src/server.ts >"$LOG_DIR/server.log" 2>&1 &
 pids+=($!)
-wait_for "http://127.0.0.1:$PORT/readyz" "API server" 60
+wait_for "http://127.0.0.1:$ADMIN_PORT/readyz" "API server" 60
 
 cat <<EOF
 [demo] hubsync is up
   Temporal Web UI : $TEMPORAL_UI_URL
-  hubsync API     : http://127.0.0.1:$PORT  (/readyz, /metrics, POST /webhooks/hubspot, POST /platform/changes)
+  hubsync API     : http://127.0.0.1:$PORT  (/openapi.json, POST /webhooks/hubspot, POST /platform/changes)
+  admin listener  : http://127.0.0.1:$ADMIN_PORT  (/readyz, /metrics, /openapi.json, codec server /codec for the UI)
   HubSpot         : $HUBSPOT_BASE_URL
   logs            : $LOG_DIR/{worker,server,simulator}.log
 EOF

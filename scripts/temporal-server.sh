@@ -23,6 +23,9 @@ LOG_FILE="$DATA_DIR/server-$TEMPORAL_PORT.log"
 # One task-queue partition: Temporal splits a queue's maxTaskQueueActivitiesPerSecond evenly across partitions,
 # so with the default 4 a HubSpot queue with few pages in flight delivers well under its limit (0.81 vs 0.99 of
 # the ceiling in bench:backfill). In production, scope this to the HubSpot queue.
+# TEMPORAL_UI_CODEC_ENDPOINT (e.g. http://127.0.0.1:9465/codec, hubsync's admin listener): the Web UI asks it,
+# from the browser, to decrypt payloads sealed with TEMPORAL_PAYLOAD_KEY.
+TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-}"
 SEARCH_ATTRIBUTES=(HubSpotObjectType HubSpotObjectId PortalId SyncDirection SyncTrigger)
 
 log() { echo "[temporal] $*" >&2; }
@@ -75,11 +78,12 @@ start() {
     register_search_attributes "$cli"
     return 0
   fi
-  local sa_flags=() name
+  local sa_flags=() name ui_flags=()
   for name in "${SEARCH_ATTRIBUTES[@]}"; do sa_flags+=(--search-attribute "$name=Keyword"); done
+  [ -n "$TEMPORAL_UI_CODEC_ENDPOINT" ] && ui_flags+=(--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT")
   log "starting dev server on $TEMPORAL_IP:$TEMPORAL_PORT (UI http://$TEMPORAL_IP:$TEMPORAL_UI_PORT, log $LOG_FILE)"
   nohup "$cli" server start-dev \
-    --ip "$TEMPORAL_IP" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+    --ip "$TEMPORAL_IP" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" "${ui_flags[@]}" \
     --namespace "$TEMPORAL_NAMESPACE" \
     --db-filename "$DATA_DIR/temporal-$TEMPORAL_PORT.db" \
     --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=OFF \

@@ -8,8 +8,10 @@ export type RateTier = (typeof RATE_TIERS)[number];
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
-const HOUR_MS = 60 * 60 * 1000;
 const durationMs = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
+const HOUR_MS = 60 * 60 * 1000;
 
 // The demo stack's secrets. They are public (this file, .env.example, the README), so in production a process
 // whose secret would be one of them refuses to start: anyone could sign webhooks or call the platform API.
@@ -19,89 +21,142 @@ const REPOSITORY_SECRETS = {
   PLATFORM_API_KEY: 'platform-demo-key-change-me',
 } as const;
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
-    .default('postgresql://postgres@127.0.0.1:5432/hubsync'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+      .default('postgresql://postgres@127.0.0.1:5432/hubsync'),
 
-  TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('hubsync'),
-  TEMPORAL_HUBSPOT_TASK_QUEUE: z.string().min(1).default('hubsync-hubspot'),
-  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
-  // 32 random bytes, base64 (`openssl rand -base64 32`): every Temporal payload is then AES-256-GCM encrypted.
-  TEMPORAL_PAYLOAD_KEY: z
-    .string()
-    .refine(
-      (v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32,
-      'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
-    )
-    .optional(),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+      .default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('hubsync'),
+    TEMPORAL_HUBSPOT_TASK_QUEUE: z.string().min(1).default('hubsync-hubspot'),
+    TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+    // TLS turns on by itself when a CA, a client certificate or an API key is set; TEMPORAL_TLS=true alone trusts
+    // the system's CAs (Temporal Cloud).
+    TEMPORAL_TLS: flag.optional(),
+    TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    // 32 random bytes, base64 (`openssl rand -base64 32`): every Temporal payload is then AES-256-GCM encrypted.
+    TEMPORAL_PAYLOAD_KEY: z
+      .string()
+      .refine(
+        (v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32,
+        'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      )
+      .optional(),
 
-  HUBSPOT_BASE_URL: z.string().url().default('http://127.0.0.1:3990'),
-  HUBSPOT_ACCESS_TOKEN: z.string().min(1).default(REPOSITORY_SECRETS.HUBSPOT_ACCESS_TOKEN),
-  HUBSPOT_CLIENT_SECRET: z.string().min(1).default(REPOSITORY_SECRETS.HUBSPOT_CLIENT_SECRET),
-  HUBSPOT_APP_ID: z.string().regex(/^\d+$/, 'must be a numeric app id').default('424242'),
-  HUBSPOT_PORTAL_ID: z.string().regex(/^\d+$/, 'must be a numeric portal id').default('1000001'),
-  HUBSPOT_WEBHOOK_URL: z.string().url().default('http://127.0.0.1:3000/webhooks/hubspot'),
-  HUBSPOT_WEBHOOK_SIGNATURE_VERSION: z.enum(['v1', 'v2', 'v3']).default('v3'),
-  HUBSPOT_RATE_TIER: z.enum(RATE_TIERS).default('professional'),
-  HUBSPOT_REQUESTS_PER_10S: z.coerce.number().int().positive().optional(),
-  HUBSPOT_REQUEST_TIMEOUT_MS: positiveInt(30_000),
-  HUBSPOT_MAX_CONCURRENCY: positiveInt(8),
-  HUBSPOT_ACCOUNT_TIMEZONE: z.string().min(1).default('UTC'),
+    HUBSPOT_BASE_URL: z.string().url().default('http://127.0.0.1:3990'),
+    HUBSPOT_ACCESS_TOKEN: z.string().min(1).default(REPOSITORY_SECRETS.HUBSPOT_ACCESS_TOKEN),
+    HUBSPOT_CLIENT_SECRET: z.string().min(1).default(REPOSITORY_SECRETS.HUBSPOT_CLIENT_SECRET),
+    HUBSPOT_APP_ID: z.string().regex(/^\d+$/, 'must be a numeric app id').default('424242'),
+    HUBSPOT_PORTAL_ID: z.string().regex(/^\d+$/, 'must be a numeric portal id').default('1000001'),
+    HUBSPOT_WEBHOOK_URL: z.string().url().default('http://127.0.0.1:3000/webhooks/hubspot'),
+    HUBSPOT_WEBHOOK_SIGNATURE_VERSION: z.enum(['v1', 'v2', 'v3']).default('v3'),
+    HUBSPOT_RATE_TIER: z.enum(RATE_TIERS).default('professional'),
+    HUBSPOT_REQUESTS_PER_10S: z.coerce.number().int().positive().optional(),
+    HUBSPOT_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+    HUBSPOT_MAX_CONCURRENCY: positiveInt(8),
+    HUBSPOT_ACCOUNT_TIMEZONE: z.string().min(1).default('UTC'),
 
-  PORT: port(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  /** The worker's own /metrics listener (its HubSpot, apply and push counters); 0 turns it off. */
-  WORKER_METRICS_PORT: port(9464),
-  PLATFORM_API_KEY: z.string().min(16, 'must be at least 16 characters').default(REPOSITORY_SECRETS.PLATFORM_API_KEY),
+    PORT: port(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    /** The worker's own /metrics listener (its HubSpot, apply and push counters); 0 turns it off. */
+    WORKER_METRICS_PORT: port(9464),
+    /** The admin listener: /metrics, /readyz, /healthz and the codec server, apart from the public webhook port. */
+    ADMIN_PORT: port(9465),
+    ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Bearer token the codec server requires; mandatory when ADMIN_HOST is not a loopback address. */
+    CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** No codec token although ADMIN_HOST is not loopback: the network restricts who reaches it (e.g. a container
+     * port published on the host's loopback only, as docker-compose.yml does). */
+    CODEC_UNAUTHENTICATED: flag.default(false),
+    /** Browser origins allowed to call the codec server (comma-separated): the Temporal Web UI's. */
+    CODEC_CORS_ORIGINS: z
+      .string()
+      .default('http://127.0.0.1:8233,http://localhost:8233')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+    PLATFORM_API_KEY: z.string().min(16, 'must be at least 16 characters').default(REPOSITORY_SECRETS.PLATFORM_API_KEY),
 
-  SYNC_INTERVAL_MS: durationMs(60 * 60 * 1000),
-  SYNC_WINDOW_OVERLAP_MS: durationMs(5 * 60 * 1000),
-  LINK_CHECK_INTERVAL_MS: durationMs(24 * 60 * 60 * 1000),
-  /** One run's link check archives at most this share of a type's linked rows, or MASS_ARCHIVE_MIN_COUNT. */
-  MASS_ARCHIVE_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.1),
-  MASS_ARCHIVE_MIN_COUNT: z.coerce.number().int().min(0).default(10),
-  WEBHOOK_COALESCE_MS: durationMs(500),
-  WORKFLOW_IDLE_TIMEOUT_MS: durationMs(5 * 60 * 1000),
-  WEBHOOK_INBOX_LEASE_MS: durationMs(60_000),
-  WEBHOOK_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-  WEBHOOK_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
-  WEBHOOK_INBOX_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
-  WEBHOOK_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  WEBHOOK_DEAD_LETTER_MAX_ROWS: z.coerce.number().int().min(100).default(100_000),
-  PUSH_BATCH_WINDOW_MS: durationMs(1000),
-  RECORD_FETCH_MAX_WAIT_MS: durationMs(20_000),
-  RECORD_FETCH_BULK_ASKS: positiveInt(10),
+    SYNC_INTERVAL_MS: durationMs(60 * 60 * 1000),
+    SYNC_WINDOW_OVERLAP_MS: durationMs(5 * 60 * 1000),
+    LINK_CHECK_INTERVAL_MS: durationMs(24 * 60 * 60 * 1000),
+    /** One run's link check archives at most this share of a type's linked rows, or MASS_ARCHIVE_MIN_COUNT. */
+    MASS_ARCHIVE_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+    MASS_ARCHIVE_MIN_COUNT: z.coerce.number().int().min(0).default(10),
+    WEBHOOK_COALESCE_MS: durationMs(500),
+    WORKFLOW_IDLE_TIMEOUT_MS: durationMs(5 * 60 * 1000),
+    WEBHOOK_INBOX_LEASE_MS: durationMs(60_000),
+    WEBHOOK_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    WEBHOOK_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+    WEBHOOK_INBOX_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
+    WEBHOOK_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    WEBHOOK_DEAD_LETTER_MAX_ROWS: z.coerce.number().int().min(100).default(100_000),
+    PUSH_BATCH_WINDOW_MS: durationMs(1000),
+    RECORD_FETCH_MAX_WAIT_MS: durationMs(20_000),
+    RECORD_FETCH_BULK_ASKS: positiveInt(10),
 
-  /** The retention workflow's schedule, and how long each bookkeeping table keeps its finished rows. */
-  RETENTION_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .min(60_000)
-    .default(6 * HOUR_MS),
-  // Never below HubSpot's retry horizon: a redelivery within 24 h must still find its dedupe row.
-  RETENTION_PROCESSED_EVENTS_MS: z.coerce
-    .number()
-    .int()
-    .min(24 * HOUR_MS, "must be at least 86400000 (24 h, HubSpot's webhook retry horizon)")
-    .default(7 * 24 * HOUR_MS),
-  RETENTION_OUTBOX_MS: durationMs(7 * 24 * HOUR_MS),
-  RETENTION_SYNC_RUNS_MS: durationMs(30 * 24 * HOUR_MS),
-  RETENTION_RESOLVED_FAILURES_MS: durationMs(30 * 24 * HOUR_MS),
-  RETENTION_CONFLICTS_MS: durationMs(30 * 24 * HOUR_MS),
-  RETENTION_DEAD_LETTERS_MS: durationMs(30 * 24 * HOUR_MS),
-  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
-  HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
-});
+    /** The retention workflow's schedule, and how long each bookkeeping table keeps its finished rows. */
+    RETENTION_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(60_000)
+      .default(6 * HOUR_MS),
+    // Never below HubSpot's retry horizon: a redelivery within 24 h must still find its dedupe row.
+    RETENTION_PROCESSED_EVENTS_MS: z.coerce
+      .number()
+      .int()
+      .min(24 * HOUR_MS, "must be at least 86400000 (24 h, HubSpot's webhook retry horizon)")
+      .default(7 * 24 * HOUR_MS),
+    RETENTION_OUTBOX_MS: durationMs(7 * 24 * HOUR_MS),
+    RETENTION_SYNC_RUNS_MS: durationMs(30 * 24 * HOUR_MS),
+    RETENTION_RESOLVED_FAILURES_MS: durationMs(30 * 24 * HOUR_MS),
+    RETENTION_CONFLICTS_MS: durationMs(30 * 24 * HOUR_MS),
+    RETENTION_DEAD_LETTERS_MS: durationMs(30 * 24 * HOUR_MS),
+    RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
+    HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.TEMPORAL_TLS_CERT_FILE) !== Boolean(env.TEMPORAL_TLS_KEY_FILE)) {
+      const missing = env.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'mutual TLS needs both the certificate and the key' });
+    }
+    if (
+      env.TEMPORAL_TLS === false &&
+      (env.TEMPORAL_TLS_CA_FILE || env.TEMPORAL_TLS_CERT_FILE || env.TEMPORAL_API_KEY)
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'is false but TLS files or an API key are set' });
+    }
+    // The codec server decrypts people's data: unauthenticated, it may only be reachable from this host.
+    if (
+      env.TEMPORAL_PAYLOAD_KEY &&
+      !env.CODEC_AUTH_TOKEN &&
+      !env.CODEC_UNAUTHENTICATED &&
+      !LOOPBACK_HOSTS.includes(env.ADMIN_HOST)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CODEC_AUTH_TOKEN'],
+        message:
+          'required when ADMIN_HOST is not a loopback address (the codec server decrypts payloads); or CODEC_UNAUTHENTICATED=true',
+      });
+    }
+  });
 
 export type Config = z.infer<typeof envSchema>;
 

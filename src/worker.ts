@@ -7,6 +7,7 @@ import { ensureOutboxRelayOnStart } from './outbound/start-outbox-relay';
 import { ensureRetentionScheduleOnStart } from './scheduled/retention-schedule';
 import { checkMappingAtStartup } from './sync-startup';
 import { createWorkerSet } from './temporal/workers';
+import { temporalConnectionOptions } from './temporal/connection-options';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
 
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const runtime = createRuntime(config, 'worker');
   const { logger, prisma } = runtime;
   await checkMappingAtStartup(runtime.hubspotFor(config.HUBSPOT_PORTAL_ID), runtime.mapping, logger);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 
   const workerSet = await createWorkerSet({
     connection,

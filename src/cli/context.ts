@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import { isObjectType, OBJECT_TYPES, type ObjectType } from '../sync/object-types';
+import { temporalConnectionOptions, type TemporalConnectionConfig } from '../temporal/connection-options';
 import { dataConverterOption } from '../temporal/payload-codec';
 import { type OptionSpec, type ParsedArgs, stringOption, UsageError } from './args';
 
@@ -56,14 +57,14 @@ export function objectTypesOption(args: ParsedArgs): ObjectType[] | undefined {
 
 /** A lazily connected Temporal client; `close` is a no-op when no command asked for it. */
 export function lazyTemporal(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>,
+  config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>,
 ): { get(): Promise<Client>; close(): Promise<void> } {
   let connection: Connection | undefined;
   let client: Client | undefined;
   return {
     get: async () => {
       if (!client) {
-        connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+        connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: 5_000 });
         client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...dataConverterOption(config) });
       }
       return client;

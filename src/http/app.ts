@@ -5,9 +5,10 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PrismaClient } from '../store/prisma';
 import { WebhookDispatcher } from '../inbound/webhook-dispatcher';
-import { healthRoutes, type ReadinessCheck } from './health';
-import { platformChangesRoutes } from '../outbound/changes-route';
 import { webhookRoutes } from '../inbound/webhook-route';
+import { platformChangesRoutes } from '../outbound/changes-route';
+import { livenessRoutes } from './health';
+import { registerOpenApi } from './openapi';
 
 export interface AppDeps {
   config: Config;
@@ -15,12 +16,15 @@ export interface AppDeps {
   metrics: Metrics;
   prisma: PrismaClient;
   temporal: Client;
-  readiness: Record<string, ReadinessCheck>;
   /** Clock for the webhook signature window (default Date.now); tests inject one to replay requests later. */
   now?: () => number;
 }
 
-/** Builds the HTTP app without listening, so tests can `inject()` requests. */
+/**
+ * The public HTTP app (PORT): HubSpot's webhooks, the platform's changes, liveness and its OpenAPI document.
+ * Metrics, readiness and the codec server are on the admin listener (src/http/admin-app.ts). Built without
+ * listening, so tests can `inject()` requests.
+ */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Per-request lines are off: the routes log what matters (refusals, hand-off failures) without bodies or headers.
   const app = Fastify({
@@ -28,7 +32,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   });
-  await app.register(healthRoutes, { checks: deps.readiness });
+  await registerOpenApi(app, {
+    title: 'hubsync API',
+    description: "HubSpot's webhooks and the platform's change reports (the public listener, PORT).",
+  });
+  await app.register(livenessRoutes);
   const { config } = deps;
   const dispatcher = new WebhookDispatcher(deps, {
     handoff: {
@@ -56,9 +64,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.now ? { now: deps.now } : {}),
   });
   await app.register(platformChangesRoutes, { config: deps.config, temporal: deps.temporal, logger: deps.logger });
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
   return app;
 }

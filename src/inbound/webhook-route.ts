@@ -5,7 +5,9 @@ import type { Metrics } from '../metrics';
 import { EVENT_TEXT_LIMIT, type DeadLetter } from '../store/webhook-dead-letters';
 import { groupByObject } from './handoff';
 import type { WebhookDispatcher } from './webhook-dispatcher';
-import { parseWebhookBatch, type RefusedEvent } from './webhook-schema';
+import { parseWebhookBatch, webhookBatchSchema, type RefusedEvent } from './webhook-schema';
+import { z } from 'zod';
+import { documentedOnly, openApiSchema } from '../http/openapi';
 
 // POST /webhooks/hubspot: HubSpot's change events. The request is judged as a whole (signature, size, a JSON
 // array of events: otherwise 401/413/400, storing and starting nothing), then each event alone: the valid ones
@@ -43,80 +45,106 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     done(null, body),
   );
 
-  app.post('/webhooks/hubspot', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const verdict = verifyWebhookSignature(
-      {
-        method: request.method,
-        uri: publicRequestUri(config.HUBSPOT_WEBHOOK_URL, request.url),
-        rawBody,
-        headers: request.headers,
-      },
-      {
-        version: config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION,
-        clientSecret: config.HUBSPOT_CLIENT_SECRET,
-        now: (options.now ?? Date.now)(),
-      },
-    );
-    if (!verdict.valid) {
-      metrics.webhooksReceived.inc({ outcome: 'unauthorized' });
-      request.log.warn({ reason: verdict.reason }, 'webhook refused: signature');
-      return reply.code(401).send({ status: 'error', message: `webhook signature rejected: ${verdict.reason}` });
-    }
-
-    let body: unknown;
-    try {
-      body = JSON.parse(UTF8.decode(rawBody));
-    } catch {
-      metrics.webhooksReceived.inc({ outcome: 'invalid' });
-      return reply.code(400).send({ status: 'error', message: 'body is not valid UTF-8 JSON' });
-    }
-    const parsed = parseWebhookBatch(body, { servedPortals });
-    if (!parsed.ok) {
-      metrics.webhooksReceived.inc({ outcome: 'invalid' });
-      request.log.warn({ problem: parsed.message }, 'webhook refused: schema');
-      return reply.code(400).send({ status: 'error', message: parsed.message });
-    }
-
-    const { groups } = groupByObject(parsed.events);
-    const deadLetters = parsed.refused.map(toDeadLetter);
-    if (groups.length > 0) {
-      if (!(await dispatcher.temporalAvailable())) {
-        metrics.webhooksReceived.inc({ outcome: 'unavailable' });
-        request.log.warn(
-          { records: groups.length },
-          'webhook not accepted: Temporal unavailable, asking HubSpot to retry',
-        );
-        return reply
-          .code(503)
-          .send({ status: 'error', message: 'events not accepted: Temporal is unavailable; retry later' });
-      }
-    }
-    if (groups.length > 0 || deadLetters.length > 0) {
-      try {
-        await dispatcher.accept(groups, deadLetters);
-      } catch (err) {
-        metrics.webhooksReceived.inc({ outcome: 'unavailable' });
-        request.log.error(
-          { err: (err as Error).message, records: groups.length },
-          'webhook not accepted: the inbox did not store it, asking HubSpot to retry',
-        );
-        return reply
-          .code(503)
-          .send({ status: 'error', message: 'events not accepted: storage is unavailable; retry later' });
-      }
-    }
-    for (const group of groups) metrics.webhookEvents.inc({ object_type: group.objectType }, group.events.length);
-    for (const refusal of parsed.refused) metrics.webhookEventsRefused.inc({ reason: refusal.reason });
-    if (parsed.refused.length > 0)
-      request.log.info(
-        { refused: parsed.refused.map((r) => ({ reason: r.reason, message: r.message })).slice(0, 10) },
-        'webhook events refused one by one and kept as dead letters',
-      );
-    metrics.webhooksReceived.inc({ outcome: 'accepted' });
-    const records = new Set(groups.map((g) => `${g.objectType}:${g.objectId}`)).size;
-    return reply.code(200).send({ status: 'ok', records, refused: parsed.refused.length });
+  const answer = z.object({
+    status: z.string(),
+    records: z.number().int().optional(),
+    refused: z.number().int().optional(),
+    message: z.string().optional(),
   });
+  app.post(
+    '/webhooks/hubspot',
+    {
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      ...documentedOnly({
+        summary: "HubSpot's webhook events, signed (X-HubSpot-Signature-v3 / v2 / v1); 200 once stored",
+        headers: {
+          type: 'object',
+          properties: {
+            'x-hubspot-signature-v3': { type: 'string' },
+            'x-hubspot-request-timestamp': { type: 'string' },
+            'x-hubspot-signature': { type: 'string' },
+            'x-hubspot-signature-version': { type: 'string' },
+          },
+        },
+        body: openApiSchema(webhookBatchSchema),
+        response: Object.fromEntries([200, 400, 401, 413, 503].map((code) => [code, openApiSchema(answer)])),
+      }),
+    },
+    async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const verdict = verifyWebhookSignature(
+        {
+          method: request.method,
+          uri: publicRequestUri(config.HUBSPOT_WEBHOOK_URL, request.url),
+          rawBody,
+          headers: request.headers,
+        },
+        {
+          version: config.HUBSPOT_WEBHOOK_SIGNATURE_VERSION,
+          clientSecret: config.HUBSPOT_CLIENT_SECRET,
+          now: (options.now ?? Date.now)(),
+        },
+      );
+      if (!verdict.valid) {
+        metrics.webhooksReceived.inc({ outcome: 'unauthorized' });
+        request.log.warn({ reason: verdict.reason }, 'webhook refused: signature');
+        return reply.code(401).send({ status: 'error', message: `webhook signature rejected: ${verdict.reason}` });
+      }
+
+      let body: unknown;
+      try {
+        body = JSON.parse(UTF8.decode(rawBody));
+      } catch {
+        metrics.webhooksReceived.inc({ outcome: 'invalid' });
+        return reply.code(400).send({ status: 'error', message: 'body is not valid UTF-8 JSON' });
+      }
+      const parsed = parseWebhookBatch(body, { servedPortals });
+      if (!parsed.ok) {
+        metrics.webhooksReceived.inc({ outcome: 'invalid' });
+        request.log.warn({ problem: parsed.message }, 'webhook refused: schema');
+        return reply.code(400).send({ status: 'error', message: parsed.message });
+      }
+
+      const { groups } = groupByObject(parsed.events);
+      const deadLetters = parsed.refused.map(toDeadLetter);
+      if (groups.length > 0) {
+        if (!(await dispatcher.temporalAvailable())) {
+          metrics.webhooksReceived.inc({ outcome: 'unavailable' });
+          request.log.warn(
+            { records: groups.length },
+            'webhook not accepted: Temporal unavailable, asking HubSpot to retry',
+          );
+          return reply
+            .code(503)
+            .send({ status: 'error', message: 'events not accepted: Temporal is unavailable; retry later' });
+        }
+      }
+      if (groups.length > 0 || deadLetters.length > 0) {
+        try {
+          await dispatcher.accept(groups, deadLetters);
+        } catch (err) {
+          metrics.webhooksReceived.inc({ outcome: 'unavailable' });
+          request.log.error(
+            { err: (err as Error).message, records: groups.length },
+            'webhook not accepted: the inbox did not store it, asking HubSpot to retry',
+          );
+          return reply
+            .code(503)
+            .send({ status: 'error', message: 'events not accepted: storage is unavailable; retry later' });
+        }
+      }
+      for (const group of groups) metrics.webhookEvents.inc({ object_type: group.objectType }, group.events.length);
+      for (const refusal of parsed.refused) metrics.webhookEventsRefused.inc({ reason: refusal.reason });
+      if (parsed.refused.length > 0)
+        request.log.info(
+          { refused: parsed.refused.map((r) => ({ reason: r.reason, message: r.message })).slice(0, 10) },
+          'webhook events refused one by one and kept as dead letters',
+        );
+      metrics.webhooksReceived.inc({ outcome: 'accepted' });
+      const records = new Set(groups.map((g) => `${g.objectType}:${g.objectId}`)).size;
+      return reply.code(200).send({ status: 'ok', records, refused: parsed.refused.length });
+    },
+  );
 };
 
 function idText(value: unknown): string | undefined {

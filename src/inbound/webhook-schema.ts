@@ -75,6 +75,9 @@ type ParsedEvent = z.infer<typeof eventSchema>;
 /** HubSpot sends fewer than 100 events a request; more is not a HubSpot request. */
 export const MAX_EVENTS_PER_REQUEST = 100;
 
+/** The request body's shape, as the OpenAPI document shows it; the route judges each event on its own. */
+export const webhookBatchSchema = z.array(eventSchema).min(1).max(MAX_EVENTS_PER_REQUEST);
+
 /** Why an event was refused: the label of hubsync_webhook_events_refused_total and the dead letter's reason. */
 export type RefusalReason = 'invalid_event' | 'id_out_of_range' | 'unsynced_type' | 'unknown_portal';
 

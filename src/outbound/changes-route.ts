@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -6,6 +5,8 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { notifyLocalChanges, pushStartOptions, PUSH_OBJECT_TYPES } from './notify';
 import { MAPPABLE_COLUMNS } from '../sync/object-types';
+import { documentedOnly, openApiSchema } from '../http/openapi';
+import { bearerToken, sameSecret } from '../http/secrets';
 
 // POST /platform/changes: the platform reports changed records; the answer is 202 only once Temporal holds them.
 
@@ -42,6 +43,19 @@ const bodySchema = z
   .object({ portalId: portalId.optional(), changes: z.array(changeSchema).min(1).max(MAX_CHANGES) })
   .strict();
 
+const acceptedSchema = z.object({
+  accepted: z.number().int(),
+  workflows: z.array(
+    z.object({
+      workflowId: z.string(),
+      portalId: z.string(),
+      objectType: z.enum(PUSH_OBJECT_TYPES),
+      changes: z.number().int(),
+    }),
+  ),
+});
+const problemSchema = z.object({ error: z.string(), message: z.string(), problems: z.array(z.string()).optional() });
+
 /** `['changes', 2, 'localId']` → `changes[2].localId`. */
 function formatPath(path: readonly PropertyKey[]): string {
   return (
@@ -52,12 +66,6 @@ function formatPath(path: readonly PropertyKey[]): string {
   );
 }
 
-// Hashing first gives both sides the same length, so the comparison time says nothing about the key.
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> = async (
   app,
   { config, temporal, logger },
@@ -65,8 +73,7 @@ export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> =
   const options = pushStartOptions(config);
 
   app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    const token = bearerToken(request.headers.authorization);
     if (!token || !sameSecret(token, config.PLATFORM_API_KEY)) {
       return reply
         .code(401)
@@ -75,27 +82,41 @@ export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> =
     }
   });
 
-  app.post('/platform/changes', async (request, reply) => {
-    const parsed = bodySchema.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const problems = parsed.error.issues.slice(0, 20).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-      return reply.code(400).send({ error: 'invalid request', message: problems[0], problems });
-    }
-    const { portalId: bodyPortal, changes } = parsed.data;
-    const reports = changes.map((c) => ({ ...c, portalId: c.portalId ?? bodyPortal ?? options.defaultPortalId }));
-    try {
-      const workflows = await notifyLocalChanges(temporal, reports, options);
-      return reply.code(202).send({ accepted: reports.length, workflows });
-    } catch (err) {
-      // Not accepted by Temporal: the platform must retry (repeating changes already accepted is harmless).
-      logger.warn(
-        { err: (err as Error).message, changes: reports.length },
-        'platform changes not accepted: Temporal unavailable',
-      );
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ error: 'unavailable', message: 'changes were not recorded; retry later' });
-    }
-  });
+  app.post(
+    '/platform/changes',
+    documentedOnly({
+      summary: 'Report changed platform records; 202 once Temporal holds them',
+      security: [{ bearer: [] }],
+      body: openApiSchema(bodySchema),
+      response: {
+        202: openApiSchema(acceptedSchema),
+        400: openApiSchema(problemSchema),
+        401: openApiSchema(problemSchema),
+        503: openApiSchema(problemSchema),
+      },
+    }),
+    async (request, reply) => {
+      const parsed = bodySchema.safeParse(request.body ?? {});
+      if (!parsed.success) {
+        const problems = parsed.error.issues.slice(0, 20).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+        return reply.code(400).send({ error: 'invalid request', message: problems[0], problems });
+      }
+      const { portalId: bodyPortal, changes } = parsed.data;
+      const reports = changes.map((c) => ({ ...c, portalId: c.portalId ?? bodyPortal ?? options.defaultPortalId }));
+      try {
+        const workflows = await notifyLocalChanges(temporal, reports, options);
+        return reply.code(202).send({ accepted: reports.length, workflows });
+      } catch (err) {
+        // Not accepted by Temporal: the platform must retry (repeating changes already accepted is harmless).
+        logger.warn(
+          { err: (err as Error).message, changes: reports.length },
+          'platform changes not accepted: Temporal unavailable',
+        );
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: 'unavailable', message: 'changes were not recorded; retry later' });
+      }
+    },
+  );
 };

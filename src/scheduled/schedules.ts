@@ -6,6 +6,7 @@ import {
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
 import { createTemporalClient } from '../temporal/client';
+import type { TemporalConnectionConfig } from '../temporal/connection-options';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { incrementalSyncWorkflow } from '../../workflows/scheduled/incremental-sync';
@@ -134,7 +135,7 @@ export async function deleteSyncSchedule(client: Client, portalId: string): Prom
 
 /** Worker start-up: the configured portal's schedule exists and matches the config. Failing to is logged, not fatal. */
 export async function ensureScheduleOnStart(
-  config: ScheduleConfig & Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'HUBSPOT_PORTAL_ID'>,
+  config: ScheduleConfig & TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'HUBSPOT_PORTAL_ID'>,
   logger: Logger,
 ): Promise<void> {
   const { connection, client } = createTemporalClient(config);

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
+import { temporalConnectionOptions, type TemporalConnectionConfig } from './connection-options';
 import { dataConverterOption } from './payload-codec';
 
 export interface TemporalHandle {
@@ -12,9 +13,9 @@ export interface TemporalHandle {
  * 503) while Temporal is down, and reconnects by itself once it is back.
  */
 export function createTemporalClient(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>,
+  config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEY'>,
 ): TemporalHandle {
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  const connection = Connection.lazy({ ...temporalConnectionOptions(config), connectTimeout: 5_000 });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...dataConverterOption(config) });
   return { connection, client };
 }

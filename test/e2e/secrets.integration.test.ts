@@ -199,7 +199,8 @@ describe('secrets and personal data', () => {
     expect(badBody.status).toBe(400);
     httpBodies['400 /webhooks/hubspot'] = await badBody.text();
     httpBodies['/readyz and /metrics'] =
-      (await (await fetch(`${stack.appUrl}/readyz`)).text()) + (await (await fetch(`${stack.appUrl}/metrics`)).text());
+      (await (await fetch(`${stack.adminUrl}/readyz`)).text()) +
+      (await (await fetch(`${stack.adminUrl}/metrics`)).text());
 
     // Everything the stack's workflows expose to anyone with Temporal UI access.
     const workflows: Record<string, string> = {};

@@ -2,16 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createTemporalClient, checkTemporal } from '../../src/temporal/client';
 import { payloadKeyCheck } from '../../src/temporal/payload-key-probe';
 import { waitFor } from '../support/wait';
-import { buildApp } from '../../src/http/app';
+import { buildAdminApp } from '../../src/http/admin-app';
 import { temporalAddress } from '../support/env';
 import { testRuntime } from '../support/runtime';
 
-describe('/healthz and /readyz', () => {
+describe('/healthz and /readyz on the admin listener', () => {
   const runtime = testRuntime();
   const { prisma } = runtime;
   const appDeps = (temporal: ReturnType<typeof createTemporalClient>) => ({
     ...runtime,
-    temporal: temporal.client,
     readiness: { temporal: () => checkTemporal(temporal.connection, 5000), database },
   });
   const database = async () => {
@@ -21,7 +20,7 @@ describe('/healthz and /readyz', () => {
 
   it('is ready when Temporal and PostgreSQL answer', async () => {
     const temporal = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: 'default' });
-    const app = await buildApp(appDeps(temporal));
+    const app = await buildAdminApp(appDeps(temporal));
     try {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(200);
@@ -35,7 +34,7 @@ describe('/healthz and /readyz', () => {
   it('answers 503 naming Temporal when Temporal is unreachable, while /healthz stays 200', async () => {
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     const temporal = createTemporalClient({ TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_NAMESPACE: 'default' });
-    const app = await buildApp(appDeps(temporal));
+    const app = await buildAdminApp(appDeps(temporal));
     try {
       const ready = await app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(503);
@@ -85,7 +84,7 @@ describe('/healthz and /readyz', () => {
       await expect(same.check()).resolves.toBeUndefined();
       await expect(none.check()).rejects.toThrow(/no TEMPORAL_PAYLOAD_KEY/);
 
-      const app = await buildApp({
+      const app = await buildAdminApp({
         ...appDeps(other.own),
         readiness: { temporal: () => checkTemporal(other.own.connection, 5000), database, payloadKey: other.check },
       });

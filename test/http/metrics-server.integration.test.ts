@@ -30,7 +30,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 describe('metrics', () => {
   let stack: Stack;
   let worker: MetricsServer;
-  const scrape = async (url = `${stack.appUrl}/metrics`) => (await fetch(url)).text();
+  const scrape = async (url = `${stack.adminUrl}/metrics`) => (await fetch(url)).text();
 
   beforeAll(async () => {
     stack = await startStack({ env: { PUSH_BATCH_WINDOW_MS: '50' } });

@@ -103,7 +103,6 @@ describe('webhooks end to end: duplicates, disorder, redelivery and outages conv
     const probe = await buildApp({
       ...stack.runtime,
       temporal: new Client({ connection: deadConnection }),
-      readiness: {},
     });
     await probe.listen({ port: 0, host: '127.0.0.1' });
     const port = (probe.server.address() as AddressInfo).port;
@@ -113,7 +112,6 @@ describe('webhooks end to end: duplicates, disorder, redelivery and outages conv
       ...stack.runtime,
       config,
       temporal: new Client({ connection: deadConnection }),
-      readiness: {},
     });
     await dead.listen({ port, host: '127.0.0.1' });
     try {

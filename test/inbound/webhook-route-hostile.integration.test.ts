@@ -43,7 +43,6 @@ describe('hostile input: POST /webhooks/hubspot', () => {
     app = await buildApp({
       ...runtime,
       temporal: temporal.client,
-      readiness: {},
       now: () => Date.now() + clockOffsetMs,
     });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -31,7 +31,7 @@ describe('POST /webhooks/hubspot', () => {
     });
     connection = await Connection.connect({ address: temporalAddress() });
     temporal = new Client({ connection });
-    app = await buildApp({ ...runtime, temporal, readiness: {} });
+    app = await buildApp({ ...runtime, temporal });
   });
 
   afterAll(async () => {
@@ -207,7 +207,7 @@ describe('POST /webhooks/hubspot', () => {
   it('answers 503 within the deadline when Temporal is unreachable, so HubSpot retries', async () => {
     // No gRPC retry interceptor: its backoff timers would outlive the closed channel and crash jest.
     const deadConnection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 1_000, interceptors: [] });
-    const dead = await buildApp({ ...runtime, temporal: new Client({ connection: deadConnection }), readiness: {} });
+    const dead = await buildApp({ ...runtime, temporal: new Client({ connection: deadConnection }) });
     try {
       const raw = JSON.stringify([event(81)]);
       const startedAt = Date.now();
@@ -228,7 +228,7 @@ describe('POST /webhooks/hubspot', () => {
 
   it('answers 503 when PostgreSQL does not store the batch, and hands nothing to Temporal', async () => {
     const unreachable = createPrisma('postgresql://postgres@127.0.0.1:1/hubsync_nowhere');
-    const noStore = await buildApp({ ...runtime, prisma: unreachable, temporal, readiness: {} });
+    const noStore = await buildApp({ ...runtime, prisma: unreachable, temporal });
     try {
       const raw = JSON.stringify([event(82)]);
       const res = await noStore.inject({

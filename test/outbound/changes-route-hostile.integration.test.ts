@@ -32,7 +32,7 @@ describe('hostile input: POST /platform/changes', () => {
     });
     connection = await Connection.connect({ address: temporalAddress() });
     temporal = countingTemporal(new Client({ connection }));
-    app = await buildApp({ ...runtime, temporal: temporal.client, readiness: {} });
+    app = await buildApp({ ...runtime, temporal: temporal.client });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
   });

@@ -22,7 +22,7 @@ describe('POST /platform/changes', () => {
   const portalId = String(Date.now());
 
   async function listen(temporal: Client): Promise<[FastifyInstance, string]> {
-    const built = await buildApp({ ...runtime, temporal, readiness: {} });
+    const built = await buildApp({ ...runtime, temporal });
     await built.listen({ port: 0, host: '127.0.0.1' });
     return [built, `http://127.0.0.1:${(built.server.address() as AddressInfo).port}`];
   }

@@ -2,7 +2,9 @@
 // scripts/test.sh (the README's `npm test`) starts it; running jest directly expects the same.
 import { Client } from 'pg';
 import { Connection } from '@temporalio/client';
+import { temporalConnectionOptions } from '../../src/temporal/connection-options';
 import { testDatabaseUrl, temporalAddress } from './env';
+import { testConfig } from './runtime';
 
 export default async function globalSetup(): Promise<void> {
   const pg = new Client({ connectionString: testDatabaseUrl() });
@@ -16,12 +18,13 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await pg.end().catch(() => undefined);
   }
-  const connection = await Connection.connect({ address: temporalAddress(), connectTimeout: 5000 }).catch(
-    (err: Error) => {
-      throw new Error(
-        `Temporal not reachable at ${temporalAddress()} (run \`npm test\`, which starts it): ${err.message}`,
-      );
-    },
-  );
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions(testConfig()),
+    connectTimeout: 5000,
+  }).catch((err: Error) => {
+    throw new Error(
+      `Temporal not reachable at ${temporalAddress()} (run \`npm test\`, which starts it): ${err.message}`,
+    );
+  });
   await connection.close();
 }

@@ -7,13 +7,14 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities, createHubSpotActivities } from '../../activities';
+import { buildAdminApp } from '../../src/http/admin-app';
 import { buildApp } from '../../src/http/app';
 import type { Runtime } from '../../src/runtime';
 import { createRuntime } from '../../src/runtime';
 import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { temporalConnectionOptions } from '../../src/temporal/connection-options';
 import { dataConverterOption } from '../../src/temporal/payload-codec';
-import { temporalAddress } from './env';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 import { testConfig } from './runtime';
 
@@ -46,6 +47,9 @@ export interface Stack {
   temporal: Client;
   app?: FastifyInstance;
   appUrl?: string;
+  /** The admin listener (metrics, readiness, codec server), started with the app. */
+  admin?: FastifyInstance;
+  adminUrl?: string;
   /** Calls the simulator's admin API (`/__sim/...`). */
   sim<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
@@ -75,14 +79,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   let app: FastifyInstance | undefined;
   let appUrl: string | undefined;
+  let admin: FastifyInstance | undefined;
+  let adminUrl: string | undefined;
   let runtime = createRuntime(config, 'test', options.logDestination);
 
-  const connection = await Connection.connect({ address: temporalAddress() });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const temporal = new Client({ connection, ...dataConverterOption(config) });
 
   if (withApp) {
     // Listen first on a random port, then rebuild the config with the real public webhook URL.
-    const probe = await buildApp({ ...runtime, temporal, readiness: {} });
+    const probe = await buildApp({ ...runtime, temporal });
     await probe.listen({ port: 0, host: '127.0.0.1' });
     const port = (probe.server.address() as AddressInfo).port;
     await probe.close();
@@ -91,16 +97,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       'test',
       options.logDestination,
     );
-    app = await buildApp({ ...runtime, temporal, readiness: {} });
+    app = await buildApp({ ...runtime, temporal });
     await app.listen({ port, host: '127.0.0.1' });
     appUrl = `http://127.0.0.1:${port}`;
+    admin = await buildAdminApp({ ...runtime, readiness: {} });
+    await admin.listen({ port: 0, host: '127.0.0.1' });
+    adminUrl = `http://127.0.0.1:${(admin.server.address() as AddressInfo).port}`;
   }
 
   let nativeConnection: NativeConnection | undefined;
   let workerSet: WorkerSet | undefined;
   let running: Promise<void> | undefined;
   if (options.withWorker ?? true) {
-    nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
+    nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
     workerSet = await createWorkerSet({
       connection: nativeConnection,
       config: runtime.config,
@@ -140,12 +149,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporal,
     app,
     appUrl,
+    admin,
+    adminUrl,
     sim,
     close: async () => {
       workerSet?.shutdown();
       await running;
       await app?.close();
       await proxy?.close();
+      await admin?.close();
       await simulator.close();
       await Promise.allSettled([connection.close(), nativeConnection?.close(), runtime.prisma.$disconnect()]);
     },
