@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ChangeWindowCursor, CrmObject, HubSpotClient, Owner } from '../src/hubspot';
+import { backfillPagesPerActivity, requestsPer10s, type Config } from '../src/config';
 import type { Logger } from '../src/logger';
 import {
   applyInboundRecords,
@@ -10,7 +11,7 @@ import {
 } from '../src/store/hubspot-records';
 import { takeOverListedMerges } from '../src/store/inbound-lifecycle';
 import { inTransaction } from '../src/store/prisma';
-import { activeIds, applyBackfillPage, linkedIds, readCursors } from '../src/store/sync-cursors';
+import { activeIds, applyBackfillPage, linkedIds, readCursors, unseenLinkedIds } from '../src/store/sync-cursors';
 import { propertiesFor } from '../src/sync/mapping';
 import { mergedObjectIds } from '../src/sync/merges';
 import type { CrmObjectType, ObjectType } from '../src/sync/object-types';
@@ -20,9 +21,12 @@ import type { RecordSyncDeps } from './deps';
 // writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
 // enter workflow history). They run on the HubSpot task queue, so the server-side activity rate caps the
 // whole fleet; each makes one HubSpot request (a change-window page may need a second search when a full
-// page shares one timestamp). Search requests are further held to 5/s by the client's portal limiter.
+// page shares one timestamp; a backfill activity lists backfillPagesPerActivity pages, and the queue's rate
+// is divided by that). Search requests are further held to 5/s by the client's portal limiter.
 
-export type SyncPageDeps = RecordSyncDeps;
+export type SyncPageDeps = RecordSyncDeps & {
+  config: Pick<Config, 'HUBSPOT_APP_ID' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S'>;
+};
 
 export interface PageCounts extends ApplyInboundResult {
   fetched: number;
@@ -112,8 +116,15 @@ async function fetchListPage(
   };
 }
 
+function sumPageCounts(a: PageCounts, b: PageCounts): PageCounts {
+  const out = { ...a };
+  for (const key of Object.keys(out) as Array<keyof PageCounts>) out[key] += b[key];
+  return out;
+}
+
 export function createSyncPageActivities(deps: SyncPageDeps) {
   const { prisma, mapping, metrics } = deps;
+  const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
   const applyOptions = (portalId: string, objectType: ObjectType) => ({
     portalId,
     objectType,
@@ -219,14 +230,23 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
      * A record merged away is answered by its survivor, which lists it in its merged ids: the survivor takes the
      * row over. A record HubSpot no longer knows at all — deleted, or erased with no webhook to say so (a merge
      * into a record that was later erased leaves nothing any list or search could show) — is archived locally.
+     * `unseenOnly` (after a backfill): only the rows linked before it began that none of its pages listed.
      */
-    async checkLinksPage(input: { portalId: string; objectType: CrmObjectType; after?: string }): Promise<PageReport> {
-      const ids = await linkedIds(prisma, {
+    async checkLinksPage(input: {
+      portalId: string;
+      objectType: CrmObjectType;
+      after?: string;
+      unseenOnly?: boolean;
+    }): Promise<PageReport> {
+      const page = {
         table: tableFor(input.objectType).table,
         portalId: input.portalId,
         after: input.after,
         limit: 100,
-      });
+      };
+      const ids = input.unseenOnly
+        ? await unseenLinkedIds(prisma, { ...page, objectType: input.objectType })
+        : await linkedIds(prisma, page);
       if (ids.length === 0) return { ...ZERO_COUNTS };
       const { results } = await deps
         .hubspotFor(input.portalId)
@@ -268,25 +288,44 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     },
 
     /**
-     * The backfill's next page: read from the cursor the last committed page left in sync_cursors, written
-     * with the cursor's move in one transaction. A retry after a crash therefore continues exactly there.
+     * The backfill's next pages (backfillPagesPerActivity of them): read from the cursor the last committed page
+     * left in sync_cursors, each page written with the cursor's move in one transaction, so a retry after a
+     * crash continues exactly there. The next page's request runs while this one is written.
      */
     async backfillPage(input: { portalId: string; objectType: ObjectType }): Promise<BackfillPageReport> {
       const [state] = await readCursors(prisma, input.portalId, [input.objectType]);
       if (!state || !state.backfillStarted)
         throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
       if (state.backfillComplete) return { ...ZERO_COUNTS, done: state.backfillDone, complete: true };
-      const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
-        after: state.backfillCursor ?? undefined,
-        archived: false,
-        properties: input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping),
-      });
-      const result = await applyBackfillPage(prisma, applyOptions(input.portalId, input.objectType), page.records, {
-        expected: state.backfillCursor,
-        next: page.nextAfter ?? null,
-      });
-      const { done, complete, ...applied } = result;
-      return { ...count(input.objectType, 'backfill', page.records.length, applied), done, complete };
+      const hubspot = deps.hubspotFor(input.portalId);
+      const properties = input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping);
+      const list = (after: string | null) => {
+        const request = fetchListPage(hubspot, input.objectType, {
+          after: after ?? undefined,
+          archived: false,
+          properties,
+        });
+        request.catch(() => undefined); // a prefetch this activity stops before reading must not go unhandled
+        return request;
+      };
+      let counts = { ...ZERO_COUNTS };
+      let cursor = state.backfillCursor;
+      let listing = list(cursor);
+      for (let pages = 1; ; pages++) {
+        const page = await listing;
+        const next = page.nextAfter ?? null;
+        if (next !== null && pages < pagesPerActivity) listing = list(next);
+        const { done, complete, advanced, ...applied } = await applyBackfillPage(
+          prisma,
+          applyOptions(input.portalId, input.objectType),
+          page.records,
+          { expected: cursor, next },
+        );
+        counts = sumPageCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
+        // Not advanced: another attempt of this activity committed the page first; the workflow asks again.
+        if (complete || !advanced || next === null || pages >= pagesPerActivity) return { ...counts, done, complete };
+        cursor = next;
+      }
     },
 
     /** HubSpot's record count per type (one search each; owners have no count and are few): the progress estimate. */
