@@ -1,5 +1,5 @@
 -- Rows linked to HubSpot when a backfill began, until its pages list them: what the check after the load
--- still has to read back by id. Emptied when that check ends; bounded by the type's linked rows.
+-- still has to read back by id. Emptied when that check ends, and never larger than the linked rows of the type.
 CREATE TABLE "backfill_unseen_links" (
     "portal_id" TEXT NOT NULL,
     "object_type" TEXT NOT NULL,
@@ -8,5 +8,5 @@ CREATE TABLE "backfill_unseen_links" (
     CONSTRAINT "backfill_unseen_links_pkey" PRIMARY KEY ("portal_id","object_type","hubspot_id")
 );
 
--- AlterTable: true when the running backfill took that snapshot (one begun before this column did not).
+-- AlterTable: true while the running backfill holds that snapshot (one begun before this column never did).
 ALTER TABLE "sync_cursors" ADD COLUMN "backfill_links_tracked" BOOLEAN NOT NULL DEFAULT false;
