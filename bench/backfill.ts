@@ -55,14 +55,18 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): voi
 };
 process.on('exit', () => children.forEach((c) => killGroup(c, 'SIGKILL')));
 
-/** Spawns `tsx <script>` in its own process group and resolves once a stdout line matches `ready`. */
+/**
+ * Spawns `node --import tsx <script>` (one process, tsx as a loader) in its own process group and resolves once a
+ * stdout line matches `ready`. `nodeArgs` go to node itself (--cpu-prof is refused in NODE_OPTIONS).
+ */
 function spawnTsx(
   script: string,
   argv: string[],
   env: Record<string, string>,
   ready: RegExp,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script, ...argv], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...argv], {
     cwd: ROOT,
     detached: true,
     env: { ...process.env, ...env },
@@ -101,7 +105,7 @@ function procSample(pid: number): ProcSample & { pgrp: number } {
   };
 }
 
-/** Every process of a process group (tsx runs the script in a child node process, beside esbuild). */
+/** Every process of a process group (the worker's node process and esbuild, tsx's transformer). */
 function groupSamples(pgid: number): ProcSample[] {
   const out: ProcSample[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -168,7 +172,7 @@ interface PipelineRun {
   /** The worker's node process alone. */
   workerPeakRssMb: number;
   workerIdleRssMb: number;
-  /** Every process of the worker's group (tsx's launcher and esbuild too). */
+  /** Every process of the worker's group (esbuild too). */
   workerGroupPeakRssMb: number;
   /** CPU seconds spent during the run, per process. */
   cpuSeconds: { worker: number; simulator: number; temporal: number | null; postgres: number };
@@ -206,10 +210,10 @@ async function runPipeline(
 ): Promise<PipelineRun> {
   const simUrl = sim.url;
   const env = workerConfig(simUrl, `bench-${PORTAL}-${label}`, requestsPer10s);
-  if (CPU_PROFILE_DIR) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR, label)}`;
-  const { child } = await spawnTsx('src/worker.ts', [], env, /worker running/);
+  const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR, label)}`] : [];
+  const { child } = await spawnTsx('src/worker.ts', [], env, /worker running/, profile);
   const pgid = child.pid as number;
-  // The worker is the group's largest process (the others: tsx's launcher, esbuild).
+  // The worker is the group's largest process (beside it: esbuild, tsx's transformer).
   const workerPid = () => [...groupSamples(pgid)].sort((a, b) => b.rssBytes - a.rssBytes)[0]?.pid ?? pgid;
   const worker = workerPid();
   const workerIdleRss = procSample(worker).rssBytes;

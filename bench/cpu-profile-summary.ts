@@ -1,6 +1,8 @@
 // Where a process's CPU went, from a V8 .cpuprofile (`bench:backfill -- --cpu-prof DIR` writes the worker's):
 // self time grouped by package or source folder, and the heaviest functions.
-// Usage: tsx bench/cpu-profile-summary.ts FILE.cpuprofile [--top 25]
+// Usage: tsx bench/cpu-profile-summary.ts FILE.cpuprofile [--top 25] [--window writeRows]
+// --window keeps the samples between the first and the last one in a function whose name or file holds it: the
+// backfill's pages, without the worker's start-up (bundling, module loading) and shutdown.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -30,10 +32,24 @@ function main(): void {
   if (!file) throw new Error('usage: tsx bench/cpu-profile-summary.ts FILE.cpuprofile [--top N]');
   const topIndex = process.argv.indexOf('--top');
   const top = topIndex > 0 ? Number(process.argv[topIndex + 1]) : 25;
+  const windowIndex = process.argv.indexOf('--window');
+  const marker = windowIndex > 0 ? process.argv[windowIndex + 1] : undefined;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const times: number[] = [];
+  profile.samples.reduce((at, _, i) => (times[i] = at + (profile.timeDeltas[i] ?? 0)), profile.startTime);
+  const marked = profile.samples
+    .map((id, i) => {
+      const frame = byId.get(id)!.callFrame;
+      return marker && `${frame.functionName} ${frame.url}`.includes(marker) ? i : -1;
+    })
+    .filter((i) => i >= 0);
+  const [first, last] = marker ? [marked[0] ?? 0, marked[marked.length - 1] ?? 0] : [0, profile.samples.length - 1];
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (let i = first; i <= last; i++) {
+    const id = profile.samples[i]!;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
   const groups = new Map<string, number>();
   const functions = new Map<string, number>();
   let busy = 0;
@@ -46,7 +62,7 @@ function main(): void {
     const fn = `${callFrame.functionName || '(anonymous)'} ${callFrame.url.replace(/^.*node_modules\//, '')}:${callFrame.lineNumber + 1}`;
     functions.set(fn, (functions.get(fn) ?? 0) + us);
   }
-  const wall = (profile.endTime - profile.startTime) / 1e6;
+  const wall = ((times[last] ?? 0) - (times[first] ?? 0)) / 1e6;
   const line = ([name, us]: [string, number]) =>
     `| ${name} | ${(us / 1e6).toFixed(2)} | ${((100 * us) / busy).toFixed(1)} % |`;
   const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]);
