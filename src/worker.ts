@@ -6,6 +6,7 @@ import { ensureScheduleOnStart } from './temporal/schedules';
 import { ensureOutboxRelayOnStart } from './temporal/outbox-relay';
 import { checkMappingAtStartup } from './sync-startup';
 import { createWorkerSet } from './temporal/workers';
+import { bundleWorkflowsApart } from './temporal/workflow-bundle';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const workerSet = await createWorkerSet({
     connection,
     config,
+    workflowBundle: { codePath: await bundleWorkflowsApart(require.resolve('../workflows')) },
     activities: createActivities(runtime),
     hubspotActivities: createHubSpotActivities(runtime),
   });
