@@ -53,6 +53,9 @@ export interface ChangesPageInput {
   cursor?: string;
 }
 
+/** How long one backfill activity keeps listing further pages of its group. */
+const GROUP_BUDGET_MS = 5_000;
+
 export const ZERO_COUNTS: PageCounts = {
   fetched: 0,
   inserted: 0,
@@ -311,10 +314,13 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       let counts = { ...ZERO_COUNTS };
       let cursor = state.backfillCursor;
       let listing = list(cursor);
+      // A slow database ends the group early, far from the activity's timeout (PAGE_ACTIVITY_TIMEOUT).
+      const groupUntil = Date.now() + GROUP_BUDGET_MS;
       for (let pages = 1; ; pages++) {
         const page = await listing;
         const next = page.nextAfter ?? null;
-        if (next !== null && pages < pagesPerActivity) listing = list(next);
+        const more = next !== null && pages < pagesPerActivity && Date.now() < groupUntil;
+        if (more) listing = list(next);
         const { done, complete, advanced, ...applied } = await applyBackfillPage(
           prisma,
           applyOptions(input.portalId, input.objectType),
@@ -323,7 +329,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         );
         counts = sumPageCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
         // Not advanced: another attempt of this activity committed the page first; the workflow asks again.
-        if (complete || !advanced || next === null || pages >= pagesPerActivity) return { ...counts, done, complete };
+        if (complete || !advanced || !more) return { ...counts, done, complete };
         cursor = next;
       }
     },

@@ -7,6 +7,7 @@ import { ensureOutboxRelayOnStart } from './temporal/outbox-relay';
 import { checkMappingAtStartup } from './sync-startup';
 import { createWorkerSet } from './temporal/workers';
 import { bundleWorkflowsApart } from './temporal/workflow-bundle';
+import { dataConverterOption } from './temporal/payload-codec';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
 
 async function main(): Promise<void> {
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   const workerSet = await createWorkerSet({
     connection,
     config,
-    workflowBundle: { codePath: await bundleWorkflowsApart(require.resolve('../workflows')) },
+    workflowBundle: {
+      codePath: await bundleWorkflowsApart(require.resolve('../workflows'), dataConverterOption(config).dataConverter),
+    },
     activities: createActivities(runtime),
     hubspotActivities: createHubSpotActivities(runtime),
   });

@@ -9,19 +9,31 @@ import { promisify } from 'node:util';
 // The bundle is built from the same sources at every start, so it can never be stale.
 
 const BUNDLE_SCRIPT = `
-const [workerModule, workflowsPath, out] = process.argv.slice(1);
+const [workerModule, options, out] = process.argv.slice(1);
 require(workerModule)
-  .bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } })
+  .bundleWorkflowCode({ ...JSON.parse(options), logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } })
   .then(({ code }) => require('node:fs').writeFileSync(out, code))
   .catch((err) => { console.error(err); process.exit(1); });
 `;
 
-/** Bundles `workflowsPath` in a child node process; returns the bundle's path for `workflowBundle.codePath`. */
-export async function bundleWorkflowsApart(workflowsPath: string): Promise<string> {
+/**
+ * Bundles `workflowsPath` in a child node process; returns the bundle's path for `workflowBundle.codePath`. The
+ * data converter's converter modules run inside the workflow sandbox, so they are bundled in too, as the worker
+ * would when bundling itself.
+ */
+export async function bundleWorkflowsApart(
+  workflowsPath: string,
+  dataConverter: { payloadConverterPath?: string; failureConverterPath?: string } = {},
+): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'hubsync-workflows-')), 'bundle.js');
+  const options = {
+    workflowsPath,
+    ...(dataConverter.payloadConverterPath ? { payloadConverterPath: dataConverter.payloadConverterPath } : {}),
+    ...(dataConverter.failureConverterPath ? { failureConverterPath: dataConverter.failureConverterPath } : {}),
+  };
   await promisify(execFile)(
     process.execPath,
-    ['-e', BUNDLE_SCRIPT, require.resolve('@temporalio/worker'), workflowsPath, out],
+    ['-e', BUNDLE_SCRIPT, require.resolve('@temporalio/worker'), JSON.stringify(options), out],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   return out;

@@ -1,6 +1,7 @@
 // What the backfill and the incremental sync cost in HubSpot API calls, counted by the simulator (never timed):
 // a load costs one list call per 100 records, a sync one search call per 200 changes, each plus a few calls per
 // type. A change that doubles the calls (reading every loaded row back, halving a page) fails here.
+import { backfillPagesPerActivity } from '../../src/config';
 import { startBackfill, startManualSync } from '../../src/temporal/sync-runs';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import { startStack, type Stack } from '../support/stack';
@@ -20,12 +21,21 @@ const BUDGET = {
 const OLD = { modifiedFrom: '2024-01-01T00:00:00.000Z', modifiedTo: '2024-06-01T00:00:00.000Z' };
 const SEEDED = { contacts: 1_050, companies: 320 } as const;
 
-describe('HubSpot API calls per sync, from the simulator counters', () => {
+// At HubSpot's published limits one backfill page per activity; at a budget this high, ten pages in sequence
+// (the next one's request running while the current one is written): the same calls either way.
+describe.each([
+  { requestsPer10s: '190', pages: 1 },
+  { requestsPer10s: '5000', pages: 10 },
+])('HubSpot API calls per sync, from the simulator counters ($pages page(s) per backfill activity)', (rate) => {
   let stack: Stack;
 
   beforeAll(async () => {
+    expect(backfillPagesPerActivity(Number(rate.requestsPer10s))).toBe(rate.pages);
     // No app: no webhook reaches hubsync, every call counted is the sync's own.
-    stack = await startStack({ withApp: false, env: { SYNC_WINDOW_OVERLAP_MS: '1000' } });
+    stack = await startStack({
+      withApp: false,
+      env: { SYNC_WINDOW_OVERLAP_MS: '1000', HUBSPOT_REQUESTS_PER_10S: rate.requestsPer10s },
+    });
     await stack.sim('POST', '/__sim/seed', { ...SEEDED, owners: 1, associations: false, ...OLD });
   });
   afterAll(async () => stack?.close());
