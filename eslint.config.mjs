@@ -14,8 +14,54 @@ export default tseslint.config(
     },
   },
   {
-    // Workflows run in Temporal's deterministic sandbox: keep I/O and wall-clock out of them.
+    // Workflows run in Temporal's deterministic sandbox: they import the workflow-safe module, pure sync rules,
+    // activity types and each other, nothing with I/O or wall-clock.
     files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/**',
+                '!**/src/sync',
+                '!**/src/sync/**',
+                '!**/src/workflow-safe',
+                '!**/src/workflow-safe/**',
+              ],
+              message: 'Workflows import only src/workflow-safe, pure src/sync and activity types.',
+            },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Workflows import activity types only.',
+            },
+            {
+              group: [
+                '@prisma/*',
+                'axios',
+                'fastify',
+                'pg',
+                'pino',
+                'node:*',
+                'fs',
+                'path',
+                'crypto',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Workflows must not import I/O modules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Pure rules: no I/O, no store, no HubSpot client, no Temporal client (workflows import them).
+    files: ['src/sync/**/*.ts', 'src/workflow-safe/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -23,16 +69,37 @@ export default tseslint.config(
           patterns: [
             {
               group: [
-                '../src/store/*',
-                '../src/hubspot/*',
-                '../src/http/*',
+                '**/store',
+                '**/store/**',
+                '**/hubspot',
+                '**/hubspot/**',
+                '**/temporal/**',
+                '**/inbound/**',
+                '**/outbound/**',
+                '**/scheduled/**',
+                '**/http/**',
+                '**/activities/**',
+                '**/workflows/**',
+              ],
+              message: 'src/sync and src/workflow-safe are pure: they import nothing with I/O.',
+            },
+            {
+              group: [
                 '@prisma/*',
                 'axios',
                 'fastify',
                 'pg',
+                'pino',
                 'node:*',
+                'fs',
+                'path',
+                'crypto',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                '@temporalio/workflow',
               ],
-              message: 'Workflows must not import I/O modules.',
+              message: 'src/sync and src/workflow-safe are pure: they import nothing with I/O.',
             },
           ],
         },

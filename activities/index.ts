@@ -1,11 +1,11 @@
 import type { ActivityDeps } from './deps';
 import { withTemporalFailures } from './hubspot-failures';
-import { createHubSpotFetchActivities } from './hubspot-fetch';
-import { createInboundActivities } from './inbound';
-import { createOutboxActivities } from './outbox-relay';
-import { createPushActivities, createPushStoreActivities } from './push';
-import { createSyncCursorActivities } from './sync-cursors';
-import { createSyncPageActivities } from './sync-pages';
+import { createHubSpotFetchActivities } from './inbound/hubspot-fetch';
+import { createInboundActivities } from './inbound/apply';
+import { createOutboxActivities } from './outbound/outbox';
+import { createPushActivities, createPushStoreActivities } from './outbound/push';
+import { createSyncCursorActivities } from './scheduled/sync-cursors';
+import { createSyncPageActivities } from './scheduled/sync-pages';
 import { createSyncRunActivities } from './sync-runs';
 
 /** Activities that touch only hubsync's own store; they run on the main task queue. */
@@ -17,7 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPushStoreActivities(deps),
     ...createOutboxActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
-    // rate limit would defeat; the client's per-portal limiter paces it (see activities/hubspot-fetch.ts).
+    // rate limit would defeat; the client's per-portal limiter paces it (see activities/inbound/hubspot-fetch.ts).
     ...withTemporalFailures(createHubSpotFetchActivities(deps)),
   };
 }

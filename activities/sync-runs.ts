@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../src/store/prisma';
-import type { SyncDirection, SyncTrigger } from '../src/temporal/search-attributes';
+import type { SyncDirection, SyncTrigger } from '../src/workflow-safe/search-attributes';
 
 export interface SyncRunActivityDeps {
   prisma: PrismaClient;

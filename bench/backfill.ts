@@ -19,9 +19,9 @@ import { backfillPagesPerActivity, parseConfig, type Config } from '../src/confi
 import { createHubSpotClient, StaticTokenProvider } from '../src/hubspot';
 import { createPrisma, type PrismaClient } from '../src/store/prisma';
 import { OBJECT_TYPES } from '../src/sync/object-types';
-import { deleteSyncSchedule } from '../src/temporal/schedules';
-import { startBackfill } from '../src/temporal/sync-runs';
-import type { BackfillProgress } from '../workflows/backfill';
+import { deleteSyncSchedule } from '../src/scheduled/schedules';
+import { startBackfill } from '../src/scheduled/start-sync';
+import type { BackfillProgress } from '../workflows/scheduled/backfill';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)

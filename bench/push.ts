@@ -14,8 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { pushWorkflowId } from '../src/temporal/workflow-ids';
-import { pushStatusQuery } from '../workflows/push';
+import { pushWorkflowId } from '../src/workflow-safe/ids';
+import { pushStatusQuery } from '../workflows/outbound/push';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench_push';
 process.env.DATABASE_URL = DATABASE_URL;

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   if (migrate.status !== 0) throw new Error('database migration failed');
   // Imported after DATABASE_URL is set: the test stack reads it.
   const { startStack } = await import('../test/support/stack');
-  const { signedHeaders } = await import('../test/webhooks/helpers');
+  const { signedHeaders } = await import('../test/inbound/helpers');
   const { configEnv, HubsyncProcess, waitForHttp } = await import('../test/chaos/processes');
   const stack = await startStack({ withApp: false, env: { LOG_LEVEL: 'silent' } });
   const config = stack.runtime.config;

@@ -1,4 +1,4 @@
-import { checkTemporal, createTemporalClient } from './client';
+import { checkTemporal, createTemporalClient } from './temporal/client';
 import { loadConfigOrExit } from './config';
 import { buildApp } from './http/app';
 import { createRuntime } from './runtime';

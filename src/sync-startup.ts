@@ -13,8 +13,8 @@ import {
   type PropertyDefinition,
 } from './hubspot';
 import type { Logger } from './logger';
-import { ensureLocalIdProperty, uniquePropertyUsable } from './push/hubspot-schema';
-import { PUSH_OBJECT_TYPES, type PushObjectType } from './push/changes';
+import { ensureLocalIdProperty, uniquePropertyUsable } from './outbound/hubspot-schema';
+import { PUSH_OBJECT_TYPES, type PushObjectType } from './sync/local-changes';
 import { validateMappingAgainstProperties, type MappingProblem } from './sync/mapping';
 import type { MappingConfig } from './sync/mapping-types';
 

@@ -1,8 +1,8 @@
 // The worker bundles this module: every workflow type hubsync runs is exported from here.
 export {};
-export * from './inbound-object';
-export * from './incremental-sync';
-export * from './object-sync';
-export * from './backfill';
-export * from './push';
-export * from './outbox-relay';
+export * from './inbound/inbound-object';
+export * from './scheduled/incremental-sync';
+export * from './scheduled/object-sync';
+export * from './scheduled/backfill';
+export * from './outbound/push';
+export * from './outbound/outbox-relay';

@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { OBJECT_TYPES } from '../sync/object-types';
-import { startBackfill } from '../temporal/sync-runs';
-import type { BackfillProgress } from '../../workflows/backfill';
+import { startBackfill } from '../scheduled/start-sync';
+import type { BackfillProgress } from '../../workflows/scheduled/backfill';
 import { flag, UsageError } from './args';
 import { type CliCommand, EXIT_FAILURE, EXIT_OK, OBJECTS_OPTION, objectTypesOption } from './context';
 import { ProgressBar } from './progress-bar';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
-import type { PushStatus } from '../../workflows/push';
+import type { PushStatus } from '../../workflows/outbound/push';
 import type { PrismaClient } from '../store/prisma';
 import { tableFor } from '../store/tables';
-import type { PushObjectType } from '../push/changes';
+import type { PushObjectType } from '../sync/local-changes';
 
 // What became of records handed to a push workflow, for `hubsync push --wait` and `hubsync replay`.
 // Temporal's queries are consistent with the signals already accepted, so once the push workflow reports

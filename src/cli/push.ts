@@ -1,5 +1,5 @@
-import { notifyLocalChanges, pushStartOptions, PUSH_OBJECT_TYPES, type PushObjectType } from '../platform';
-import { isPushObjectType } from '../push/changes';
+import { notifyLocalChanges, pushStartOptions, PUSH_OBJECT_TYPES, type PushObjectType } from '../outbound/notify';
+import { isPushObjectType } from '../sync/local-changes';
 import { MAPPABLE_COLUMNS } from '../sync/object-types';
 import { tableFor } from '../store/tables';
 import { flag, stringOption, UsageError } from './args';

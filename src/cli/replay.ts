@@ -1,5 +1,5 @@
-import { notifyLocalChanges, pushStartOptions, type PushObjectType } from '../platform';
-import { isPushObjectType } from '../push/changes';
+import { notifyLocalChanges, pushStartOptions, type PushObjectType } from '../outbound/notify';
+import { isPushObjectType } from '../sync/local-changes';
 import type { PrismaClient } from '../store/prisma';
 import { isObjectType, OBJECT_TYPES } from '../sync/object-types';
 import { flag, stringOption, UsageError } from './args';

@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { ensureSyncSchedule, pauseSyncSchedule, resumeSyncSchedule } from '../temporal/schedules';
-import { syncScheduleId } from '../temporal/workflow-ids';
+import { ensureSyncSchedule, pauseSyncSchedule, resumeSyncSchedule } from '../scheduled/schedules';
+import { syncScheduleId } from '../workflow-safe/ids';
 import { stringOption, UsageError } from './args';
 import { type CliCommand, EXIT_FAILURE, EXIT_OK } from './context';
 

@@ -4,10 +4,10 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PrismaClient } from '../store/prisma';
-import { WebhookDispatcher } from '../temporal/webhook-dispatcher';
+import { WebhookDispatcher } from '../inbound/webhook-dispatcher';
 import { healthRoutes, type ReadinessCheck } from './health';
-import { platformChangesRoutes } from './platform-changes';
-import { webhookRoutes } from './webhooks';
+import { platformChangesRoutes } from '../outbound/changes-route';
+import { webhookRoutes } from '../inbound/webhook-route';
 
 export interface AppDeps {
   config: Config;

@@ -48,14 +48,8 @@ export interface ApplyInboundResult {
   stale: number;
 }
 
-export interface FieldState {
-  pushed?: string;
-  pushedAt?: number;
-  pulled?: string;
-  pulledAt?: number;
-  hubspotAt?: number;
-}
-export type SyncState = Record<string, FieldState>;
+export type { FieldState, SyncState } from '../sync/field-state';
+import type { FieldState, SyncState } from '../sync/field-state';
 
 interface ExistingRow {
   id: string;

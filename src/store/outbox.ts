@@ -2,7 +2,7 @@
 // transaction as their own change; the relay hands committed entries to the push workflows. An entry is marked
 // dispatched in the transaction that locked it, after the hand-over succeeded: a crash in between hands it over
 // again (at least once), which is harmless because pushing an already-pushed record sends nothing.
-import { isPushObjectType, type LocalChange, type PushObjectType } from '../push/changes';
+import { isPushObjectType, type LocalChange, type PushObjectType } from '../sync/local-changes';
 import type { PrismaClient } from './prisma';
 
 export interface OutboxChange extends LocalChange {

@@ -1,7 +1,7 @@
 // The platform tables as the push sees them: read the rows of a batch, then record what HubSpot accepted
 // (HubSpot ids, syncState[prop].pushed/pushedAt) and what it refused (sync_failures) — in one transaction,
 // without touching updated_at, which is the platform's own change time.
-import type { PushRow } from '../push/plan';
+import type { PushRow } from '../sync/push-plan';
 import type { CrmObjectType } from '../sync/object-types';
 import type { SyncState } from './hubspot-records';
 import type { PrismaClient } from './prisma';

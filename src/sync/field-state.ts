@@ -14,6 +14,16 @@ export interface SyncBase {
   readonly lastPulledAt?: number | Date | null;
 }
 
+/** What a row's sync_state remembers of one HubSpot property (fingerprints; times as epoch ms). */
+export interface FieldState {
+  pushed?: string;
+  pushedAt?: number;
+  pulled?: string;
+  pulledAt?: number;
+  hubspotAt?: number;
+}
+export type SyncState = Record<string, FieldState>;
+
 export type Instant = number | Date | null | undefined;
 
 export function toEpochMs(at: Instant): number | undefined {

@@ -1,0 +1,163 @@
+import type { HubSpotClient } from '../../src/hubspot';
+import type { Logger } from '../../src/logger';
+import { propertiesFor } from '../../src/sync/mapping';
+import { mergedObjectIds } from '../../src/sync/merges';
+import type { MappingConfig } from '../../src/sync/mapping-types';
+import type { CrmObjectType } from '../../src/sync/object-types';
+
+// Full reads of records for the webhook path (creation, restore, merge). Hundreds of per-record workflows
+// ask at once after a bulk import; this activity gathers the ids they ask for and answers them all from one
+// batch/read call. A batch closes at 100 ids (HubSpot's limit), after a short quiet gap without new asks,
+// or at the latest `maxWaitMs` after it opened: a lone read waits only the gap, a stream fills batches.
+//
+// It is registered on the MAIN task queue: the HubSpot queue's server-side limit admits activities one by
+// one at the portal's request rate, which would hand this batcher one id at a time. The HubSpot client's
+// per-portal limiter still paces the (few) batch calls this makes.
+
+export interface HubSpotFetchDeps {
+  hubspotFor: (portalId: string) => HubSpotClient;
+  mapping: MappingConfig;
+  logger: Logger;
+}
+
+export interface FetchRecordInput {
+  portalId: string;
+  objectType: CrmObjectType;
+  objectId: string;
+}
+
+/** What the apply step needs of a full record (HubSpot wire form). */
+export interface FetchedRecord {
+  id: string;
+  properties: Record<string, string | null>;
+  updatedAt: number;
+  archived: boolean;
+}
+
+export interface BatcherOptions {
+  /** When asks are rare, a batch is sent once no new id arrived for this long… */
+  quietMs?: number;
+  /** …when they stream in (a bulk import), it fills for up to this long after its first id. */
+  maxWaitMs?: number;
+  /** Asks within the last `rateWindowMs` from which the stream counts as a bulk and batches are left to fill. */
+  bulkAsks?: number;
+  rateWindowMs?: number;
+  maxBatch?: number;
+  /** Batch reads in flight per portal and type; further asks join the next batch meanwhile. */
+  maxInFlight?: number;
+}
+
+interface Waiter {
+  resolve: (record: FetchedRecord | null) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Queue {
+  portalId: string;
+  objectType: CrmObjectType;
+  waiters: Map<string, Waiter[]>;
+  openedAt: number;
+  inFlight: number;
+  /** Arrival times of the asks within the rate window. */
+  recent: number[];
+  timer?: NodeJS.Timeout;
+}
+
+export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: BatcherOptions = {}) {
+  const quietMs = options.quietMs ?? 30;
+  // Long enough for a batch to fill while a bulk import's workflows start at the dev server's pace (measured:
+  // 8-25 a second, so 10 s left batches of 60-80 ids and 18 calls for 1,000 creations). Lone reads never wait it.
+  const maxWaitMs = options.maxWaitMs ?? 20_000;
+  const bulkAsks = options.bulkAsks ?? 10;
+  const rateWindowMs = options.rateWindowMs ?? 5_000;
+  const maxBatch = options.maxBatch ?? 100;
+  const maxInFlight = options.maxInFlight ?? 2;
+  const queues = new Map<string, Queue>();
+
+  // Group commit: while reads are in flight (or waiting for the portal's rate limiter) new asks pile up,
+  // and a stream of asks (a bulk import) is left to fill batches; a lone ask still goes out after the quiet gap.
+  const send = (queue: Queue): void => {
+    clearTimeout(queue.timer);
+    queue.timer = undefined;
+    if (queue.waiters.size === 0 || queue.inFlight >= maxInFlight) return;
+    const batch = new Map([...queue.waiters].slice(0, maxBatch));
+    for (const id of batch.keys()) queue.waiters.delete(id);
+    queue.openedAt = Date.now();
+    queue.inFlight += 1;
+    const ids = [...batch.keys()];
+    deps
+      .hubspotFor(queue.portalId)
+      .batchRead(queue.objectType, ids, { properties: propertiesFor(queue.objectType, deps.mapping) })
+      .then(({ results }) => {
+        const byId = new Map(results.map((r) => [r.id, r]));
+        // HubSpot answers a merged-away id with its survivor: found through the survivor's merged ids.
+        for (const r of results)
+          for (const mergedId of mergedObjectIds(r.id, r.properties)) if (!byId.has(mergedId)) byId.set(mergedId, r);
+        for (const [id, waiters] of batch) {
+          const found = byId.get(id);
+          const record: FetchedRecord | null = found
+            ? {
+                id: found.id,
+                properties: found.properties,
+                updatedAt: Date.parse(found.updatedAt),
+                archived: found.archived,
+              }
+            : null;
+          waiters.forEach((w) => w.resolve(record));
+        }
+      })
+      .catch((err: unknown) => {
+        deps.logger.warn(
+          { portalId: queue.portalId, objectType: queue.objectType, ids: ids.length, err: (err as Error).message },
+          'batched record read failed',
+        );
+        for (const waiters of batch.values()) waiters.forEach((w) => w.reject(err));
+      })
+      .finally(() => {
+        queue.inFlight -= 1;
+        if (queue.waiters.size >= maxBatch) send(queue);
+        else if (queue.waiters.size > 0) schedule(queue);
+      });
+  };
+
+  const schedule = (queue: Queue): void => {
+    if (queue.inFlight >= maxInFlight) return; // the completion of a read sends the next batch
+    clearTimeout(queue.timer);
+    const now = Date.now();
+    while (queue.recent.length > 0 && queue.recent[0]! < now - rateWindowMs) queue.recent.shift();
+    const untilDeadline = Math.max(0, queue.openedAt + maxWaitMs - now);
+    const delay = queue.recent.length >= bulkAsks ? untilDeadline : Math.min(quietMs, untilDeadline);
+    queue.timer = setTimeout(() => send(queue), delay);
+  };
+
+  return {
+    /** The record as HubSpot has it now, or null when HubSpot no longer knows it (e.g. GDPR-deleted). */
+    fetchHubSpotRecord(input: FetchRecordInput): Promise<FetchedRecord | null> {
+      const key = `${input.portalId}:${input.objectType}`;
+      let queue = queues.get(key);
+      if (!queue) {
+        queue = {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          waiters: new Map(),
+          openedAt: Date.now(),
+          inFlight: 0,
+          recent: [],
+        };
+        queues.set(key, queue);
+      }
+      const current = queue;
+      return new Promise<FetchedRecord | null>((resolve, reject) => {
+        if (current.waiters.size === 0) current.openedAt = Date.now();
+        current.recent.push(Date.now());
+        const waiters = current.waiters.get(input.objectId) ?? [];
+        waiters.push({ resolve, reject });
+        current.waiters.set(input.objectId, waiters);
+        if (current.waiters.size >= maxBatch) send(current);
+        else schedule(current);
+      });
+    },
+  };
+}
+
+export type HubSpotFetchActivities = ReturnType<typeof createHubSpotFetchActivities>;

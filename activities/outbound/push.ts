@@ -1,0 +1,280 @@
+import type { LocalChange, PushObjectType } from '../../src/sync/local-changes';
+import {
+  writeUpdates,
+  writeUpserts,
+  type UpdateInput,
+  type UpsertInput,
+  type WriteOutcome,
+} from '../../src/outbound/hubspot-writes';
+import { createPushSchemaCache } from '../../src/outbound/hubspot-schema';
+import {
+  conflictingFields,
+  LOCAL_ID_PROPERTY,
+  planRecordPush,
+  upsertKeyFor,
+  type PushRow,
+  type RecordPlan,
+} from '../../src/sync/push-plan';
+import { applyInboundRecords, type InboundRecord } from '../../src/store/hubspot-records';
+import type { PrismaClient } from '../../src/store/prisma';
+import { loadPushRows, savePushOutcome, type PushedRecord, type PushFailureRow } from '../../src/store/push-records';
+import type { RecordSyncDeps } from '../deps';
+
+export type PushActivityDeps = RecordSyncDeps;
+
+export interface PushBatchInput {
+  portalId: string;
+  objectType: PushObjectType;
+  /** At most 100, one per record (the workflow merges repeated reports). */
+  changes: LocalChange[];
+  workflowId?: string;
+}
+
+export interface PushFailureSummary {
+  localId: string;
+  property?: string;
+  category: string;
+  message: string;
+}
+
+export interface PushBatchResult {
+  /** Records not found locally (deleted, archived, or of another portal/type). */
+  missing: number;
+  /** Records with nothing to send (every field already in HubSpot or taken from it). */
+  unchanged: number;
+  created: number;
+  updated: number;
+  failed: number;
+  conflicts: number;
+  writeCalls: number;
+  readCalls: number;
+  /** The first few failures, for the workflow's query; all of them are in sync_failures. */
+  failures: PushFailureSummary[];
+}
+
+const FAILURES_REPORTED = 10;
+
+/**
+ * One push batch, on the HubSpot queue: read the rows, settle conflicts with HubSpot's current values, write
+ * (update / upsert), store ids and syncState, record refusals. Idempotent: a retry re-plans from the database,
+ * so fields already marked pushed are not sent again and upserts find records a lost response created.
+ */
+export function createPushActivities(deps: PushActivityDeps) {
+  const schemaFor = createPushSchemaCache(deps.hubspotFor, deps.mapping);
+
+  async function settleConflicts(
+    input: PushBatchInput,
+    rows: PushRow[],
+    plans: Map<string, RecordPlan>,
+    result: PushBatchResult,
+  ): Promise<PushRow[]> {
+    const known = rows.filter((r) => r.hubspotId && plans.get(r.id)?.fields.some((f) => f.field.direction === 'both'));
+    if (known.length === 0) return rows;
+    const properties = new Set(known.flatMap((r) => plans.get(r.id)?.fields.map((f) => f.field.hubspotProperty) ?? []));
+    result.readCalls += 1;
+    const current = await deps.hubspotFor(input.portalId).batchRead(
+      input.objectType,
+      known.map((r) => r.hubspotId as string),
+      { properties: [...properties] },
+    );
+    const byId = new Map(current.results.map((record) => [record.id, record]));
+    const inbound: InboundRecord[] = [];
+    const touched = new Set<string>();
+    for (const row of known) {
+      const record = byId.get(row.hubspotId as string);
+      if (!record) continue;
+      const changedAt = Date.parse(record.updatedAt);
+      const conflicts = conflictingFields(row, plans.get(row.id) as RecordPlan, record.properties, changedAt);
+      if (conflicts.length === 0) continue;
+      touched.add(row.id);
+      inbound.push({
+        hubspotId: row.hubspotId as string,
+        properties: Object.fromEntries(conflicts.map((c) => [c.property, record.properties[c.property] ?? null])),
+        changedAt,
+      });
+    }
+    if (inbound.length === 0) return rows;
+    // The inbound path weighs each conflict by the field's policy, records it in sync_conflicts and applies
+    // HubSpot's value where HubSpot wins; re-reading the rows then leaves only the platform's winners to push.
+    const applied = await applyInboundRecords(
+      deps.prisma,
+      {
+        portalId: input.portalId,
+        objectType: input.objectType,
+        mapping: deps.mapping,
+        ourAppId: deps.config.HUBSPOT_APP_ID,
+        mode: 'partial',
+      },
+      inbound,
+    );
+    result.conflicts += applied.conflicts;
+    const fresh = new Map(
+      (await loadPushRows(deps.prisma, input.portalId, input.objectType, [...touched])).map((r) => [r.id, r]),
+    );
+    return rows.flatMap((row) =>
+      touched.has(row.id) ? (fresh.has(row.id) ? [fresh.get(row.id) as PushRow] : []) : [row],
+    );
+  }
+
+  return {
+    async pushBatch(input: PushBatchInput): Promise<PushBatchResult> {
+      const { portalId, objectType: type } = input;
+      const result: PushBatchResult = {
+        missing: 0,
+        unchanged: 0,
+        created: 0,
+        updated: 0,
+        failed: 0,
+        conflicts: 0,
+        writeCalls: 0,
+        readCalls: 0,
+        failures: [],
+      };
+      const columnsOf = new Map(input.changes.map((c) => [c.localId, c.fields ?? null]));
+      const schema = await schemaFor(portalId, type);
+      // A record HubSpot does not know yet is sent whole, whatever columns the platform named.
+      const planAll = (rows: PushRow[]) =>
+        new Map(
+          rows.map((r) => [
+            r.id,
+            planRecordPush(type, r, deps.mapping, r.hubspotId ? (columnsOf.get(r.id) ?? null) : null),
+          ]),
+        );
+
+      let rows = await loadPushRows(deps.prisma, portalId, type, [...columnsOf.keys()]);
+      result.missing = columnsOf.size - rows.length;
+      rows = await settleConflicts(input, rows, planAll(rows), result);
+      const plans = planAll(rows);
+
+      const failures: PushFailureRow[] = [];
+      const updates: UpdateInput[] = [];
+      const upserts: UpsertInput[] = [];
+      for (const row of rows) {
+        const plan = plans.get(row.id) as RecordPlan;
+        for (const bad of plan.unrepresentable) {
+          failures.push({
+            localId: row.id,
+            ...(row.hubspotId ? { hubspotId: row.hubspotId } : {}),
+            operation: 'map',
+            category: 'INVALID_LOCAL_VALUE',
+            message: bad.message,
+            property: bad.property,
+          });
+        }
+        const properties = Object.fromEntries(plan.fields.map((f) => [f.field.hubspotProperty, f.value]));
+        if (row.hubspotId) {
+          if (plan.fields.length === 0) result.unchanged += 1;
+          else updates.push({ localId: row.id, hubspotId: row.hubspotId, properties });
+        } else {
+          upserts.push({
+            localId: row.id,
+            key: upsertKeyFor(type, row, deps.mapping, schema.uniquePropertyUsable),
+            properties: { ...properties, [LOCAL_ID_PROPERTY]: row.id },
+          });
+        }
+      }
+
+      const hubspot = deps.hubspotFor(portalId);
+      const outcomes: WriteOutcome[] = [
+        await writeUpdates(hubspot, type, updates),
+        await writeUpserts(hubspot, type, upserts),
+      ];
+      const pushedAt = Date.now();
+      const pushed: PushedRecord[] = [];
+      for (const outcome of outcomes) {
+        result.writeCalls += outcome.writeCalls;
+        result.readCalls += outcome.readCalls;
+        for (const rejected of outcome.rejected) {
+          failures.push({
+            localId: rejected.localId,
+            ...(rejected.hubspotId ? { hubspotId: rejected.hubspotId } : {}),
+            operation: rejected.operation,
+            category: rejected.category,
+            message: rejected.message,
+            ...(rejected.property ? { property: rejected.property } : {}),
+          });
+        }
+        for (const success of outcome.succeeded) {
+          const plan = plans.get(success.localId) as RecordPlan;
+          const state = Object.fromEntries(
+            plan.fields.map((f) => [
+              f.field.hubspotProperty,
+              {
+                pushed: f.fingerprint,
+                pushedAt,
+                ...(success.hubspotAt === undefined ? {} : { hubspotAt: success.hubspotAt }),
+              },
+            ]),
+          );
+          const isNew = !rows.find((r) => r.id === success.localId)?.hubspotId;
+          pushed.push({
+            localId: success.localId,
+            ...(isNew ? { hubspotId: success.hubspotId } : {}),
+            ...(success.hubspotAt === undefined ? {} : { hubspotUpdatedAt: success.hubspotAt }),
+            state,
+          });
+        }
+      }
+
+      const recorded = await savePushOutcome(deps.prisma, {
+        portalId,
+        objectType: type,
+        ...(input.workflowId ? { workflowId: input.workflowId } : {}),
+        pushed,
+        failures,
+      });
+      const failedIds = new Set(recorded.map((f) => f.localId));
+      for (const record of pushed) {
+        if (failedIds.has(record.localId)) continue;
+        if (record.hubspotId) result.created += 1;
+        else result.updated += 1;
+      }
+      result.failed = failedIds.size;
+      result.failures = recorded.slice(0, FAILURES_REPORTED).map((f) => ({
+        localId: f.localId,
+        category: f.category,
+        message: f.message,
+        ...(f.property ? { property: f.property } : {}),
+      }));
+
+      const metric = deps.metrics.recordsPushed;
+      if (result.created) metric.inc({ object_type: type, result: 'created' }, result.created);
+      if (result.updated) metric.inc({ object_type: type, result: 'updated' }, result.updated);
+      if (result.failed) metric.inc({ object_type: type, result: 'failed' }, result.failed);
+      if (result.unchanged) metric.inc({ object_type: type, result: 'unchanged' }, result.unchanged);
+      return result;
+    },
+  };
+}
+
+export interface PushBatchFailureInput {
+  portalId: string;
+  objectType: PushObjectType;
+  localIds: string[];
+  workflowId?: string;
+  category: string;
+  message: string;
+}
+
+/** Store-only: a batch HubSpot refused for good as a whole (auth, a malformed answer) becomes one failure per record. */
+export function createPushStoreActivities({ prisma }: { prisma: PrismaClient }) {
+  return {
+    async recordPushBatchFailure(input: PushBatchFailureInput): Promise<void> {
+      await prisma.syncFailure.createMany({
+        data: input.localIds.map((localId) => ({
+          portalId: input.portalId,
+          objectType: input.objectType,
+          localId,
+          direction: 'outbound',
+          operation: 'push',
+          category: input.category,
+          message: input.message,
+          workflowId: input.workflowId ?? null,
+        })),
+      });
+    },
+  };
+}
+
+export type PushActivities = ReturnType<typeof createPushActivities>;
+export type PushStoreActivities = ReturnType<typeof createPushStoreActivities>;

@@ -1,0 +1,353 @@
+import { Context } from '@temporalio/activity';
+import type { ChangeWindowCursor, CrmObject, HubSpotClient, Owner } from '../../src/hubspot';
+import { backfillPagesPerActivity, requestsPer10s, type Config } from '../../src/config';
+import type { Logger } from '../../src/logger';
+import {
+  applyInboundRecords,
+  markArchived,
+  tableFor,
+  type ApplyInboundResult,
+  type InboundRecord,
+} from '../../src/store/hubspot-records';
+import { takeOverListedMerges } from '../../src/store/inbound-lifecycle';
+import { inTransaction } from '../../src/store/prisma';
+import { activeIds, applyBackfillPage, linkedIds, readCursors, unseenLinkedIds } from '../../src/store/sync-cursors';
+import { propertiesFor } from '../../src/sync/mapping';
+import { mergedObjectIds } from '../../src/sync/merges';
+import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
+import type { RecordSyncDeps } from '../deps';
+
+// The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
+// writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
+// enter workflow history). They run on the HubSpot task queue, so the server-side activity rate caps the
+// whole fleet; each makes one HubSpot request (a change-window page may need a second search when a full
+// page shares one timestamp; a backfill activity lists backfillPagesPerActivity pages, and the queue's rate
+// is divided by that). Search requests are further held to 5/s by the client's portal limiter.
+
+export type SyncPageDeps = RecordSyncDeps & {
+  config: Pick<Config, 'HUBSPOT_APP_ID' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S'>;
+};
+
+export interface PageCounts extends ApplyInboundResult {
+  fetched: number;
+  /** Rows newly marked archived locally. */
+  archived: number;
+  /** Records HubSpot's archived list returned (already archived locally or not). */
+  archivedListed: number;
+}
+
+export interface PageReport extends PageCounts {
+  /** Opaque to workflows: where the next page starts; absent after the last page. */
+  next?: string;
+}
+
+export interface BackfillPageReport extends PageCounts {
+  done: number;
+  complete: boolean;
+}
+
+export interface ChangesPageInput {
+  portalId: string;
+  objectType: CrmObjectType;
+  window: { from: number; to: number };
+  cursor?: string;
+}
+
+/** How long one backfill activity keeps listing further pages of its group. */
+const GROUP_BUDGET_MS = 5_000;
+
+export const ZERO_COUNTS: PageCounts = {
+  fetched: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  echoes: 0,
+  conflicts: 0,
+  stale: 0,
+  archived: 0,
+  archivedListed: 0,
+};
+
+function fromCrmObject(record: CrmObject): InboundRecord {
+  return {
+    hubspotId: record.id,
+    properties: record.properties,
+    archived: record.archived,
+    changedAt: Date.parse(record.updatedAt),
+  };
+}
+
+/** Owners are not CRM objects; their API fields stand in for properties, as the owners mapping expects. */
+function fromOwner(owner: Owner): InboundRecord {
+  return {
+    hubspotId: owner.id,
+    properties: {
+      email: owner.email ?? null,
+      firstName: owner.firstName ?? null,
+      lastName: owner.lastName ?? null,
+      userId: owner.userId === null || owner.userId === undefined ? null : String(owner.userId),
+      updatedAt: owner.updatedAt,
+    },
+    archived: owner.archived,
+    changedAt: Date.parse(owner.updatedAt),
+  };
+}
+
+async function fetchListPage(
+  hubspot: HubSpotClient,
+  objectType: ObjectType,
+  opts: { after?: string; archived: boolean; properties: string[] },
+): Promise<{ records: InboundRecord[]; nextAfter?: string; archivedAt: Array<Date | undefined> }> {
+  if (objectType === 'owners') {
+    const page = await hubspot.listOwnersPage({ after: opts.after, limit: 100, archived: opts.archived });
+    return {
+      records: page.results.map(fromOwner),
+      nextAfter: page.nextAfter,
+      archivedAt: page.results.map(() => undefined),
+    };
+  }
+  const page = await hubspot.listPage(objectType, {
+    after: opts.after,
+    limit: 100,
+    archived: opts.archived,
+    properties: opts.properties,
+  });
+  return {
+    records: page.results.map(fromCrmObject),
+    nextAfter: page.nextAfter,
+    archivedAt: page.results.map((r) => (r.archivedAt ? new Date(r.archivedAt) : undefined)),
+  };
+}
+
+function sumPageCounts(a: PageCounts, b: PageCounts): PageCounts {
+  const out = { ...a };
+  for (const key of Object.keys(out) as Array<keyof PageCounts>) out[key] += b[key];
+  return out;
+}
+
+export function createSyncPageActivities(deps: SyncPageDeps) {
+  const { prisma, mapping, metrics } = deps;
+  const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
+  const applyOptions = (portalId: string, objectType: ObjectType) => ({
+    portalId,
+    objectType,
+    mapping,
+    ourAppId: deps.config.HUBSPOT_APP_ID,
+    mode: 'full' as const,
+  });
+
+  const count = (objectType: ObjectType, source: string, fetched: number, applied: ApplyInboundResult): PageCounts => {
+    for (const result of ['inserted', 'updated', 'unchanged'] as const) {
+      if (applied[result] > 0) metrics.eventsApplied.inc({ object_type: objectType, source, result }, applied[result]);
+    }
+    return { ...ZERO_COUNTS, fetched, ...applied };
+  };
+
+  const log = (portalId: string, objectType: ObjectType): Logger => {
+    const info = Context.current().info;
+    return deps.logger.child({
+      portalId,
+      objectType,
+      workflowId: info.workflowExecution?.workflowId,
+      activity: info.activityType,
+    });
+  };
+
+  return {
+    /** One page of the records whose last-modified lies in the window (search; the 10,000 cap is the client's concern). */
+    async syncChangesPage(input: ChangesPageInput): Promise<PageReport> {
+      const hubspot = deps.hubspotFor(input.portalId);
+      const cursor = input.cursor === undefined ? undefined : (JSON.parse(input.cursor) as ChangeWindowCursor);
+      const page = await hubspot.changedSincePage(input.objectType, input.window, cursor, {
+        properties: propertiesFor(input.objectType, mapping),
+      });
+      const applied = await applyInboundRecords(
+        prisma,
+        applyOptions(input.portalId, input.objectType),
+        page.results.map(fromCrmObject),
+      );
+      log(input.portalId, input.objectType).debug({ fetched: page.results.length, ...applied }, 'change page applied');
+      return {
+        ...count(input.objectType, 'sync', page.results.length, applied),
+        ...(page.next ? { next: JSON.stringify(page.next) } : {}),
+      };
+    },
+
+    /** One page of a full listing (owners have no search, and there are few of them: each run reads them all). */
+    async syncListPage(input: { portalId: string; objectType: ObjectType; after?: string }): Promise<PageReport> {
+      const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
+        after: input.after,
+        archived: false,
+        properties: input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping),
+      });
+      const applied = await applyInboundRecords(prisma, applyOptions(input.portalId, input.objectType), page.records);
+      return {
+        ...count(input.objectType, 'sync', page.records.length, applied),
+        ...(page.nextAfter ? { next: page.nextAfter } : {}),
+      };
+    },
+
+    /**
+     * One page of HubSpot's archived list (archiving does not touch last-modified, so search never reveals
+     * it). Only ids still active locally are updated: a run where nothing was archived writes nothing.
+     */
+    async syncArchivedPage(input: { portalId: string; objectType: ObjectType; after?: string }): Promise<PageReport> {
+      const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
+        after: input.after,
+        archived: true,
+        properties: ['hs_object_id'],
+      });
+      const ids = page.records.map((r) => r.hubspotId);
+      const active = new Set(
+        await activeIds(prisma, { table: tableFor(input.objectType).table, portalId: input.portalId, hubspotIds: ids }),
+      );
+      // Bulk archives share one archivedAt, so grouping keeps this to a statement or two per page.
+      const byTime = new Map<number | undefined, string[]>();
+      page.records.forEach((record, i) => {
+        if (!active.has(record.hubspotId)) return;
+        const at = page.archivedAt[i]?.getTime();
+        byTime.set(at, [...(byTime.get(at) ?? []), record.hubspotId]);
+      });
+      let archived = 0;
+      for (const [at, hubspotIds] of byTime) {
+        archived += await markArchived(prisma, {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          hubspotIds,
+          archived: true,
+          ...(at === undefined ? {} : { at: new Date(at) }),
+        });
+      }
+      if (archived > 0)
+        metrics.eventsApplied.inc({ object_type: input.objectType, source: 'sync', result: 'archived' }, archived);
+      return {
+        ...ZERO_COUNTS,
+        archivedListed: ids.length,
+        archived,
+        ...(page.nextAfter ? { next: page.nextAfter } : {}),
+      };
+    },
+
+    /**
+     * One page of the link check: the type's live local rows linked to HubSpot, read back by id (batch/read).
+     * A record merged away is answered by its survivor, which lists it in its merged ids: the survivor takes the
+     * row over. A record HubSpot no longer knows at all — deleted, or erased with no webhook to say so (a merge
+     * into a record that was later erased leaves nothing any list or search could show) — is archived locally.
+     * `unseenOnly` (after a backfill): only the rows linked before it began that none of its pages listed.
+     */
+    async checkLinksPage(input: {
+      portalId: string;
+      objectType: CrmObjectType;
+      after?: string;
+      unseenOnly?: boolean;
+    }): Promise<PageReport> {
+      const page = {
+        table: tableFor(input.objectType).table,
+        portalId: input.portalId,
+        after: input.after,
+        limit: 100,
+      };
+      const ids = input.unseenOnly
+        ? await unseenLinkedIds(prisma, { ...page, objectType: input.objectType })
+        : await linkedIds(prisma, page);
+      if (ids.length === 0) return { ...ZERO_COUNTS };
+      const { results } = await deps
+        .hubspotFor(input.portalId)
+        .batchRead(input.objectType, ids, { properties: ['hs_merged_object_ids'] });
+      const survivors = results.map((r) => ({ hubspotId: r.id, mergedIds: mergedObjectIds(r.id, r.properties) }));
+      const known = new Set([...survivors.map((s) => s.hubspotId), ...survivors.flatMap((s) => s.mergedIds)]);
+      const gone = ids.filter((id) => !known.has(id));
+      const at = new Date();
+      const { merged, archived } = await inTransaction(prisma, async (tx) => ({
+        merged: await takeOverListedMerges(tx, {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          survivors,
+          at,
+        }),
+        archived: await markArchived(tx, {
+          portalId: input.portalId,
+          objectType: input.objectType,
+          hubspotIds: gone,
+          archived: true,
+          at,
+        }),
+      }));
+      if (merged + archived > 0) {
+        metrics.eventsApplied.inc(
+          { object_type: input.objectType, source: 'link-check', result: 'archived' },
+          merged + archived,
+        );
+        log(input.portalId, input.objectType).info(
+          { checked: ids.length, mergedAway: merged, gone: archived },
+          'link check archived rows HubSpot no longer has',
+        );
+      }
+      return {
+        ...ZERO_COUNTS,
+        archived: archived + merged,
+        ...(ids.length === 100 ? { next: ids[ids.length - 1]! } : {}),
+      };
+    },
+
+    /**
+     * The backfill's next pages (backfillPagesPerActivity of them): read from the cursor the last committed page
+     * left in sync_cursors, each page written with the cursor's move in one transaction, so a retry after a
+     * crash continues exactly there. The next page's request runs while this one is written.
+     */
+    async backfillPage(input: { portalId: string; objectType: ObjectType }): Promise<BackfillPageReport> {
+      const [state] = await readCursors(prisma, input.portalId, [input.objectType]);
+      if (!state || !state.backfillStarted)
+        throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
+      if (state.backfillComplete) return { ...ZERO_COUNTS, done: state.backfillDone, complete: true };
+      const hubspot = deps.hubspotFor(input.portalId);
+      const properties = input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping);
+      const list = (after: string | null) => {
+        const request = fetchListPage(hubspot, input.objectType, {
+          after: after ?? undefined,
+          archived: false,
+          properties,
+        });
+        request.catch(() => undefined); // a prefetch this activity stops before reading must not go unhandled
+        return request;
+      };
+      let counts = { ...ZERO_COUNTS };
+      let cursor = state.backfillCursor;
+      let listing = list(cursor);
+      // A slow database ends the group early, far from the activity's timeout (PAGE_ACTIVITY_TIMEOUT).
+      const groupUntil = Date.now() + GROUP_BUDGET_MS;
+      for (let pages = 1; ; pages++) {
+        const page = await listing;
+        const next = page.nextAfter ?? null;
+        const more = next !== null && pages < pagesPerActivity && Date.now() < groupUntil;
+        if (more) listing = list(next);
+        const { done, complete, advanced, ...applied } = await applyBackfillPage(
+          prisma,
+          applyOptions(input.portalId, input.objectType),
+          page.records,
+          { expected: cursor, next },
+        );
+        counts = sumPageCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
+        // Not advanced: another attempt of this activity committed the page first; the workflow asks again.
+        if (complete || !advanced || !more) return { ...counts, done, complete };
+        cursor = next;
+      }
+    },
+
+    /** HubSpot's record count per type (one search each; owners have no count and are few): the progress estimate. */
+    async estimateTotals(input: {
+      portalId: string;
+      objectTypes: ObjectType[];
+    }): Promise<Partial<Record<ObjectType, number>>> {
+      const hubspot = deps.hubspotFor(input.portalId);
+      const totals: Partial<Record<ObjectType, number>> = {};
+      for (const type of input.objectTypes) {
+        if (type === 'owners') continue;
+        totals[type] = (await hubspot.search(type, { limit: 1, properties: ['hs_object_id'] })).total;
+      }
+      return totals;
+    },
+  };
+}
+
+export type SyncPageActivities = ReturnType<typeof createSyncPageActivities>;

@@ -1,0 +1,147 @@
+// What one local record sends to HubSpot: the mapped fields the platform changed since the last sync, in
+// HubSpot's wire form, with the fingerprints that become syncState[prop].pushed once HubSpot has them.
+// Pure: no I/O, so the push decisions can be tested (and reasoned about) apart from HubSpot and PostgreSQL.
+import { resolveFieldConflict, type ConflictResolution } from './conflicts';
+import { shouldPushField } from './echo';
+import { fieldFingerprint } from './field-state';
+import { writesToHubSpot, type FieldMapping, type MappingConfig } from './mapping-types';
+import type { CrmObjectType } from './object-types';
+import { FieldValueError, toHubSpotValue } from './transforms';
+import type { FieldState, SyncState } from './field-state';
+import { LOCAL_ID_PROPERTY } from './local-link';
+
+/** A platform row as the push reads it: typed columns by Prisma field name plus sync bookkeeping. */
+export interface PushRow {
+  id: string;
+  hubspotId: string | null;
+  /** When the platform last changed the row (the local side's change time in conflicts). */
+  updatedAt: Date;
+  syncState: SyncState;
+  columns: Record<string, unknown>;
+}
+
+export interface PlannedField {
+  field: FieldMapping;
+  /** HubSpot wire value (null clears the property). */
+  value: string | null;
+  fingerprint: string;
+}
+
+export interface RecordPlan {
+  fields: PlannedField[];
+  /** Columns whose value cannot be expressed in HubSpot's type (kept out of the push, reported). */
+  unrepresentable: Array<{ property: string; message: string }>;
+}
+
+/**
+ * The fields of `row` to send: mapped toward HubSpot, in `onlyColumns` when the platform named its changed
+ * columns (null = any), and changed since the last sync per shouldPushField — neither the value last pushed
+ * (HubSpot has it) nor the value last pulled (sending it back would be ping-pong).
+ */
+export function planRecordPush(
+  type: CrmObjectType,
+  row: PushRow,
+  mapping: MappingConfig,
+  onlyColumns: readonly string[] | null,
+): RecordPlan {
+  const wanted = onlyColumns ? new Set(onlyColumns) : undefined;
+  const plan: RecordPlan = { fields: [], unrepresentable: [] };
+  for (const field of mapping[type].fields) {
+    if (!writesToHubSpot(field) || (wanted && !wanted.has(field.column))) continue;
+    const value = row.columns[field.column] ?? null;
+    const state: FieldState = row.syncState[field.hubspotProperty] ?? {};
+    const push = shouldPushField({
+      currentLocalValue: value,
+      lastPushedFingerprint: state.pushed,
+      lastPulledFingerprint: state.pulled,
+      transform: field,
+      localChangedAt: row.updatedAt,
+      lastPushedAt: state.pushedAt,
+      lastPulledAt: state.pulledAt,
+    });
+    if (!push) continue;
+    try {
+      const wire = toHubSpotValue(field, value);
+      plan.fields.push({ field, value: wire, fingerprint: fieldFingerprint(field, wire) });
+    } catch (err) {
+      if (!(err instanceof FieldValueError)) throw err;
+      plan.unrepresentable.push({ property: field.hubspotProperty, message: err.message });
+    }
+  }
+  return plan;
+}
+
+export interface FieldConflictCheck {
+  property: string;
+  resolution: ConflictResolution;
+}
+
+/**
+ * Fields of a planned push that HubSpot also changed since the last sync (both sides changed, values differ).
+ * `hubspotChangedAt` is the record's last-modified time: HubSpot's batch read carries no per-property time, and
+ * the record's is an upper bound of it, which under `newest` leans towards HubSpot exactly as a tie does.
+ * Only `both` fields can conflict: a toHubSpot field is the platform's alone.
+ */
+export function conflictingFields(
+  row: PushRow,
+  plan: RecordPlan,
+  hubspotProperties: Readonly<Record<string, string | null>>,
+  hubspotChangedAt: number | undefined,
+): FieldConflictCheck[] {
+  const out: FieldConflictCheck[] = [];
+  for (const planned of plan.fields) {
+    const { field } = planned;
+    if (field.direction !== 'both' || !(field.hubspotProperty in hubspotProperties)) continue;
+    const state: FieldState = row.syncState[field.hubspotProperty] ?? {};
+    const resolution = resolveFieldConflict({
+      policy: field.conflictPolicy,
+      local: { value: planned.value, changedAt: row.updatedAt },
+      hubspot: { value: hubspotProperties[field.hubspotProperty] ?? null, changedAt: hubspotChangedAt },
+      base: {
+        lastPushedFingerprint: state.pushed,
+        lastPulledFingerprint: state.pulled,
+        lastPushedAt: state.pushedAt,
+        lastPulledAt: state.pulledAt,
+      },
+      transform: field,
+    });
+    if (resolution.conflict) out.push({ property: field.hubspotProperty, resolution });
+  }
+  return out;
+}
+
+/** The upsert key of a record HubSpot does not know yet; see src/outbound/README.md for why. */
+export interface UpsertKey {
+  idProperty: string;
+  id: string;
+}
+
+export { LOCAL_ID_PROPERTY };
+
+/**
+ * New records are upserted, never created, so a retried call (after a timeout whose request did land) finds the
+ * record instead of duplicating it: by the mapping's unique property when HubSpot declares it unique and the row
+ * has a value (contacts: email), otherwise by hubsync_local_id, a unique custom property holding the local id.
+ */
+export function upsertKeyFor(
+  type: CrmObjectType,
+  row: PushRow,
+  mapping: MappingConfig,
+  uniquePropertyUsable: boolean,
+): UpsertKey {
+  const uniqueProperty = mapping[type].uniqueProperty;
+  if (uniquePropertyUsable && uniqueProperty) {
+    const field = mapping[type].fields.find((f) => f.hubspotProperty === uniqueProperty);
+    const value = field ? row.columns[field.column] : undefined;
+    if (field && value !== null && value !== undefined && value !== '') {
+      try {
+        const wire = toHubSpotValue(field, value);
+        if (wire) return { idProperty: uniqueProperty, id: wire };
+      } catch (err) {
+        // Reported by planRecordPush as unrepresentable; the local id still identifies the record.
+        if (!(err instanceof FieldValueError)) throw err;
+      }
+    }
+  }
+  return { idProperty: LOCAL_ID_PROPERTY, id: row.id };
+}

@@ -1,0 +1,75 @@
+// Records that vanish from HubSpot without a webhook hubsync saw (found by the chaos run, seed 1): a merge whose
+// survivor is then erased leaves nothing in any list, search or survivor's merged ids, so only reading the
+// linked ids back finds them. No app here: no webhook reaches hubsync, the sync alone must notice.
+import { startManualSync, type SyncStartConfig } from '../../src/scheduled/start-sync';
+import { startStack, type Stack } from '../support/stack';
+
+jest.setTimeout(120_000);
+
+describe('the sync run checks that linked records still exist in HubSpot', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ withApp: false });
+  });
+  afterAll(async () => stack?.close());
+
+  const create = async (n: string) =>
+    (
+      await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
+        properties: { email: `${n}@links.example`, firstname: n },
+      })
+    ).id;
+  const merge = (primaryObjectId: string, objectIdToMerge: string) =>
+    stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
+  const erase = (id: string) => stack.sim('POST', `/__sim/objects/contacts/${id}/gdpr-delete`);
+  const sync = async (linkCheckEveryMs: number) => {
+    const config: SyncStartConfig = { ...stack.runtime.config, LINK_CHECK_INTERVAL_MS: linkCheckEveryMs };
+    return (await startManualSync(stack.temporal, stack.portalId, config, ['contacts'])).result();
+  };
+  const live = async () =>
+    (
+      await stack.runtime.prisma.contact.findMany({
+        where: { portalId: stack.portalId, archived: false },
+        select: { hubspotId: true },
+      })
+    )
+      .map((r) => r.hubspotId)
+      .sort();
+  const batchReads = async () =>
+    (await stack.sim<{ byEndpoint: Record<string, number> }>('GET', '/__sim/counters')).byEndpoint[
+      'POST /crm/v3/objects/contacts/batch/read'
+    ] ?? 0;
+
+  it('archives rows whose record was merged into one later erased, or erased, after a load and once per interval', async () => {
+    const [a, b, c, d, e] = [
+      await create('a'),
+      await create('b'),
+      await create('c'),
+      await create('d'),
+      await create('e'),
+    ];
+    // A row from before the first load (a webhook's) whose record HubSpot has since lost: the load's own list
+    // cannot show it, its link check after the load does.
+    await stack.runtime.prisma.contact.create({
+      data: { portalId: stack.portalId, hubspotId: '987654321', email: 'ghost@links.example' },
+    });
+    const loaded = await sync(0); // first run: backfill
+    expect(loaded.backfilled).toEqual(['contacts']);
+    expect(await live()).toEqual([a, b, c, d, e].sort());
+
+    // a is merged into b, and b is erased: neither id exists anywhere in HubSpot any more. c is erased too.
+    await merge(b, a);
+    await erase(b);
+    await erase(c);
+    // The load checked the links just now: within the interval a run does not check again (no batch read) ...
+    const reads = await batchReads();
+    await sync(24 * 60 * 60 * 1000);
+    expect(await batchReads()).toBe(reads);
+    expect(await live()).toEqual([a, b, c, d, e].sort());
+    // ... and the next due check finds all three.
+    const checked = await sync(0);
+    expect(checked.counts.contacts?.archived).toBe(3);
+    expect(await live()).toEqual([d, e].sort());
+  });
+});

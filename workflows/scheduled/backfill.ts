@@ -1,0 +1,194 @@
+// The initial load of a portal (or of some object types): HubSpot's list endpoint, 100 records a page, all
+// types in parallel, one page per activity. The cursor lives in sync_cursors and moves in the same
+// transaction as the page's rows, so a crash anywhere resumes at the first uncommitted page: no gap, no
+// duplicate. The `progress` query feeds the CLI's progress bar.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  defineQuery,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SyncCursorActivities } from '../../activities/scheduled/sync-cursors';
+import type { SyncPageActivities } from '../../activities/scheduled/sync-pages';
+import type { SyncRunActivities } from '../../activities/sync-runs';
+import type { ObjectType } from '../../src/sync/object-types';
+import { addCounts, describeCounts, emptyCounts, type SyncCounts } from './sync-counts';
+import {
+  historyIsLong,
+  PAGE_ACTIVITY_TIMEOUT,
+  PAGE_RETRY,
+  PAGE_WORKFLOW_HISTORY_LIMIT,
+} from '../../src/workflow-safe/limits';
+
+export interface BackfillInput {
+  portalId: string;
+  objectTypes: ObjectType[];
+  hubspotTaskQueue: string;
+  /** Load again types whose backfill already completed (an explicit `hubsync backfill`). */
+  restart?: boolean;
+  /** History events before continuing as new (default PAGE_WORKFLOW_HISTORY_LIMIT). */
+  historyLimit?: number;
+  /** Carried across continue-as-new. */
+  carried?: { runKey: string; types: Partial<Record<ObjectType, TypeProgress>> };
+}
+
+export interface TypeProgress {
+  done: number;
+  /** HubSpot's count when the backfill began; null when unknown (owners). */
+  total: number | null;
+  complete: boolean;
+  /** After loading: false until every row linked before the load was read back (see checkLinksPage). */
+  linksChecked?: boolean;
+  /** Where that check stands, across continue-as-new. */
+  linksAfter?: string;
+  /** The store tracked which rows linked before the load its pages listed: the check reads back only the others. */
+  linksTracked?: boolean;
+  failed?: string;
+  counts: SyncCounts;
+}
+
+export interface BackfillProgress {
+  done: number;
+  estimatedTotal: number;
+  complete: boolean;
+  types: Partial<Record<ObjectType, TypeProgress>>;
+}
+
+export const progressQuery = defineQuery<BackfillProgress>('progress');
+
+const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+function summarize(types: Partial<Record<ObjectType, TypeProgress>>): BackfillProgress {
+  const all = Object.values(types) as TypeProgress[];
+  const done = all.reduce((sum, t) => sum + t.done, 0);
+  // A type's count moves while we load it; never report an estimate below what is already done.
+  const estimatedTotal = all.reduce((sum, t) => sum + (t.complete ? t.done : Math.max(t.total ?? t.done, t.done)), 0);
+  return {
+    done,
+    estimatedTotal,
+    complete: all.every((t) => (t.complete && t.linksChecked !== false) || t.failed !== undefined),
+    types,
+  };
+}
+
+export async function backfillWorkflow(input: BackfillInput): Promise<BackfillProgress> {
+  const { portalId } = input;
+  const hubspot = proxyActivities<SyncPageActivities>({
+    taskQueue: input.hubspotTaskQueue,
+    startToCloseTimeout: PAGE_ACTIVITY_TIMEOUT,
+    retry: PAGE_RETRY,
+  });
+  const info = workflowInfo();
+  const types: Partial<Record<ObjectType, TypeProgress>> = input.carried?.types ?? {};
+  setHandler(progressQuery, () => summarize(types));
+  const runKey = input.carried?.runKey ?? info.runId;
+  const runKeyOf = (type: ObjectType) => `${runKey}:${type}`;
+
+  if (!input.carried) {
+    const states = await store.beginBackfill({
+      portalId,
+      objectTypes: input.objectTypes,
+      restart: input.restart ?? false,
+    });
+    const totals = await hubspot.estimateTotals({ portalId, objectTypes: input.objectTypes });
+    for (const state of states) {
+      types[state.objectType] = {
+        done: state.backfillDone,
+        total: totals[state.objectType] ?? null,
+        complete: state.backfillComplete,
+        // Absent from the state of a backfill begun before the store tracked listed rows: it checks every link.
+        ...(state.backfillLinksTracked ? { linksTracked: true } : {}),
+        counts: emptyCounts(),
+      };
+      if (!state.backfillComplete) {
+        await store.openSyncRun({
+          runKey: runKeyOf(state.objectType),
+          portalId,
+          objectType: state.objectType,
+          direction: 'inbound',
+          trigger: 'backfill',
+          workflowId: info.workflowId,
+        });
+      }
+    }
+  }
+
+  let draining = false;
+  const load = async (type: ObjectType, progress: TypeProgress): Promise<void> => {
+    try {
+      while (!progress.complete && !draining) {
+        const page = await hubspot.backfillPage({ portalId, objectType: type });
+        progress.done = page.done;
+        progress.complete = page.complete;
+        progress.counts = addCounts(progress.counts, page);
+        if (historyIsLong(workflowInfo(), input.historyLimit ?? PAGE_WORKFLOW_HISTORY_LIMIT)) draining = true;
+        if (progress.complete && type !== 'owners') progress.linksChecked = false;
+      }
+      // Rows hubsync held before the load (from webhooks, an earlier load) whose records HubSpot no longer has
+      // are in no list the load read: only reading them back by id finds them. Rows the load listed need no read.
+      while (progress.complete && progress.linksChecked === false && !draining && type !== 'owners') {
+        const page = await hubspot.checkLinksPage({
+          portalId,
+          objectType: type,
+          after: progress.linksAfter,
+          ...(progress.linksTracked ? { unseenOnly: true } : {}),
+        });
+        progress.counts = addCounts(progress.counts, page);
+        progress.linksAfter = page.next;
+        if (page.next === undefined) {
+          progress.linksChecked = true;
+          await store.markLinksChecked({ portalId, objectType: type, at: Date.now() }); // the workflow clock
+        }
+        if (historyIsLong(workflowInfo(), input.historyLimit ?? PAGE_WORKFLOW_HISTORY_LIMIT)) draining = true;
+      }
+      if (progress.complete && progress.linksChecked !== false) {
+        await store.closeSyncRun({
+          runKey: runKeyOf(type),
+          status: 'completed',
+          counts: { ...progress.counts, done: progress.done },
+        });
+      }
+    } catch (err) {
+      progress.failed = (err as Error).message;
+      await CancellationScope.nonCancellable(() =>
+        store.closeSyncRun({
+          runKey: runKeyOf(type),
+          status: 'failed',
+          counts: { ...progress.counts, done: progress.done },
+          error: progress.failed,
+        }),
+      );
+      throw err;
+    }
+  };
+
+  const pending = (Object.entries(types) as Array<[ObjectType, TypeProgress]>).filter(
+    ([, p]) => (!p.complete || p.linksChecked === false) && p.failed === undefined,
+  );
+  const outcomes = await Promise.allSettled(pending.map(([type, progress]) => load(type, progress)));
+  const summary = summarize(types);
+  setCurrentDetails(
+    `backfill: ${summary.done} of ~${summary.estimatedTotal} records; ${describeCounts(sumCounts(types))}`,
+  );
+
+  const failed = (Object.entries(types) as Array<[ObjectType, TypeProgress]>).filter(([, p]) => p.failed !== undefined);
+  if (failed.length > 0 || outcomes.some((o) => o.status === 'rejected')) {
+    throw ApplicationFailure.create({
+      message: `backfill failed for ${failed.map(([t, p]) => `${t} (${p.failed})`).join('; ')}`,
+      nonRetryable: true,
+    });
+  }
+  if (!summary.complete) await continueAsNew<typeof backfillWorkflow>({ ...input, carried: { runKey, types } });
+  return summary;
+}
+
+function sumCounts(types: Partial<Record<ObjectType, TypeProgress>>): SyncCounts {
+  return (Object.values(types) as TypeProgress[]).reduce((sum, t) => addCounts(sum, t.counts), emptyCounts());
+}
