@@ -2,16 +2,20 @@
 // through a real worker process, (1) with the simulator at a fixed rate ceiling — records/s as a fraction of
 // that ceiling, 10-second-window 429s, the worker's peak RSS — beside a naive loop (sequential pages, one
 // upsert per record) against the same ceiling; (2) with the simulator unlimited: the pipeline's own ceiling.
-// Usage: npm run bench:backfill [-- --records 100000 --requests-per-10s 190 --naive-seconds 20]
+// Usage: npm run bench:backfill [-- --records 100000 --requests-per-10s 190 --naive-seconds 20 --runs all --cpu-prof DIR]
+// --runs picks some of ceiling,naive,unlimited,unlimited-1page (the memory run: --records 1000000 --runs unlimited).
+// Each pipeline run also reports CPU seconds per process (worker, simulator, Temporal server, the worker's
+// PostgreSQL backends) and the backfill's Temporal history events: where the time goes.
 // Temporal splits a task queue's rate limit across its partitions (4 by default); with at most one page in
 // flight per type, most partitions sit idle, so run the server with one partition per task queue
 // (matching.numTaskqueueReadPartitions=1 / numTaskqueueWritePartitions=1) and say so in BENCH_TEMPORAL_NOTE.
 // Needs PostgreSQL and the Temporal dev server (scripts/temporal-server.sh start). Writes bench/results/backfill.{json,md}.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { parseConfig, type Config } from '../src/config';
+import { backfillPagesPerActivity, parseConfig, type Config } from '../src/config';
 import { createHubSpotClient, StaticTokenProvider } from '../src/hubspot';
 import { createPrisma, type PrismaClient } from '../src/store/prisma';
 import { OBJECT_TYPES } from '../src/sync/object-types';
@@ -25,6 +29,11 @@ for (let i = 2; i < process.argv.length; i += 2)
 const RECORDS = Number(args.get('records') ?? 100_000);
 const CEILING_PER_10S = Number(args.get('requests-per-10s') ?? 190);
 const NAIVE_SECONDS = Number(args.get('naive-seconds') ?? 20);
+const RUNS = new Set((args.get('runs') ?? 'ceiling,naive,unlimited,unlimited-1page').split(','));
+const CPU_PROFILE_DIR = args.get('cpu-prof');
+// The simulator unlimited, but the worker told HubSpot allows 99 requests/s: backfillPagesPerActivity is then
+// 1, the pipeline as it was (one page per activity) — the alternative to the grouped pages, in the same run.
+const ONE_PAGE_REQUESTS_PER_10S = 990;
 const ROOT = path.resolve(__dirname, '..');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench';
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -46,14 +55,18 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): voi
 };
 process.on('exit', () => children.forEach((c) => killGroup(c, 'SIGKILL')));
 
-/** Spawns `tsx <script>` in its own process group and resolves once a stdout line matches `ready`. */
+/**
+ * Spawns `node --import tsx <script>` (one process, tsx as a loader) in its own process group and resolves once a
+ * stdout line matches `ready`. `nodeArgs` go to node itself (--cpu-prof is refused in NODE_OPTIONS).
+ */
 function spawnTsx(
   script: string,
   argv: string[],
   env: Record<string, string>,
   ready: RegExp,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script, ...argv], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...argv], {
     cwd: ROOT,
     detached: true,
     env: { ...process.env, ...env },
@@ -73,22 +86,54 @@ function spawnTsx(
   });
 }
 
-/** RSS of every process in a process group (tsx runs the script in a child node process). */
-function groupRssBytes(pgid: number): number {
-  let total = 0;
+interface ProcSample {
+  pid: number;
+  rssBytes: number;
+  cpuSeconds: number;
+}
+
+/** /proc/<pid>/stat fields after the command name: [2] pgrp, [11] utime, [12] stime (clock ticks of 1/100 s). */
+function procSample(pid: number): ProcSample & { pgrp: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return {
+    pid,
+    pgrp: Number(fields[2]),
+    rssBytes: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024,
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
+  };
+}
+
+/** Every process of a process group (the worker's node process and esbuild, tsx's transformer). */
+function groupSamples(pgid: number): ProcSample[] {
+  const out: ProcSample[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue; // field 5 of stat: pgrp
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      const sample = procSample(Number(entry));
+      if (sample.pgrp === pgid) out.push(sample);
     } catch {
       // process ended while we looked
     }
   }
-  return total;
+  return out;
+}
+
+const cpuOf = (pids: number[]): number =>
+  pids.reduce((sum, pid) => {
+    try {
+      return sum + procSample(pid).cpuSeconds;
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+/** The Temporal dev server scripts/temporal-server.sh started for this port, when it did. */
+function temporalServerPid(): number | undefined {
+  const port = TEMPORAL_ADDRESS.split(':').pop();
+  const file = path.join(ROOT, 'data/temporal', `server-${port}.pid`);
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
 }
 
 async function admin<T>(simUrl: string, method: string, p: string, body?: unknown): Promise<T> {
@@ -123,33 +168,103 @@ interface PipelineRun {
   rateLimited10s: number;
   rateLimitedOther: number;
   hubspotRequests: number;
+  hubspotRequestsByEndpoint: Record<string, number>;
+  /** The worker's node process alone. */
   workerPeakRssMb: number;
+  workerIdleRssMb: number;
+  /** Every process of the worker's group (esbuild too). */
+  workerGroupPeakRssMb: number;
+  /** CPU seconds spent during the run, per process. */
+  cpuSeconds: { worker: number; simulator: number; temporal: number | null; postgres: number };
+  /** Events in the backfill's histories (every continue-as-new run). */
+  temporalHistoryEvents: number | null;
 }
+
+/** CPU seconds of each backend connected to the bench database (the worker's pool, the bench's own). */
+async function postgresCpu(prisma: PrismaClient): Promise<Map<number, number>> {
+  const rows = await prisma.$queryRawUnsafe<Array<{ pid: number }>>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  return new Map(rows.map((r) => [r.pid, cpuOf([r.pid])]));
+}
+
+async function historyEvents(client: Client, workflowId: string): Promise<number | null> {
+  try {
+    let total = 0;
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      if (run.startTime.getTime() >= runStartedAt) total += run.historyLength;
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+let runStartedAt = 0;
 
 async function runPipeline(
   client: Client,
-  simUrl: string,
+  prisma: PrismaClient,
+  sim: { url: string; pgid: number },
   label: string,
   requestsPer10s: number,
 ): Promise<PipelineRun> {
+  const simUrl = sim.url;
   const env = workerConfig(simUrl, `bench-${PORTAL}-${label}`, requestsPer10s);
-  const { child } = await spawnTsx('src/worker.ts', [], env, /worker running/);
+  const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR, label)}`] : [];
+  const { child } = await spawnTsx('src/worker.ts', [], env, /worker running/, profile);
+  const pgid = child.pid as number;
+  // The worker is the group's largest process (beside it: esbuild, tsx's transformer).
+  const workerPid = () => [...groupSamples(pgid)].sort((a, b) => b.rssBytes - a.rssBytes)[0]?.pid ?? pgid;
+  const worker = workerPid();
+  const workerIdleRss = procSample(worker).rssBytes;
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, groupRssBytes(child.pid as number))), 250);
+  let groupPeak = 0;
+  const sampler = setInterval(() => {
+    const samples = groupSamples(pgid);
+    groupPeak = Math.max(
+      groupPeak,
+      samples.reduce((sum, p) => sum + p.rssBytes, 0),
+    );
+    peak = Math.max(peak, samples.find((p) => p.pid === worker)?.rssBytes ?? 0);
+  }, 250);
+  const temporalPid = temporalServerPid();
+  const postgresBefore = await postgresCpu(prisma);
+  const cpuBefore = {
+    worker: cpuOf(groupSamples(pgid).map((p) => p.pid)),
+    simulator: cpuOf(groupSamples(sim.pgid).map((p) => p.pid)),
+    temporal: temporalPid === undefined ? null : cpuOf([temporalPid]),
+  };
   await admin(simUrl, 'POST', '/__sim/counters/reset', {});
   await admin(simUrl, 'POST', '/__sim/rate-limits/reset', {});
 
   const config = parseConfig(env) as Config;
+  // The worker's pool connections open with its first pages: their CPU before that is negligible.
   const started = performance.now();
+  runStartedAt = Date.now() - 1_000;
   const handle = await startBackfill(client, PORTAL, config, { objectTypes: [...OBJECT_TYPES], restart: true });
   const progress: BackfillProgress = await handle.result();
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const counters = await admin<{ total: number; rateLimited: Record<string, number> }>(
-    simUrl,
-    'GET',
-    '/__sim/counters',
-  );
+  const cpuSeconds = {
+    worker: round(cpuOf(groupSamples(pgid).map((p) => p.pid)) - cpuBefore.worker),
+    simulator: round(cpuOf(groupSamples(sim.pgid).map((p) => p.pid)) - cpuBefore.simulator),
+    temporal:
+      temporalPid === undefined || cpuBefore.temporal === null
+        ? null
+        : round(cpuOf([temporalPid]) - cpuBefore.temporal),
+    postgres: round(
+      [...(await postgresCpu(prisma)).entries()].reduce(
+        (sum, [pid, cpu]) => sum + cpu - (postgresBefore.get(pid) ?? 0),
+        0,
+      ),
+    ),
+  };
+  const counters = await admin<{
+    total: number;
+    byEndpoint: Record<string, number>;
+    rateLimited: Record<string, number>;
+  }>(simUrl, 'GET', '/__sim/counters');
+  const temporalHistoryEvents = await historyEvents(client, handle.workflowId);
   killGroup(child);
   await new Promise((resolve) => child.once('exit', resolve));
   const rateLimited10s = counters.rateLimited.TEN_SECONDLY_ROLLING ?? 0;
@@ -160,16 +275,17 @@ async function runPipeline(
     rateLimited10s,
     rateLimitedOther: Object.values(counters.rateLimited).reduce((a, b) => a + b, 0) - rateLimited10s,
     hubspotRequests: counters.total,
+    hubspotRequestsByEndpoint: counters.byEndpoint,
     workerPeakRssMb: Math.round(peak / 1024 / 1024),
+    workerIdleRssMb: Math.round(workerIdleRss / 1024 / 1024),
+    workerGroupPeakRssMb: Math.round(groupPeak / 1024 / 1024),
+    cpuSeconds,
+    temporalHistoryEvents,
   };
 }
 
 /** The loop the pipeline replaces: one page after another, one upsert statement per record. */
-async function runNaive(
-  prisma: PrismaClient,
-  simUrl: string,
-  requestsPer10s: number,
-): Promise<{ records: number; seconds: number; recordsPerSecond: number }> {
+async function runNaive(prisma: PrismaClient, simUrl: string, requestsPer10s: number): Promise<NaiveRun> {
   const hubspot = createHubSpotClient({
     baseUrl: simUrl,
     portalId: PORTAL,
@@ -245,9 +361,9 @@ async function main(): Promise<void> {
     {},
     /listening on (http:\/\/\S+)/,
   );
-  const simUrl = match[1] as string;
+  const sim = { url: match[1] as string, pgid: simulator.pid as number };
   const seed = Object.fromEntries(Object.entries(MIX).map(([type, share]) => [type, Math.round(RECORDS * share)]));
-  const seeded = await admin<{ counts: Record<string, number> }>(simUrl, 'POST', '/__sim/seed', {
+  const seeded = await admin<{ counts: Record<string, number> }>(sim.url, 'POST', '/__sim/seed', {
     ...seed,
     associations: false,
   });
@@ -262,39 +378,76 @@ async function main(): Promise<void> {
   try {
     await clearPortal(prisma);
     const ceilingRecordsPerSecond = (CEILING_PER_10S / 10) * 100;
+    const loadBefore = round(loadavg()[0] ?? 0);
     console.log(
-      `seeded ${total} records; ceiling ${CEILING_PER_10S} requests/10 s = ${ceilingRecordsPerSecond} records/s`,
+      `seeded ${total} records; ceiling ${CEILING_PER_10S} requests/10 s = ${ceilingRecordsPerSecond} records/s; load ${loadBefore}`,
     );
 
-    const limited = await runPipeline(client, simUrl, 'limited', CEILING_PER_10S);
-    console.log('pipeline at the ceiling', limited);
-    const naive = await runNaive(prisma, simUrl, CEILING_PER_10S);
-    console.log('naive loop at the ceiling', naive);
+    let limited: PipelineRun | undefined;
+    let naive: NaiveRun | undefined;
+    let unlimited: PipelineRun | undefined;
+    let onePage: PipelineRun | undefined;
+    if (RUNS.has('ceiling')) {
+      limited = await runPipeline(client, prisma, sim, 'limited', CEILING_PER_10S);
+      console.log('pipeline at the ceiling', limited);
+    }
+    if (RUNS.has('naive')) {
+      naive = await runNaive(prisma, sim.url, CEILING_PER_10S);
+      console.log('naive loop at the ceiling', naive);
+    }
+    await admin(sim.url, 'POST', '/__sim/config', { tier: 'unlimited' });
+    if (RUNS.has('unlimited')) {
+      await clearPortal(prisma);
+      unlimited = await runPipeline(client, prisma, sim, 'unlimited', 1_000_000);
+      console.log('pipeline, simulator unlimited', unlimited);
+    }
+    if (RUNS.has('unlimited-1page')) {
+      await clearPortal(prisma);
+      onePage = await runPipeline(client, prisma, sim, 'unlimited-1page', ONE_PAGE_REQUESTS_PER_10S);
+      console.log('pipeline, simulator unlimited, one page per activity', onePage);
+    }
 
-    await admin(simUrl, 'POST', '/__sim/config', { tier: 'unlimited' });
-    await clearPortal(prisma);
-    const unlimited = await runPipeline(client, simUrl, 'unlimited', 1_000_000);
-    console.log('pipeline, simulator unlimited', unlimited);
-
-    const result = {
+    const result: BenchResult = {
       date: new Date().toISOString(),
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        loadAverage1m: { before: loadBefore, after: round(loadavg()[0] ?? 0) },
+      },
       // The task queue rate limit is split across the queue's partitions: say how the server was set up.
       temporal: { address: TEMPORAL_ADDRESS, note: process.env.BENCH_TEMPORAL_NOTE ?? '' },
       recordsSeeded: total,
       ceiling: { requestsPer10s: CEILING_PER_10S, recordsPerSecond: ceilingRecordsPerSecond },
-      atCeiling: {
-        ...limited,
-        fractionOfCeiling: round(limited.recordsPerSecond / ceilingRecordsPerSecond),
-        goal: '>= 0.90, 0 ten-second 429s',
+      pagesPerActivity: {
+        atCeiling: backfillPagesPerActivity(CEILING_PER_10S),
+        unlimited: backfillPagesPerActivity(1_000_000),
+        onePage: backfillPagesPerActivity(ONE_PAGE_REQUESTS_PER_10S),
       },
-      naiveAtCeiling: { ...naive, fractionOfCeiling: round(naive.recordsPerSecond / ceilingRecordsPerSecond) },
-      unlimited: { ...unlimited, goal: '>= 3000 records/s into PostgreSQL' },
+      ...(limited
+        ? {
+            atCeiling: {
+              ...limited,
+              fractionOfCeiling: round(limited.recordsPerSecond / ceilingRecordsPerSecond),
+              goal: '>= 0.95, 0 ten-second 429s',
+            },
+          }
+        : {}),
+      ...(naive
+        ? { naiveAtCeiling: { ...naive, fractionOfCeiling: round(naive.recordsPerSecond / ceilingRecordsPerSecond) } }
+        : {}),
+      ...(limited && naive ? { pipelineOverNaive: round(limited.recordsPerSecond / naive.recordsPerSecond) } : {}),
+      ...(unlimited ? { unlimited: { ...unlimited, goal: '>= 6000 records/s into PostgreSQL' } } : {}),
+      ...(onePage ? { unlimitedOnePagePerActivity: onePage } : {}),
+      ...(unlimited && onePage
+        ? { groupedOverOnePage: round(unlimited.recordsPerSecond / onePage.recordsPerSecond) }
+        : {}),
     };
+    const name = args.get('out') ?? 'backfill';
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'bench/results/backfill.json'), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(path.join(ROOT, 'bench/results/backfill.md'), markdown(result));
-    console.log('wrote bench/results/backfill.json and backfill.md');
+    writeFileSync(path.join(ROOT, `bench/results/${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(path.join(ROOT, `bench/results/${name}.md`), markdown(result));
+    console.log(markdown(result));
+    console.log(`wrote bench/results/${name}.json and ${name}.md`);
   } finally {
     await deleteSyncSchedule(client, PORTAL).catch(() => undefined);
     await clearPortal(prisma).catch(() => undefined);
@@ -303,32 +456,91 @@ async function main(): Promise<void> {
   }
 }
 
-function markdown(r: {
+interface NaiveRun {
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+}
+
+interface BenchResult {
   date: string;
-  machine: { cpus: number; node: string };
+  machine: { cpus: number; node: string; loadAverage1m: { before: number; after: number } };
   temporal: { address: string; note: string };
   recordsSeeded: number;
   ceiling: { requestsPer10s: number; recordsPerSecond: number };
-  atCeiling: PipelineRun & { fractionOfCeiling: number };
-  naiveAtCeiling: { records: number; seconds: number; recordsPerSecond: number; fractionOfCeiling: number };
-  unlimited: PipelineRun;
-}): string {
+  pagesPerActivity: { atCeiling: number; unlimited: number; onePage: number };
+  atCeiling?: PipelineRun & { fractionOfCeiling: number; goal: string };
+  naiveAtCeiling?: NaiveRun & { fractionOfCeiling: number };
+  pipelineOverNaive?: number;
+  unlimited?: PipelineRun & { goal: string };
+  unlimitedOnePagePerActivity?: PipelineRun;
+  groupedOverOnePage?: number;
+}
+
+const perRecordUs = (run: PipelineRun, seconds: number | null): string =>
+  seconds === null ? '–' : `${seconds} s (${Math.round((seconds / run.records) * 1e6)} µs/record)`;
+
+function pipelineRow(name: string, run: PipelineRun, fraction?: number): string {
+  return `| ${name} | ${run.records} | ${run.seconds} | ${run.recordsPerSecond} | ${fraction ?? '–'} | ${run.hubspotRequests} | ${run.rateLimited10s} | ${run.rateLimitedOther} | ${run.workerPeakRssMb} MB (idle ${run.workerIdleRssMb}) |`;
+}
+
+function cpuRow(name: string, run: PipelineRun): string {
+  const c = run.cpuSeconds;
+  return `| ${name} | ${perRecordUs(run, c.worker)} | ${perRecordUs(run, c.simulator)} | ${perRecordUs(run, c.temporal)} | ${perRecordUs(run, c.postgres)} | ${run.temporalHistoryEvents ?? '–'} |`;
+}
+
+function markdown(r: BenchResult): string {
+  const rows: string[] = [];
+  const cpu: string[] = [];
+  if (r.atCeiling) {
+    const name = `pipeline, ceiling ${r.ceiling.requestsPer10s} req/10 s (${r.ceiling.recordsPerSecond} rec/s), ${r.pagesPerActivity.atCeiling} page/activity`;
+    rows.push(pipelineRow(name, r.atCeiling, r.atCeiling.fractionOfCeiling));
+    cpu.push(cpuRow('ceiling', r.atCeiling));
+  }
+  if (r.naiveAtCeiling) {
+    const n = r.naiveAtCeiling;
+    rows.push(
+      `| naive loop (sequential pages, one upsert per record), same ceiling, ${NAIVE_SECONDS} s | ${n.records} | ${n.seconds} | ${n.recordsPerSecond} | ${n.fractionOfCeiling} | – | – | – | – |`,
+    );
+  }
+  if (r.unlimited) {
+    rows.push(
+      pipelineRow(`pipeline, simulator unlimited, ${r.pagesPerActivity.unlimited} pages/activity`, r.unlimited),
+    );
+    cpu.push(cpuRow('unlimited', r.unlimited));
+  }
+  if (r.unlimitedOnePagePerActivity) {
+    rows.push(pipelineRow('pipeline, simulator unlimited, 1 page/activity (as before)', r.unlimitedOnePagePerActivity));
+    cpu.push(cpuRow('unlimited, 1 page/activity', r.unlimitedOnePagePerActivity));
+  }
+  const ratios = [
+    r.pipelineOverNaive === undefined ? '' : `pipeline ÷ naive loop at the ceiling: ${r.pipelineOverNaive}×`,
+    r.groupedOverOnePage === undefined
+      ? ''
+      : `grouped pages ÷ one page per activity, unlimited: ${r.groupedOverOnePage}×`,
+  ].filter(Boolean);
   return `# Backfill benchmark
 
-${r.date} · ${r.machine.cpus} CPUs · Node ${r.machine.node} · simulator, worker, PostgreSQL and Temporal on the same machine.
+${r.date} · ${r.machine.cpus} CPUs · Node ${r.machine.node} · load average (1 min) ${r.machine.loadAverage1m.before} before, ${r.machine.loadAverage1m.after} after (shared machine) · simulator, worker, PostgreSQL and Temporal on the same machine.
 Temporal at ${r.temporal.address}${r.temporal.note ? ` (${r.temporal.note})` : ''}.
 ${r.recordsSeeded} records (20 % each of contacts, companies, deals, tickets, tasks, plus owners), 100 a page,
-one activity per page on the HubSpot task queue, all types in parallel. \`npm run bench:backfill\`.
+all types in parallel. \`npm run bench:backfill\`.
 
-| run | records | seconds | records/s | of ceiling | 10 s 429s | other 429s | worker peak RSS |
-|---|---:|---:|---:|---:|---:|---:|---:|
-| pipeline, ceiling ${r.ceiling.requestsPer10s} req/10 s (${r.ceiling.recordsPerSecond} rec/s) | ${r.atCeiling.records} | ${r.atCeiling.seconds} | ${r.atCeiling.recordsPerSecond} | ${r.atCeiling.fractionOfCeiling} | ${r.atCeiling.rateLimited10s} | ${r.atCeiling.rateLimitedOther} | ${r.atCeiling.workerPeakRssMb} MB |
-| naive loop (sequential pages, one upsert per record), same ceiling, ${NAIVE_SECONDS} s | ${r.naiveAtCeiling.records} | ${r.naiveAtCeiling.seconds} | ${r.naiveAtCeiling.recordsPerSecond} | ${r.naiveAtCeiling.fractionOfCeiling} | – | – | – |
-| pipeline, simulator unlimited (pipeline ceiling) | ${r.unlimited.records} | ${r.unlimited.seconds} | ${r.unlimited.recordsPerSecond} | – | ${r.unlimited.rateLimited10s} | ${r.unlimited.rateLimitedOther} | ${r.unlimited.workerPeakRssMb} MB |
+| run | records | seconds | records/s | of ceiling | HubSpot requests | 10 s 429s | other 429s | worker peak RSS |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
 
-Goals: ≥ 0.90 of the ceiling with 0 ten-second 429s; ≥ 3,000 records/s into PostgreSQL when HubSpot is not the limit.
+${ratios.join(' · ')}
+
+Goals: ≥ 0.95 of the ceiling with 0 ten-second 429s; ≥ 6,000 records/s into PostgreSQL when HubSpot is not the limit.
 Seconds run from starting the backfill workflow to its completion (worker already running); the records/s of
-the ceiling run include the 5 estimate searches and the owners page.
+the ceiling run include the 5 estimate searches and the owners page. Worker RSS: the worker's node process alone.
+
+## Where the time goes: CPU seconds per process during the run
+
+| run | worker | simulator | Temporal server | PostgreSQL (bench database's backends) | Temporal history events |
+|---|---:|---:|---:|---:|---:|
+${cpu.join('\n')}
 `;
 }
 

@@ -207,6 +207,16 @@ export function requestsPer10s(config: Pick<Config, 'HUBSPOT_RATE_TIER' | 'HUBSP
   return perTier[config.HUBSPOT_RATE_TIER];
 }
 
+/**
+ * Backfill pages one activity lists in sequence. A HubSpot-queue activity then makes up to this many requests,
+ * so the queue's server-side rate is requests/s ÷ this and the fleet stays within HubSpot's limit. Grouping only
+ * pays when that still leaves ≥ 50 activities/s (more than one pipeline dispatches, so single-request pushes and
+ * sync pages are never the ones held back): at HubSpot's published limits (≤ 25 requests/s) it is 1.
+ */
+export function backfillPagesPerActivity(requestsPer10sBudget: number): number {
+  return Math.min(10, Math.max(1, Math.floor(requestsPer10sBudget / 10 / 50)));
+}
+
 /** For entry points: parse or print the problems and exit, so a bad variable stops the process at start. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   try {

@@ -8,6 +8,8 @@ import { ensureRetentionScheduleOnStart } from './scheduled/retention-schedule';
 import { checkMappingAtStartup } from './sync-startup';
 import { createWorkerSet } from './temporal/workers';
 import { temporalConnectionOptions } from './temporal/connection-options';
+import { bundleWorkflowsApart } from './temporal/workflow-bundle';
+import { dataConverterOption } from './temporal/payload-codec';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
 
 async function main(): Promise<void> {
@@ -20,6 +22,9 @@ async function main(): Promise<void> {
   const workerSet = await createWorkerSet({
     connection,
     config,
+    workflowBundle: {
+      codePath: await bundleWorkflowsApart(require.resolve('../workflows'), dataConverterOption(config).dataConverter),
+    },
     activities: createActivities(runtime),
     hubspotActivities: createHubSpotActivities(runtime),
   });

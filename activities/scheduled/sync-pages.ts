@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ChangeWindowCursor, CrmObject, HubSpotClient, Owner } from '../../src/hubspot';
+import { backfillPagesPerActivity, requestsPer10s, type Config } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import {
   applyInboundRecords,
@@ -10,7 +11,14 @@ import {
 } from '../../src/store/hubspot-records';
 import { takeOverListedMerges } from '../../src/store/inbound-lifecycle';
 import { inTransaction } from '../../src/store/prisma';
-import { activeIds, applyBackfillPage, countLinked, linkedIds, readCursors } from '../../src/store/sync-cursors';
+import {
+  activeIds,
+  applyBackfillPage,
+  countLinked,
+  linkedIds,
+  readCursors,
+  unseenLinkedIds,
+} from '../../src/store/sync-cursors';
 import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
 import { propertiesFor } from '../../src/sync/mapping';
 import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
@@ -23,9 +31,12 @@ import type { RecordSyncDeps } from '../deps';
 // writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
 // enter workflow history). They run on the HubSpot task queue, so the server-side activity rate caps the
 // whole fleet; each makes one HubSpot request (a change-window page may need a second search when a full
-// page shares one timestamp). Search requests are further held to 5/s by the client's portal limiter.
+// page shares one timestamp; a backfill activity lists backfillPagesPerActivity pages, and the queue's rate
+// is divided by that). Search requests are further held to 5/s by the client's portal limiter.
 
-export type SyncPageDeps = RecordSyncDeps;
+export type SyncPageDeps = RecordSyncDeps & {
+  config: Pick<Config, 'HUBSPOT_APP_ID' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S'>;
+};
 
 export interface PageCounts extends ApplyInboundResult {
   fetched: number;
@@ -53,6 +64,9 @@ export interface ChangesPageInput {
   window: { from: number; to: number };
   cursor?: string;
 }
+
+/** How long one backfill activity keeps listing further pages of its group. */
+const GROUP_BUDGET_MS = 5_000;
 
 export const ZERO_COUNTS: PageCounts = {
   fetched: 0,
@@ -118,8 +132,15 @@ async function fetchListPage(
   };
 }
 
+function sumPageCounts(a: PageCounts, b: PageCounts): PageCounts {
+  const out = { ...a };
+  for (const key of Object.keys(out) as Array<keyof PageCounts>) out[key] += b[key];
+  return out;
+}
+
 export function createSyncPageActivities(deps: SyncPageDeps) {
   const { prisma, mapping, metrics } = deps;
+  const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
   const applyOptions = (portalId: string, objectType: ObjectType) => ({
     portalId,
     objectType,
@@ -225,6 +246,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
      * A record merged away is answered by its survivor, which lists it in its merged ids: the survivor takes the
      * row over. A record HubSpot no longer knows at all — deleted, or erased with no webhook to say so (a merge
      * into a record that was later erased leaves nothing any list or search could show) — is archived locally.
+     * `unseenOnly` (after a backfill): only the rows linked before it began that none of its pages listed.
      */
     async checkLinksPage(input: {
       portalId: string;
@@ -232,9 +254,14 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       after?: string;
       /** Rows this run's link check archived on earlier pages (the mass-archive guard counts the whole run). */
       archivedSoFar?: number;
+      /** After a backfill: only the rows linked before it that none of its pages listed. */
+      unseenOnly?: boolean;
     }): Promise<PageReport> {
       const table = tableFor(input.objectType).table;
-      const ids = await linkedIds(prisma, { table, portalId: input.portalId, after: input.after, limit: 100 });
+      const page = { table, portalId: input.portalId, after: input.after, limit: 100 };
+      const ids = input.unseenOnly
+        ? await unseenLinkedIds(prisma, { ...page, objectType: input.objectType })
+        : await linkedIds(prisma, page);
       if (ids.length === 0) return { ...ZERO_COUNTS };
       const { results, errors } = await deps
         .hubspotFor(input.portalId)
@@ -304,25 +331,47 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     },
 
     /**
-     * The backfill's next page: read from the cursor the last committed page left in sync_cursors, written
-     * with the cursor's move in one transaction. A retry after a crash therefore continues exactly there.
+     * The backfill's next pages (backfillPagesPerActivity of them): read from the cursor the last committed page
+     * left in sync_cursors, each page written with the cursor's move in one transaction, so a retry after a
+     * crash continues exactly there. The next page's request runs while this one is written.
      */
     async backfillPage(input: { portalId: string; objectType: ObjectType }): Promise<BackfillPageReport> {
       const [state] = await readCursors(prisma, input.portalId, [input.objectType]);
       if (!state || !state.backfillStarted)
         throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
       if (state.backfillComplete) return { ...ZERO_COUNTS, done: state.backfillDone, complete: true };
-      const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
-        after: state.backfillCursor ?? undefined,
-        archived: false,
-        properties: input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping),
-      });
-      const result = await applyBackfillPage(prisma, applyOptions(input.portalId, input.objectType), page.records, {
-        expected: state.backfillCursor,
-        next: page.nextAfter ?? null,
-      });
-      const { done, complete, ...applied } = result;
-      return { ...count(input.objectType, 'backfill', page.records.length, applied), done, complete };
+      const hubspot = deps.hubspotFor(input.portalId);
+      const properties = input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping);
+      const list = (after: string | null) => {
+        const request = fetchListPage(hubspot, input.objectType, {
+          after: after ?? undefined,
+          archived: false,
+          properties,
+        });
+        request.catch(() => undefined); // a prefetch this activity stops before reading must not go unhandled
+        return request;
+      };
+      let counts = { ...ZERO_COUNTS };
+      let cursor = state.backfillCursor;
+      let listing = list(cursor);
+      // A slow database ends the group early, far from the activity's timeout (PAGE_ACTIVITY_TIMEOUT).
+      const groupUntil = Date.now() + GROUP_BUDGET_MS;
+      for (let pages = 1; ; pages++) {
+        const page = await listing;
+        const next = page.nextAfter ?? null;
+        const more = next !== null && pages < pagesPerActivity && Date.now() < groupUntil;
+        if (more) listing = list(next);
+        const { done, complete, advanced, ...applied } = await applyBackfillPage(
+          prisma,
+          applyOptions(input.portalId, input.objectType),
+          page.records,
+          { expected: cursor, next },
+        );
+        counts = sumPageCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
+        // Not advanced: another attempt of this activity committed the page first; the workflow asks again.
+        if (complete || !advanced || !more) return { ...counts, done, complete };
+        cursor = next;
+      }
     },
 
     /** HubSpot's record count per type (one search each; owners have no count and are few): the progress estimate. */

@@ -6,6 +6,7 @@ import {
   type InboundRecord,
 } from './hubspot-records';
 import { inTransaction, type PrismaClient } from './prisma';
+import { tableFor } from './tables';
 import type { ObjectType } from '../sync/object-types';
 
 // Where each portal's incremental sync and backfill stand (the sync_cursors table). The watermark only moves
@@ -24,6 +25,8 @@ export interface CursorState {
   backfillComplete: boolean;
   /** Epoch ms: the window end of the last run that checked the type's links (null: never). */
   linksCheckedAt: number | null;
+  /** The running backfill knows which rows linked before it its pages have not listed (backfill_unseen_links). */
+  backfillLinksTracked: boolean;
 }
 
 interface CursorRow {
@@ -34,6 +37,7 @@ interface CursorRow {
   backfill_started_at: Date | null;
   backfill_completed_at: Date | null;
   links_checked_at: Date | null;
+  backfill_links_tracked: boolean;
 }
 
 function toState(objectType: ObjectType, row: CursorRow | undefined): CursorState {
@@ -45,6 +49,7 @@ function toState(objectType: ObjectType, row: CursorRow | undefined): CursorStat
     backfillStarted: Boolean(row?.backfill_started_at),
     backfillComplete: Boolean(row?.backfill_completed_at),
     linksCheckedAt: row?.links_checked_at ? row.links_checked_at.getTime() : null,
+    backfillLinksTracked: row?.backfill_links_tracked ?? false,
   };
 }
 
@@ -54,7 +59,8 @@ export async function readCursors(
   objectTypes: readonly ObjectType[],
 ): Promise<CursorState[]> {
   const rows = await prisma.$queryRawUnsafe<CursorRow[]>(
-    `SELECT object_type, watermark, backfill_cursor, backfill_done, backfill_started_at, backfill_completed_at, links_checked_at
+    `SELECT object_type, watermark, backfill_cursor, backfill_done, backfill_started_at, backfill_completed_at, links_checked_at,
+            backfill_links_tracked
        FROM sync_cursors WHERE portal_id = $1 AND object_type = ANY($2::text[])`,
     portalId,
     [...objectTypes],
@@ -66,25 +72,59 @@ export async function readCursors(
 /**
  * Prepares a backfill of these types: a type never backfilled starts now; one interrupted resumes where its
  * last committed page left it; one completed starts over only when `restart` (an explicit `hubsync backfill`).
+ * A type that starts snapshots the ids of its rows linked to HubSpot into backfill_unseen_links; each page
+ * strikes the ids it lists, so the check after the load reads back only what the load never saw.
  */
 export async function beginBackfill(
   prisma: PrismaClient,
   input: { portalId: string; objectTypes: readonly ObjectType[]; restart: boolean },
 ): Promise<CursorState[]> {
-  await prisma.$executeRawUnsafe(
-    `INSERT INTO sync_cursors (portal_id, object_type, backfill_started_at, updated_at)
-       SELECT $1, t, now(), now() FROM unnest($2::text[]) AS t
-     ON CONFLICT (portal_id, object_type) DO UPDATE SET
-       backfill_cursor     = CASE WHEN $3 AND sync_cursors.backfill_completed_at IS NOT NULL THEN NULL ELSE sync_cursors.backfill_cursor END,
-       backfill_done       = CASE WHEN $3 AND sync_cursors.backfill_completed_at IS NOT NULL THEN 0 ELSE sync_cursors.backfill_done END,
-       backfill_started_at = CASE WHEN ($3 AND sync_cursors.backfill_completed_at IS NOT NULL) OR sync_cursors.backfill_started_at IS NULL
-                                  THEN now() ELSE sync_cursors.backfill_started_at END,
-       backfill_completed_at = CASE WHEN $3 THEN NULL ELSE sync_cursors.backfill_completed_at END,
-       updated_at = now()`,
-    input.portalId,
-    [...input.objectTypes],
-    input.restart,
-  );
+  await inTransaction(prisma, async (tx) => {
+    const starting = await tx.$queryRawUnsafe<Array<{ object_type: ObjectType }>>(
+      `SELECT t AS object_type FROM unnest($2::text[]) AS t
+         LEFT JOIN sync_cursors c ON c.portal_id = $1 AND c.object_type = t
+        WHERE c.portal_id IS NULL OR c.backfill_started_at IS NULL OR ($3 AND c.backfill_completed_at IS NOT NULL)`,
+      input.portalId,
+      [...input.objectTypes],
+      input.restart,
+    );
+    await tx.$executeRawUnsafe(
+      `INSERT INTO sync_cursors (portal_id, object_type, backfill_started_at, updated_at)
+         SELECT $1, t, now(), now() FROM unnest($2::text[]) AS t
+       ON CONFLICT (portal_id, object_type) DO UPDATE SET
+         backfill_cursor     = CASE WHEN $3 AND sync_cursors.backfill_completed_at IS NOT NULL THEN NULL ELSE sync_cursors.backfill_cursor END,
+         backfill_done       = CASE WHEN $3 AND sync_cursors.backfill_completed_at IS NOT NULL THEN 0 ELSE sync_cursors.backfill_done END,
+         backfill_started_at = CASE WHEN ($3 AND sync_cursors.backfill_completed_at IS NOT NULL) OR sync_cursors.backfill_started_at IS NULL
+                                    THEN now() ELSE sync_cursors.backfill_started_at END,
+         backfill_completed_at = CASE WHEN $3 THEN NULL ELSE sync_cursors.backfill_completed_at END,
+         updated_at = now()`,
+      input.portalId,
+      [...input.objectTypes],
+      input.restart,
+    );
+    // Owners have no link check (they are listed in full on every run).
+    const tracked = starting.map((r) => r.object_type).filter((type) => type !== 'owners');
+    if (tracked.length === 0) return;
+    await tx.$executeRawUnsafe(
+      `DELETE FROM backfill_unseen_links WHERE portal_id = $1 AND object_type = ANY($2::text[])`,
+      input.portalId,
+      tracked,
+    );
+    for (const type of tracked) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO backfill_unseen_links (portal_id, object_type, hubspot_id)
+         SELECT portal_id, $2, hubspot_id FROM ${tableFor(type).table}
+          WHERE portal_id = $1 AND archived = false AND hubspot_id IS NOT NULL`,
+        input.portalId,
+        type,
+      );
+    }
+    await tx.$executeRawUnsafe(
+      `UPDATE sync_cursors SET backfill_links_tracked = true WHERE portal_id = $1 AND object_type = ANY($2::text[])`,
+      input.portalId,
+      tracked,
+    );
+  });
   return readCursors(prisma, input.portalId, input.objectTypes);
 }
 
@@ -107,18 +147,29 @@ export async function advanceWatermark(
   );
 }
 
-/** Records a link check completed outside a sync run (after a backfill), never moving the time backwards. */
+/**
+ * Records a link check completed outside a sync run (after a backfill), never moving the time backwards, and
+ * drops what remained of the backfill's snapshot.
+ */
 export async function markLinksChecked(
   prisma: PrismaClient,
   input: { portalId: string; objectType: ObjectType; at: number },
 ): Promise<void> {
-  await prisma.$executeRawUnsafe(
-    `INSERT INTO sync_cursors (portal_id, object_type, links_checked_at, updated_at) VALUES ($1, $2, $3::timestamptz, now())
-     ON CONFLICT (portal_id, object_type) DO UPDATE SET links_checked_at = GREATEST(sync_cursors.links_checked_at, EXCLUDED.links_checked_at), updated_at = now()`,
-    input.portalId,
-    input.objectType,
-    new Date(input.at).toISOString(),
-  );
+  await inTransaction(prisma, async (tx) => {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO sync_cursors (portal_id, object_type, links_checked_at, updated_at) VALUES ($1, $2, $3::timestamptz, now())
+       ON CONFLICT (portal_id, object_type) DO UPDATE SET links_checked_at = GREATEST(sync_cursors.links_checked_at, EXCLUDED.links_checked_at),
+         backfill_links_tracked = false, updated_at = now()`,
+      input.portalId,
+      input.objectType,
+      new Date(input.at).toISOString(),
+    );
+    await tx.$executeRawUnsafe(
+      `DELETE FROM backfill_unseen_links WHERE portal_id = $1 AND object_type = $2`,
+      input.portalId,
+      input.objectType,
+    );
+  });
 }
 
 /** One page of the type's live rows linked to a HubSpot record, in hubspot_id order after `after`. */
@@ -146,10 +197,33 @@ export async function countLinked(prisma: PrismaClient, input: { table: string; 
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * One page of the rows linked when the backfill began that none of its pages listed and that are still live,
+ * in hubspot_id order after `after`.
+ */
+export async function unseenLinkedIds(
+  prisma: PrismaClient,
+  input: { table: string; portalId: string; objectType: ObjectType; after?: string; limit: number },
+): Promise<string[]> {
+  const rows = (await prisma.$queryRawUnsafe(
+    `SELECT u.hubspot_id FROM backfill_unseen_links u
+       JOIN ${input.table} t ON t.portal_id = u.portal_id AND t.hubspot_id = u.hubspot_id
+      WHERE u.portal_id = $1 AND u.object_type = $2 AND u.hubspot_id > $3 AND t.archived = false
+      ORDER BY u.hubspot_id LIMIT $4`,
+    input.portalId,
+    input.objectType,
+    input.after ?? '',
+    input.limit,
+  )) as Array<{ hubspot_id: string }>;
+  return rows.map((r) => r.hubspot_id);
+}
+
 export interface BackfillPageResult extends ApplyInboundResult {
   /** The type's committed record count after this page (exact, whoever committed the page). */
   done: number;
   complete: boolean;
+  /** False when another attempt had already committed this page (the cursor was elsewhere). */
+  advanced: boolean;
 }
 
 /**
@@ -189,12 +263,25 @@ export async function applyBackfillPage(
   const applied = await inTransaction(prisma, async (tx) => {
     const result = await applyInboundRecords(tx, options, records);
     await moveCursor(tx);
+    if (records.length > 0) {
+      await tx.$executeRawUnsafe(
+        `DELETE FROM backfill_unseen_links WHERE portal_id = $1 AND object_type = $2 AND hubspot_id = ANY($3::text[])`,
+        options.portalId,
+        options.objectType,
+        records.map((r) => r.hubspotId),
+      );
+    }
     return result;
   });
 
-  if (advanced) return { ...applied, ...advanced };
+  if (advanced) return { ...applied, ...advanced, advanced: true };
   const [state] = await readCursors(prisma, options.portalId, [options.objectType]);
-  return { ...applied, done: state?.backfillDone ?? 0, complete: state?.backfillComplete ?? false };
+  return {
+    ...applied,
+    done: state?.backfillDone ?? 0,
+    complete: state?.backfillComplete ?? false,
+    advanced: false,
+  };
 }
 
 /** Non-archived local ids among `hubspotIds`: the ones an archived-list page still has to mark. */

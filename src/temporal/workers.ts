@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
-import { requestsPer10s } from '../config';
+import { backfillPagesPerActivity, requestsPer10s } from '../config';
 import { activityHeartbeats } from './activity-heartbeats';
 import { activityLogContext } from './activity-logging';
 import { hubspotFailures } from './hubspot-failures';
@@ -34,7 +34,8 @@ export interface WorkerSet {
 /**
  * The two workers one hubsync worker process runs. The HubSpot queue's `maxTaskQueueActivitiesPerSecond` is
  * enforced by the Temporal server across every worker polling it, so adding workers never exceeds HubSpot's
- * rate: each HubSpot-calling activity makes at most one paged request, so activities/s ≈ requests/s.
+ * rate: a HubSpot-calling activity makes one request (a backfill activity up to backfillPagesPerActivity,
+ * so the activity rate is divided by that), and activities/s × requests per activity ≤ requests/s.
  */
 export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
   const { connection, config } = options;
@@ -65,7 +66,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         activities: options.hubspotActivities,
         ...shared,
         interceptors,
-        maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10,
+        maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10 / backfillPagesPerActivity(requestsPer10s(config)),
         shutdownGraceTime: '10s',
       }),
     );

@@ -45,6 +45,8 @@ export interface TypeProgress {
   linksChecked?: boolean;
   /** Where that check stands, across continue-as-new. */
   linksAfter?: string;
+  /** The store tracked which rows linked before the load its pages listed: the check reads back only the others. */
+  linksTracked?: boolean;
   failed?: string;
   counts: SyncCounts;
 }
@@ -101,6 +103,8 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
         done: state.backfillDone,
         total: totals[state.objectType] ?? null,
         complete: state.backfillComplete,
+        // Absent from the state of a backfill begun before the store tracked listed rows: it checks every link.
+        ...(state.backfillLinksTracked ? { linksTracked: true } : {}),
         counts: emptyCounts(),
       };
       if (!state.backfillComplete) {
@@ -128,9 +132,14 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
         if (progress.complete && type !== 'owners') progress.linksChecked = false;
       }
       // Rows hubsync held before the load (from webhooks, an earlier load) whose records HubSpot no longer has
-      // are in no list the load read: only reading them back by id finds them.
+      // are in no list the load read: only reading them back by id finds them. Rows the load listed need no read.
       while (progress.complete && progress.linksChecked === false && !draining && type !== 'owners') {
-        const page = await hubspot.checkLinksPage({ portalId, objectType: type, after: progress.linksAfter });
+        const page = await hubspot.checkLinksPage({
+          portalId,
+          objectType: type,
+          after: progress.linksAfter,
+          ...(progress.linksTracked ? { unseenOnly: true } : {}),
+        });
         progress.counts = addCounts(progress.counts, page);
         progress.linksAfter = page.next;
         if (page.next === undefined) {
