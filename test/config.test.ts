@@ -83,7 +83,7 @@ describe('config', () => {
       expect(parseConfig({ NODE_ENV: 'development' }).HUBSPOT_ACCESS_TOKEN).toBe('sim-token-demo');
     });
 
-    const root = path.resolve(__dirname, '../..');
+    const root = path.resolve(__dirname, '..');
     const production = {
       ...process.env,
       NODE_ENV: 'production',

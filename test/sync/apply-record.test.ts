@@ -199,7 +199,13 @@ describe('applyRecords: existing rows', () => {
     expect(outcome.rows[0]?.row.columns.amount).toBe('5');
     expect(outcome.rows[0]?.row.syncState.amount).toBeUndefined();
     expect(outcome.unparseable).toEqual([
-      { hubspotId: '1', property: 'amount', column: 'amount', transform: 'decimal' },
+      {
+        hubspotId: '1',
+        property: 'amount',
+        column: 'amount',
+        transform: 'decimal',
+        reason: 'is not a valid decimal value',
+      },
     ]);
   });
 
