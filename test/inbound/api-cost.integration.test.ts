@@ -46,7 +46,7 @@ describe('webhooks end to end: HubSpot API calls', () => {
     expect(calls.total).toBe(0);
   });
 
-  it('creation events for 1,000 distinct contacts cost at most 15 calls (batched reads)', async () => {
+  it('creation events for 1,000 distinct contacts cost at most 30 calls, not one read each (batched reads)', async () => {
     await stack.sim('DELETE', '/__sim/counters');
     // A bulk import: the contacts appear within a few seconds, as when a user imports a file.
     const create = (i: number) =>
@@ -65,6 +65,9 @@ describe('webhooks end to end: HubSpot API calls', () => {
     );
     const calls = await hubspotCalls(stack);
     expect(calls.byEndpoint['POST /crm/v3/objects/contacts/batch/read']).toBeGreaterThan(0);
-    expect(calls.total).toBeLessThanOrEqual(15);
+    // Ten full reads of 100 ids, plus the partial reads that go out when the stream pauses; how many pauses there
+    // are depends on the machine's speed (10-18 seen), so the bound is the pattern's, not a timing's: a read per
+    // record, or per few records, is far above it.
+    expect(calls.total).toBeLessThanOrEqual(30);
   });
 });
