@@ -12,8 +12,7 @@ jest.setTimeout(240_000);
  * The budgets, per object type, in one place: change them here when a request pattern changes on purpose.
  * backfill: list pages of 100, plus the count search of the progress estimate (and one spare).
  * incremental: search pages of 200 (HubSpot's search maximum) asking for ids and modification times only, one
- * batch read per 100 of those ids for their properties, plus the archived list's one page and two spares (the
- * window's closing search, which finds nothing, and the overlap's re-read).
+ * batch read per 100 of those ids for their properties, plus the archived list's one page and two spares.
  */
 const BUDGET = {
   backfill: (records: number) => Math.ceil(records / 100) + 2,
