@@ -31,7 +31,16 @@ export interface RecordPlan {
   fields: PlannedField[];
   /** Columns whose value cannot be expressed in HubSpot's type (kept out of the push, reported). */
   unrepresentable: Array<{ property: string; message: string }>;
+  /** Properties HubSpot requires to create the record that it would be created without: it is not sent. */
+  missingOnCreate: Array<{ property: string; message: string }>;
 }
+
+/**
+ * Properties HubSpot refuses to create a record without. Tasks: hs_timestamp, the due date ("Required. This
+ * field marks the task's due date.", HubSpot's tasks guide). A local task without a due date is reported, not
+ * given an invented one: a made-up due date would come back to the platform on the next pull.
+ */
+const REQUIRED_ON_CREATE: Partial<Record<CrmObjectType, readonly string[]>> = { tasks: ['hs_timestamp'] };
 
 /**
  * The fields of `row` to send: mapped toward HubSpot, in `onlyColumns` when the platform named its changed
@@ -45,7 +54,7 @@ export function planRecordPush(
   onlyColumns: readonly string[] | null,
 ): RecordPlan {
   const wanted = onlyColumns ? new Set(onlyColumns) : undefined;
-  const plan: RecordPlan = { fields: [], unrepresentable: [] };
+  const plan: RecordPlan = { fields: [], unrepresentable: [], missingOnCreate: [] };
   for (const field of mapping[type].fields) {
     if (!writesToHubSpot(field) || (wanted && !wanted.has(field.column))) continue;
     const value = row.columns[field.column] ?? null;
@@ -66,6 +75,18 @@ export function planRecordPush(
     } catch (err) {
       if (!(err instanceof FieldValueError)) throw err;
       plan.unrepresentable.push({ property: field.hubspotProperty, message: err.message });
+    }
+  }
+  if (!row.hubspotId) {
+    for (const property of REQUIRED_ON_CREATE[type] ?? []) {
+      if (plan.fields.some((f) => f.field.hubspotProperty === property && f.value !== '')) continue;
+      const column = mapping[type].fields.find((f) => f.hubspotProperty === property && writesToHubSpot(f))?.column;
+      plan.missingOnCreate.push({
+        property,
+        message: column
+          ? `HubSpot requires ${property} to create a ${type} record; its column ${column} is empty`
+          : `HubSpot requires ${property} to create a ${type} record; the mapping sends no column to it`,
+      });
     }
   }
   return plan;
