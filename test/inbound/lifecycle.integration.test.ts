@@ -318,7 +318,8 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     });
 
     // The chaos run's history: m merged with s1 (into a new record); that record later merged with s2, and the
-    // result was erased; the first merge's webhook was applied only after all that (its workflow waited two minutes on a read lost with a killed worker).
+    // result was erased; the first merge's webhook was applied only after all that (its workflow waited two
+    // minutes on a read lost with a killed worker).
     it('a merge applied after its survivor was merged again and that record erased: the merged-away row goes down', async () => {
       const [m, s1, s2] = await contacts('m5@example.com', 's5a@example.com', 's5b@example.com');
       let [first, second] = ['', ''];
