@@ -3,7 +3,6 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import {
   HubSpotAuthError,
-  HubSpotConflictError,
   HubSpotError,
   HubSpotLockedError,
   HubSpotNetworkError,
@@ -88,21 +87,32 @@ it('404: not found, final', async () => {
   expect(toTemporalFailure(err).nonRetryable).toBe(true);
 });
 
-it('409: conflict carrying the existing id', async () => {
+// Batch create and update carry objectWriteTraceId, so HubSpot reports a refused input in a 207 beside the others.
+it('409 in a traced batch create: the per-input error carries the message naming the existing id', async () => {
   const client = clientFor(sim);
   const existing = await client.get('contacts', firstContact, { properties: ['email'] });
-  const err = await failure(
-    client.batchCreate('contacts', [{ properties: { email: existing.properties.email ?? '' } }]),
-  );
-  expect(err).toBeInstanceOf(HubSpotConflictError);
-  expect((err as HubSpotConflictError).existingId).toBe(firstContact);
-  expect(toTemporalFailure(err).nonRetryable).toBe(true);
-  expect(toTemporalFailure(err).details?.[0]).toMatchObject({ existingId: firstContact });
+  const outcome = await client.batchCreate('contacts', [{ properties: { email: existing.properties.email ?? '' } }]);
+  expect(outcome.results).toEqual([]);
+  expect(outcome.errors).toEqual([
+    expect.objectContaining({ category: 'CONFLICT', inputIndex: 0, message: expect.stringContaining(firstContact) }),
+  ]);
 });
 
+it('400 in a traced batch update names the property of its input', async () => {
+  const outcome = await clientFor(sim).batchUpdate('contacts', [
+    { id: firstContact, properties: { no_such_property: 'x' } },
+  ]);
+  expect(outcome.errors).toEqual([
+    expect.objectContaining({ category: 'VALIDATION_ERROR', inputIndex: 0, property: 'no_such_property' }),
+  ]);
+});
+
+// Email-keyed upserts are all-or-nothing in HubSpot: the whole call is a 400.
 it('400: validation error naming the field', async () => {
   const err = await failure(
-    clientFor(sim).batchUpdate('contacts', [{ id: firstContact, properties: { no_such_property: 'x' } }]),
+    clientFor(sim).batchUpsert('contacts', [
+      { id: 'nosuch@example.com', idProperty: 'email', properties: { no_such_property: 'x' } },
+    ]),
   );
   expect(err).toBeInstanceOf(HubSpotValidationError);
   expect((err as HubSpotValidationError).fields).toContain('no_such_property');
