@@ -1,4 +1,4 @@
-import { absorbedByMerge } from '../../src/sync/merges';
+import { absorbedByMerge, mergedObjectIds } from '../../src/sync/merges';
 import type { Logger } from '../../src/logger';
 import type { Metrics } from '../../src/metrics';
 import {
@@ -108,17 +108,22 @@ export function createInboundActivities(deps: InboundDeps) {
           return { applied: true, summary: `merged into ${survivor}: its late merge handed over` };
         }
         // The record was merged away before its own events were applied (HubSpot reads it as the survivor).
+        // The survivor lists every id it absorbed, the former primary included, so a lost merge webhook loses
+        // nothing but the primary's name: without it the oldest local row is the one the survivor adopts.
         if (input.record && input.record.id !== objectId) {
-          const primaryId = plan.merge?.primaryObjectId ?? objectId;
           const mergedIds = absorbedByMerge(input.record.id, {
-            primaryObjectId: primaryId,
-            mergedObjectIds: [objectId, ...(plan.merge?.mergedObjectIds ?? [])],
+            primaryObjectId: plan.merge?.primaryObjectId ?? objectId,
+            mergedObjectIds: [
+              objectId,
+              ...(plan.merge?.mergedObjectIds ?? []),
+              ...mergedObjectIds(input.record.id, input.record.properties),
+            ],
           });
           await takeOverMergedRecords(tx, {
             portalId,
             objectType,
             survivorId: input.record.id,
-            primaryId,
+            primaryId: plan.merge?.primaryObjectId ?? null,
             mergedIds,
             at,
           });

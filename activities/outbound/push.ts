@@ -137,7 +137,17 @@ export function createPushActivities(deps: PushActivityDeps) {
             property: bad.property,
           });
         }
+        for (const missing of plan.missingOnCreate) {
+          failures.push({
+            localId: row.id,
+            operation: 'map',
+            category: 'INVALID_LOCAL_VALUE',
+            message: missing.message,
+            property: missing.property,
+          });
+        }
         const properties = Object.fromEntries(plan.fields.map((f) => [f.field.hubspotProperty, f.value]));
+        if (plan.missingOnCreate.length > 0) continue;
         if (row.hubspotId) {
           if (plan.fields.length === 0) result.unchanged += 1;
           else updates.push({ localId: row.id, hubspotId: row.hubspotId, properties });

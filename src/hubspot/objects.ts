@@ -1,3 +1,4 @@
+import { HubSpotNotFoundError } from './errors';
 import { extractFieldMessages } from './response-errors';
 import {
   type BatchErrorBody,
@@ -149,10 +150,27 @@ function firstIndexById(ids: readonly string[]): (id: string) => number | undefi
   return (id) => map.get(id);
 }
 
+/**
+ * Longest properties= list a GET carries, in characters once URL-encoded. HubSpot answers an over-long URL with
+ * 414 (error-handling guide, no figure given); public threads report failures from about 8 KB (airweave-ai/
+ * airweave#1064) and a limit near 16 KB (PostHog/posthog#31617). A list past 6,000 characters (room for the
+ * rest of the URL under 8 KB) is fetched with POST batch/read instead, whose body has no such limit.
+ */
+export const MAX_PROPERTIES_QUERY_CHARS = 6_000;
+
+const propertiesQueryChars = (properties: readonly string[] | undefined): number =>
+  properties ? encodeURIComponent(properties.join(',')).length : 0;
+
 export class ObjectsApi {
   constructor(private readonly transport: Transport) {}
 
+  /**
+   * One list page. With a properties list too long for a URL the page lists ids only, then one batch read (a
+   * page is at most 100 records, a batch read's limit) brings the properties; a record gone in between is
+   * left out of the page, as it is of HubSpot's list by then.
+   */
   async listPage(type: CrmObjectType, opts: ListOptions = {}): Promise<{ results: CrmObject[]; nextAfter?: string }> {
+    const viaBatchRead = propertiesQueryChars(opts.properties) > MAX_PROPERTIES_QUERY_CHARS;
     const { data } = await this.transport.request({
       method: 'GET',
       endpoint: '/crm/v3/objects/{type}',
@@ -160,13 +178,25 @@ export class ObjectsApi {
       query: {
         limit: Math.min(opts.limit ?? LIST_LIMIT, LIST_LIMIT),
         after: opts.after,
-        properties: opts.properties,
+        properties: viaBatchRead ? ['hs_object_id'] : opts.properties,
         associations: opts.associations,
         archived: opts.archived,
       },
       schema: listPageSchema,
     });
-    return { results: data.results, ...(data.paging?.next ? { nextAfter: data.paging.next.after } : {}) };
+    const paging = data.paging?.next ? { nextAfter: data.paging.next.after } : {};
+    if (!viaBatchRead || data.results.length === 0) return { results: data.results, ...paging };
+    const read = await this.batchRead(
+      type,
+      data.results.map((r) => r.id),
+      { properties: opts.properties ?? [], ...(opts.archived ? { archived: true } : {}) },
+    );
+    const byId = new Map(read.results.map((r) => [r.id, r]));
+    const results = data.results.flatMap((listed) => {
+      const full = byId.get(listed.id);
+      return full ? [listed.associations ? { ...full, associations: listed.associations } : full] : [];
+    });
+    return { results, ...paging };
   }
 
   async *list(type: CrmObjectType, opts: ListOptions = {}): AsyncIterable<CrmObject[]> {
@@ -183,6 +213,21 @@ export class ObjectsApi {
     id: string,
     opts: { properties?: string[]; idProperty?: string; associations?: string[] } = {},
   ): Promise<CrmObject> {
+    if (propertiesQueryChars(opts.properties) > MAX_PROPERTIES_QUERY_CHARS && !opts.associations) {
+      const read = await this.batchRead(type, [id], {
+        properties: opts.properties ?? [],
+        ...(opts.idProperty ? { idProperty: opts.idProperty } : {}),
+      });
+      const found = read.results[0];
+      if (!found)
+        throw new HubSpotNotFoundError(`no ${type} record ${id}`, {
+          method: 'POST',
+          endpoint: '/crm/v3/objects/{type}/batch/read',
+          status: 404,
+          category: 'OBJECT_NOT_FOUND',
+        });
+      return found;
+    }
     const { data } = await this.transport.request({
       method: 'GET',
       endpoint: '/crm/v3/objects/{type}/{id}',
@@ -215,7 +260,7 @@ export class ObjectsApi {
   async batchRead(
     type: CrmObjectType,
     ids: string[],
-    opts: { properties?: string[]; idProperty?: string } = {},
+    opts: { properties?: string[]; idProperty?: string; archived?: boolean } = {},
   ): Promise<BatchOutcome<CrmObject>> {
     const unique = [...new Set(ids)];
     const outcome: BatchOutcome<CrmObject> = { results: [], errors: [] };
@@ -224,6 +269,7 @@ export class ObjectsApi {
         method: 'POST',
         endpoint: '/crm/v3/objects/{type}/batch/read',
         path: `/crm/v3/objects/${type}/batch/read`,
+        ...(opts.archived ? { query: { archived: true } } : {}),
         body: {
           inputs: part.map((id) => ({ id })),
           properties: opts.properties ?? [],

@@ -104,10 +104,11 @@ export async function mergedInto(
 }
 
 /**
- * A merge: the survivor takes over the merged records. When the survivor has no local row yet, the merged
- * row HubSpot kept as primary (else the oldest) becomes the survivor's, so platform references to it stay
- * valid (never a merge tombstone: adopting one would leave the survivor pointing at itself); the other merged
- * ids keep (or get) an archived row with mergedIntoId; associations move to the survivor.
+ * A merge: the survivor takes over the merged records. When the survivor has no local row yet, the row of
+ * the merge's former primary (not known: the oldest row, then the lowest HubSpot id) becomes the survivor's,
+ * so platform references to it stay valid (never a merge tombstone: adopting one would leave the survivor
+ * pointing at itself); the other merged ids keep (or get) an archived row with mergedIntoId; associations
+ * move to the survivor.
  */
 export async function takeOverMergedRecords(
   tx: Tx,
@@ -115,7 +116,8 @@ export async function takeOverMergedRecords(
     portalId: string;
     objectType: ObjectType;
     survivorId: string;
-    primaryId: string;
+    /** The merge's former primary, when known (a merge event names it; a survivor's merged-id list does not). */
+    primaryId: string | null;
     mergedIds: readonly string[];
     at: Date;
   },
@@ -127,7 +129,7 @@ export async function takeOverMergedRecords(
     `UPDATE ${spec.table} SET hubspot_id = $2, updated_at = now()
       WHERE id = (SELECT id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($3::text[]) AND merged_into_id IS NULL
                      AND NOT EXISTS (SELECT 1 FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = $2)
-                   ORDER BY (hubspot_id = $4) DESC, created_at LIMIT 1)`,
+                   ORDER BY (hubspot_id IS NOT DISTINCT FROM $4) DESC, created_at, length(hubspot_id), hubspot_id LIMIT 1)`,
     input.portalId,
     input.survivorId,
     merged,
@@ -186,7 +188,7 @@ export async function takeOverListedMerges(
       portalId: input.portalId,
       objectType: input.objectType,
       survivorId: survivor.hubspotId,
-      primaryId: survivor.hubspotId,
+      primaryId: null,
       mergedIds: pending,
       at: input.at,
     });

@@ -5,7 +5,7 @@ import { resolveFieldConflict, type ConflictResolution } from './conflicts';
 import { shouldPushField } from './echo';
 import { fieldFingerprint, type FieldState, type SyncState } from './field-state';
 import { writeHubSpotProperties } from './mapping';
-import type { FieldMapping, MappingConfig } from './mapping-types';
+import { writesToHubSpot, type FieldMapping, type MappingConfig } from './mapping-types';
 import type { CrmObjectType } from './object-types';
 import { FieldValueError, toHubSpotValue } from './transforms';
 import { LOCAL_ID_PROPERTY } from './local-link';
@@ -31,7 +31,16 @@ export interface RecordPlan {
   fields: PlannedField[];
   /** Columns whose value cannot be expressed in HubSpot's type (kept out of the push, reported). */
   unrepresentable: Array<{ property: string; message: string }>;
+  /** Properties HubSpot requires to create the record that it would be created without: it is not sent. */
+  missingOnCreate: Array<{ property: string; message: string }>;
 }
+
+/**
+ * Properties HubSpot refuses to create a record without. Tasks: hs_timestamp, the due date ("Required. This
+ * field marks the task's due date.", HubSpot's tasks guide). A local task without a due date is reported, not
+ * given an invented one: a made-up due date would come back to the platform on the next pull.
+ */
+const REQUIRED_ON_CREATE: Partial<Record<CrmObjectType, readonly string[]>> = { tasks: ['hs_timestamp'] };
 
 /**
  * The fields of `row` to send: mapped toward HubSpot, in `onlyColumns` when the platform named its changed
@@ -44,7 +53,7 @@ export function planRecordPush(
   mapping: MappingConfig,
   onlyColumns: readonly string[] | null,
 ): RecordPlan {
-  const plan: RecordPlan = { fields: [], unrepresentable: [] };
+  const plan: RecordPlan = { fields: [], unrepresentable: [], missingOnCreate: [] };
   for (const outgoing of writeHubSpotProperties(type, row.columns, mapping, onlyColumns)) {
     const { field } = outgoing;
     const push = shouldPushField({
@@ -58,6 +67,18 @@ export function planRecordPush(
       plan.fields.push({ field, value: outgoing.wire, fingerprint: fieldFingerprint(field, outgoing.wire) });
     } else {
       plan.unrepresentable.push({ property: field.hubspotProperty, message: outgoing.error.valueError.message });
+    }
+  }
+  if (!row.hubspotId) {
+    for (const property of REQUIRED_ON_CREATE[type] ?? []) {
+      if (plan.fields.some((f) => f.field.hubspotProperty === property && f.value !== '')) continue;
+      const column = mapping[type].fields.find((f) => f.hubspotProperty === property && writesToHubSpot(f))?.column;
+      plan.missingOnCreate.push({
+        property,
+        message: column
+          ? `HubSpot requires ${property} to create a ${type} record; its column ${column} is empty`
+          : `HubSpot requires ${property} to create a ${type} record; the mapping sends no column to it`,
+      });
     }
   }
   return plan;

@@ -10,6 +10,7 @@ import {
   HubSpotRateLimitError,
   HubSpotResponseShapeError,
   HubSpotServerError,
+  HubSpotValidationError,
   StaticTokenProvider,
   resetPortalRateLimiters,
 } from '../../src/hubspot';
@@ -86,35 +87,36 @@ it('404: not found, final', async () => {
   expect(toTemporalFailure(err).nonRetryable).toBe(true);
 });
 
-// hubsync traces every batch input (objectWriteTraceId), so HubSpot answers a batch with refused inputs 207 and
-// names each one; the rest of the batch is written.
-it('409 inside a batch: the duplicate input is reported with the existing id, the other input is created', async () => {
+// Batch create and update carry objectWriteTraceId, so HubSpot reports a refused input in a 207 beside the others.
+it('409 in a traced batch create: the per-input error carries the message naming the existing id', async () => {
   const client = clientFor(sim);
   const existing = await client.get('contacts', firstContact, { properties: ['email'] });
-  const outcome = await client.batchCreate('contacts', [
-    { properties: { email: existing.properties.email ?? '' } },
-    { properties: { email: 'fresh-409@example.com' } },
+  const outcome = await client.batchCreate('contacts', [{ properties: { email: existing.properties.email ?? '' } }]);
+  expect(outcome.results).toEqual([]);
+  expect(outcome.errors).toEqual([
+    expect.objectContaining({ category: 'CONFLICT', inputIndex: 0, message: expect.stringContaining(firstContact) }),
   ]);
-  expect(outcome.results).toHaveLength(1);
-  expect(outcome.results[0]?.properties.email).toBe('fresh-409@example.com');
-  expect(outcome.errors).toHaveLength(1);
-  expect(outcome.errors[0]).toMatchObject({ category: 'CONFLICT', inputIndex: 0 });
-  expect(outcome.errors[0]?.message).toContain(firstContact);
 });
 
-it('400 inside a batch: the refused input names the field, the other input is updated', async () => {
-  const contacts = [...(await simRecords(sim, 'contacts')).keys()];
+it('400 in a traced batch update names the property of its input', async () => {
   const outcome = await clientFor(sim).batchUpdate('contacts', [
-    { id: contacts[1] as string, properties: { firstname: 'Still written' } },
     { id: firstContact, properties: { no_such_property: 'x' } },
   ]);
-  expect(outcome.results.map((r) => r.id)).toEqual([contacts[1]]);
-  expect(outcome.errors).toHaveLength(1);
-  expect(outcome.errors[0]).toMatchObject({
-    category: 'VALIDATION_ERROR',
-    inputIndex: 1,
-    property: 'no_such_property',
-  });
+  expect(outcome.errors).toEqual([
+    expect.objectContaining({ category: 'VALIDATION_ERROR', inputIndex: 0, property: 'no_such_property' }),
+  ]);
+});
+
+// Email-keyed upserts are all-or-nothing in HubSpot: the whole call is a 400.
+it('400: validation error naming the field', async () => {
+  const err = await failure(
+    clientFor(sim).batchUpsert('contacts', [
+      { id: 'nosuch@example.com', idProperty: 'email', properties: { no_such_property: 'x' } },
+    ]),
+  );
+  expect(err).toBeInstanceOf(HubSpotValidationError);
+  expect((err as HubSpotValidationError).fields).toContain('no_such_property');
+  expect(toTemporalFailure(err).nonRetryable).toBe(true);
 });
 
 it('423: locked, retryable after at least two seconds', async () => {

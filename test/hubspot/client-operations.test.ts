@@ -1,4 +1,5 @@
-import { type HubSpotClient, resetPortalRateLimiters } from '../../src/hubspot';
+import { HubSpotValidationError, type HubSpotClient, resetPortalRateLimiters } from '../../src/hubspot';
+import { toTemporalFailure } from '../../src/temporal/hubspot-failures';
 import { type SimHandle, clientFor, collect, counters, simRecords, startSim } from './sim-admin';
 
 // The rest of the client's surface against the simulator: batches (chunking, duplicate ids, 207 partial
@@ -153,4 +154,20 @@ it('creates, reads and archives associations (v4)', async () => {
   const left = new Map(after.results.map((r) => [r.fromId, r.to.length]));
   expect(left.get(c1) ?? 0).toBe(0);
   expect(left.get(c2)).toBe(1);
+});
+
+// HubSpot refuses an association type it does not define for the direction (400): a clear error Temporal does not
+// retry, never an endless loop. hubsync's push writes no associations today; this pins the client's answer.
+it('an association type HubSpot does not define for the direction is a non-retryable validation error', async () => {
+  const [c1] = contacts.slice(30, 31) as [string];
+  const [co1] = companies.slice(3, 4) as [string];
+  const attempt = client.createAssociations('contacts', 'companies', [
+    // 280 is company→contact; contact→company is 279.
+    { fromId: c1, toId: co1, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 280 }] },
+  ]);
+  const err = await attempt.catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(HubSpotValidationError);
+  expect(toTemporalFailure(err)).toMatchObject({ nonRetryable: true });
+  const read = await client.readAssociations('contacts', 'companies', [c1]);
+  expect(read.results.flatMap((r) => r.to)).toEqual([]);
 });

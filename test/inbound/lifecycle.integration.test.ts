@@ -124,7 +124,9 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
     ).toBe(1);
   });
 
-  it('merge: the survivor takes over the merged record and its links', async () => {
+  // HubSpot's merge mints a new record (changelog "Updated merge functionality for contacts and companies"): the
+  // former primary's row is linked to the new id, the other row is archived as merged into it.
+  it('merge: the new record takes over both rows and the links', async () => {
     const keep = await createContact({ email: 'keep@example.com', firstname: 'Keep' });
     const gone = await createContact({ email: 'gone@example.com', firstname: 'Gone', phone: '+1 555 0100' });
     const company = await stack.sim<{ id: string }>('POST', '/__sim/objects/companies', {
@@ -137,40 +139,59 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
       toId: company.id,
     });
     await drainWebhooks(stack);
-    await waitFor(
-      'both rows and the link',
-      async () =>
-        (await contactRow(gone)) &&
-        (await contactRow(keep)) &&
-        (await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, toId: gone } })) === 1,
+    const [keepRow, goneRow] = await waitFor('both rows and the link', async () =>
+      (await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, toId: gone } })) === 1 &&
+      (await Promise.all([contactRow(keep), contactRow(gone)])).every(Boolean)
+        ? [(await contactRow(keep))!, (await contactRow(gone))!]
+        : undefined,
     );
 
     const survivor = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts/merge', {
       primaryObjectId: keep,
       objectIdToMerge: gone,
     });
-    expect(survivor.id).toBe(keep);
+    expect([keep, gone]).not.toContain(survivor.id);
     await drainWebhooks(stack);
-    await waitFor('merged row archived', async () => (await contactRow(gone))?.mergedIntoId === keep);
-    expect(await contactRow(gone)).toMatchObject({ archived: true, mergedIntoId: keep });
-    // The full fetch brought the survivor's merged values (HubSpot moved the phone over).
-    await waitFor('survivor refreshed', async () => (await contactRow(keep))?.phone === '+1 555 0100');
+    await waitFor('merged row archived', async () => (await contactRow(gone))?.mergedIntoId === survivor.id);
+    const byLocalId = (id: string) => stack.runtime.prisma.contact.findUnique({ where: { id } });
+    expect(await byLocalId(goneRow.id)).toMatchObject({ archived: true, mergedIntoId: survivor.id });
+    // The full fetch brought the new record's merged values (HubSpot moved the phone over) onto the primary's row.
+    await waitFor('survivor refreshed', async () => (await contactRow(survivor.id))?.phone === '+1 555 0100');
+    expect(await byLocalId(keepRow.id)).toMatchObject({
+      hubspotId: survivor.id,
+      archived: false,
+      mergedIntoId: null,
+      email: 'keep@example.com',
+    });
+    // The old primary id stays known as merged into the new record, so its late events are recognised.
+    expect(await contactRow(keep)).toMatchObject({ archived: true, mergedIntoId: survivor.id });
+    const live = await stack.runtime.prisma.contact.findMany({
+      where: { portalId: stack.portalId, hubspotId: { in: [keep, gone, survivor.id] }, archived: false },
+    });
+    expect(live.map((r) => r.id)).toEqual([keepRow.id]);
     const links = await stack.runtime.prisma.association.findMany({
       where: { portalId: stack.portalId, fromId: company.id },
     });
-    expect(links.map((l) => [l.toId, l.archived])).toEqual([[keep, false]]);
+    expect(links.map((l) => [l.toId, l.archived])).toEqual([[survivor.id, false]]);
   });
 
   // Found by the chaos run: HubSpot reads a merged-away id as its survivor, so a late event of the merged
   // record whose merge webhook was lost must take it over, not archive it as deleted.
+  // The new record lists both old ids (hs_merged_object_ids) but not which was primary.
   it('a late creation event of a merged-away record, its merge webhook lost, archives it into the survivor', async () => {
     const keep = await createContact({ email: 'keep2@example.com' });
     const gone = await createContact({ email: 'gone2@example.com' });
     await drainWebhooks(stack);
-    await waitFor('both rows', async () => (await contactRow(gone)) && (await contactRow(keep)));
+    const localIds = await waitFor('both rows', async () => {
+      const rows = await Promise.all([contactRow(keep), contactRow(gone)]);
+      return rows.every(Boolean) ? rows.map((r) => r!.id) : undefined;
+    });
     const config = await stack.sim<{ targetUrl: string }>('GET', '/__sim/webhooks/config');
     await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: null });
-    await stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: gone });
+    const survivor = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts/merge', {
+      primaryObjectId: keep,
+      objectIdToMerge: gone,
+    });
     await stack.sim('POST', '/__sim/webhooks/config', { targetUrl: config.targetUrl });
 
     const late = {
@@ -185,17 +206,28 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
       changeSource: 'CRM_UI',
     };
     expect((await deliver(stack, [late])).status).toBe(200);
-    await waitFor('merged row taken over', async () => (await contactRow(gone))?.mergedIntoId === keep);
-    expect(await contactRow(gone)).toMatchObject({ archived: true, mergedIntoId: keep });
-    expect(await contactRow(keep)).toMatchObject({ archived: false, mergedIntoId: null });
+    await waitFor('merged row taken over', async () => (await contactRow(gone))?.mergedIntoId === survivor.id);
+    expect(await contactRow(gone)).toMatchObject({ archived: true, mergedIntoId: survivor.id });
+    // The primary, never named by an event here, is taken over too: no row stays live under a dead id. Which of
+    // the two rows the new record adopts is not knowable without the merge event; one of them, kept live, is.
+    expect(await contactRow(keep)).toMatchObject({ archived: true, mergedIntoId: survivor.id });
+    const adopted = await contactRow(survivor.id);
+    expect(adopted).toMatchObject({ archived: false, mergedIntoId: null });
+    expect(localIds).toContain(adopted!.id);
+    const live = await stack.runtime.prisma.contact.count({
+      where: { portalId: stack.portalId, id: { in: localIds }, archived: false },
+    });
+    expect(live).toBe(1);
   });
 
   // Found by the chaos run (seed 1, 300 ops): merges whose (final) survivor HubSpot then erased. The erasure also
   // removes the survivor's hs_merged_object_ids, the sync's only other trace of the merges, so a merge event whose
   // takeover is skipped leaves the merged-away row live for good, pointing at a record HubSpot no longer has.
   describe('merges whose survivor is then erased', () => {
-    const merge = (primaryObjectId: string, objectIdToMerge: string) =>
-      stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
+    /** Returns the new record's id (HubSpot mints one per merge; its events carry it as objectId). */
+    const merge = async (primaryObjectId: string, objectIdToMerge: string) =>
+      (await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge }))
+        .id;
     const gdprDelete = (id: string) => stack.sim('POST', `/__sim/objects/contacts/${id}/gdpr-delete`);
     /** Makes the changes with webhooks off and returns their events, to be delivered in a chosen order. */
     const heldBack = async (changes: () => Promise<void>): Promise<HubSpotWebhookEvent[]> => {
@@ -243,53 +275,70 @@ describe('webhooks end to end: every kind of HubSpot change reaches PostgreSQL',
       expect(rows.filter((r) => !r.archived).map((r) => r.hubspotId)).toEqual([]);
     };
 
+    /** The primary's row went down with the new record's erasure: linked to it, archived, its personal data gone. */
+    const erasedWith = async (localId: string, survivor: string) =>
+      expect(await stack.runtime.prisma.contact.findUnique({ where: { id: localId } })).toMatchObject({
+        hubspotId: survivor,
+        archived: true,
+        email: null,
+      });
+
     it('the merge delivered together with the privacy deletion: the merged-away row goes down with the survivor', async () => {
       const [keep, gone] = await contacts('keep3@example.com', 'gone3@example.com');
+      const keepRow = await contactRow(keep!);
+      let survivor = '';
       const events = await heldBack(async () => {
-        await merge(keep!, gone!);
-        await gdprDelete(keep!);
+        survivor = await merge(keep!, gone!);
+        await gdprDelete(survivor);
       });
-      expect((await deliver(stack, of(events, keep!, 'merge', 'privacyDeletion', 'deletion'))).status).toBe(200);
-      await erased(keep!);
-      expect(await contactRow(gone!)).toMatchObject({ archived: true, mergedIntoId: keep });
-      await noneLive(keep!, gone!);
+      expect((await deliver(stack, of(events, survivor, 'merge', 'privacyDeletion', 'deletion'))).status).toBe(200);
+      await erased(survivor);
+      expect(await contactRow(gone!)).toMatchObject({ archived: true, mergedIntoId: survivor });
+      await erasedWith(keepRow!.id, survivor);
+      await noneLive(keep!, gone!, survivor);
     });
 
     it('the merge delivered after the erasure was applied: the merged-away row still goes down', async () => {
       const [keep, gone] = await contacts('keep4@example.com', 'gone4@example.com');
+      const keepRow = await contactRow(keep!);
+      let survivor = '';
       const events = await heldBack(async () => {
-        await merge(keep!, gone!);
-        await gdprDelete(keep!);
+        survivor = await merge(keep!, gone!);
+        await gdprDelete(survivor);
       });
-      expect((await deliver(stack, of(events, keep!, 'privacyDeletion', 'deletion'))).status).toBe(200);
-      await erased(keep!);
-      const [late] = of(events, keep!, 'merge');
+      expect((await deliver(stack, of(events, survivor, 'privacyDeletion', 'deletion'))).status).toBe(200);
+      await erased(survivor);
+      const [late] = of(events, survivor, 'merge');
       expect((await deliver(stack, [late!])).status).toBe(200);
       // Same workflow run (the erasure's) or a fresh one, whichever the idle period left.
       await applied(late!);
-      expect(await contactRow(gone!)).toMatchObject({ archived: true, mergedIntoId: keep });
-      await noneLive(keep!, gone!);
+      expect(await contactRow(gone!)).toMatchObject({ archived: true, mergedIntoId: survivor });
+      await erasedWith(keepRow!.id, survivor);
+      await noneLive(keep!, gone!, survivor);
     });
 
-    // The chaos run's history: m merged into s1; s1 later merged into s2, which was erased; s1's merge webhook was
-    // applied only after all that (its workflow waited two minutes on a read lost with a killed worker).
+    // The chaos run's history: m merged with s1 (into a new record); that record later merged with s2, and the
+    // result was erased; the first merge's webhook was applied only after all that (its workflow waited two
+    // minutes on a read lost with a killed worker).
     it('a merge applied after its survivor was merged again and that record erased: the merged-away row goes down', async () => {
       const [m, s1, s2] = await contacts('m5@example.com', 's5a@example.com', 's5b@example.com');
+      let [first, second] = ['', ''];
       const events = await heldBack(async () => {
-        await merge(s1!, m!);
-        await merge(s2!, s1!);
-        await gdprDelete(s2!);
+        first = await merge(s1!, m!);
+        second = await merge(s2!, first);
+        await gdprDelete(second);
       });
-      const [s2Merge] = of(events, s2!, 'merge');
-      expect((await deliver(stack, [s2Merge!])).status).toBe(200);
-      await applied(s2Merge!);
-      expect((await deliver(stack, of(events, s2!, 'privacyDeletion', 'deletion'))).status).toBe(200);
-      await erased(s2!);
-      const [s1Merge] = of(events, s1!, 'merge');
-      expect((await deliver(stack, [s1Merge!])).status).toBe(200);
-      await applied(s1Merge!);
-      expect(await contactRow(m!)).toMatchObject({ archived: true, mergedIntoId: s2 });
-      await noneLive(m!, s1!, s2!);
+      const [secondMerge] = of(events, second, 'merge');
+      expect((await deliver(stack, [secondMerge!])).status).toBe(200);
+      await applied(secondMerge!);
+      expect((await deliver(stack, of(events, second, 'privacyDeletion', 'deletion'))).status).toBe(200);
+      await erased(second);
+      const [firstMerge] = of(events, first, 'merge');
+      expect((await deliver(stack, [firstMerge!])).status).toBe(200);
+      await applied(firstMerge!);
+      expect(await contactRow(m!)).toMatchObject({ archived: true, mergedIntoId: second });
+      expect(await contactRow(s1!)).toMatchObject({ archived: true, mergedIntoId: second });
+      await noneLive(m!, s1!, s2!, first, second);
     });
   });
 

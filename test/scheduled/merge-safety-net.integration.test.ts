@@ -28,8 +28,9 @@ describe('incremental sync takes over merges it learns of from the survivor', ()
         properties: { email: `${n}@merge.example`, firstname: n },
       })
     ).id;
-  const merge = (primaryObjectId: string, objectIdToMerge: string) =>
-    stack.sim('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge });
+  /** HubSpot mints a new record per merge; returns its id. */
+  const merge = async (primaryObjectId: string, objectIdToMerge: string) =>
+    (await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts/merge', { primaryObjectId, objectIdToMerge })).id;
   const sync = async () =>
     (await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, ['contacts'])).result();
   const rows = async (): Promise<Map<string, Row>> => {
@@ -46,31 +47,39 @@ describe('incremental sync takes over merges it learns of from the survivor', ()
     const before = await rows();
     expect([a, b, c, d].every((id) => before.get(id)?.archived === false)).toBe(true);
 
-    // b into a, then a into c (c lists b and a); d into a survivor e hubsync has never seen.
-    await merge(a, b);
-    await merge(c, a);
+    // a and b into ab, then c and ab into abc (it lists a, b, ab and c); e, which hubsync has never seen, and d
+    // into de (it lists d and e). No event names a primary: the survivor adopts the oldest of the rows it absorbed
+    // (the backfill wrote them together: the lowest HubSpot id).
+    const ab = await merge(a, b);
+    const abc = await merge(c, ab);
     const e = await create('e');
-    await merge(e, d);
+    const de = await merge(e, d);
     await sync();
 
     const after = await rows();
-    expect(after.get(c)).toMatchObject({ archived: false, mergedIntoId: null, email: 'c@merge.example' });
-    expect(after.get(a)).toMatchObject({ archived: true, mergedIntoId: c });
-    expect(after.get(b)).toMatchObject({ archived: true, mergedIntoId: c });
-    // The platform's row for d lives on as e's (same local id), d stays as a merged tombstone.
-    expect(after.get(e)).toMatchObject({
+    // One live row per surviving record, carrying its values (c was the final primary, so c's email).
+    expect(after.get(abc)).toMatchObject({
+      id: before.get(a)!.id,
+      archived: false,
+      mergedIntoId: null,
+      email: 'c@merge.example',
+    });
+    for (const id of [a, b, c]) expect(after.get(id)).toMatchObject({ archived: true, mergedIntoId: abc });
+    expect(after.get(c)!.id).toBe(before.get(c)!.id);
+    // The platform's row for d lives on as de's (same local id); d stays as a merged tombstone.
+    expect(after.get(de)).toMatchObject({
       id: before.get(d)!.id,
       archived: false,
       mergedIntoId: null,
       email: 'e@merge.example',
     });
-    expect(after.get(d)).toMatchObject({ archived: true, mergedIntoId: e });
+    expect(after.get(d)).toMatchObject({ archived: true, mergedIntoId: de });
     expect(
       [...after.values()]
         .filter((r) => !r.archived)
         .map((r) => r.hubspotId)
         .sort(),
-    ).toEqual([c, e].sort());
+    ).toEqual([abc, de].sort());
 
     // Nothing left to take over: a further run changes no merged row.
     await sync();

@@ -102,3 +102,39 @@ describe('upsertKeyFor', () => {
     expect(upsertKeyFor('deals', r, DEFAULT_MAPPING, true)).toEqual({ idProperty: 'hubsync_local_id', id: r.id });
   });
 });
+
+describe('planRecordPush: properties HubSpot requires on create', () => {
+  const task = (hubspotId: string | null, dueDate: Date | null): PushRow =>
+    row({ hubspotId, columns: { subject: 'Call back', dueDate } });
+
+  it('a new task without a due date is reported (hs_timestamp names its column), not sent', () => {
+    expect(planRecordPush('tasks', task(null, null), DEFAULT_MAPPING, null).missingOnCreate).toEqual([
+      {
+        property: 'hs_timestamp',
+        message: 'HubSpot requires hs_timestamp to create a tasks record; its column dueDate is empty',
+      },
+    ]);
+  });
+
+  it('a new task with a due date, an existing task without one and a new contact need nothing more', () => {
+    const due = new Date('2026-12-02T09:00:00Z');
+    const withDue = planRecordPush('tasks', task(null, due), DEFAULT_MAPPING, null);
+    expect(withDue.missingOnCreate).toEqual([]);
+    expect(withDue.fields.find((f) => f.field.hubspotProperty === 'hs_timestamp')?.value).toBe(due.toISOString());
+    expect(planRecordPush('tasks', task('901', null), DEFAULT_MAPPING, null).missingOnCreate).toEqual([]);
+    expect(planRecordPush('contacts', row({ hubspotId: null }), DEFAULT_MAPPING, null).missingOnCreate).toEqual([]);
+  });
+
+  it('a mapping that sends nothing to hs_timestamp says so', () => {
+    const mapping = {
+      ...DEFAULT_MAPPING,
+      tasks: { ...DEFAULT_MAPPING.tasks, fields: DEFAULT_MAPPING.tasks.fields.filter((f) => f.column !== 'dueDate') },
+    };
+    expect(planRecordPush('tasks', task(null, new Date()), mapping, null).missingOnCreate).toEqual([
+      {
+        property: 'hs_timestamp',
+        message: 'HubSpot requires hs_timestamp to create a tasks record; the mapping sends no column to it',
+      },
+    ]);
+  });
+});
