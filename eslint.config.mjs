@@ -1,6 +1,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Packages that do I/O (or run outside the workflow sandbox): neither workflows nor pure rules import them.
+const IO_PACKAGES = [
+  '@prisma/*',
+  'axios',
+  'fastify',
+  'pg',
+  'pino',
+  'node:*',
+  'fs',
+  'path',
+  'crypto',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'data/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -38,20 +54,7 @@ export default tseslint.config(
               message: 'Workflows import activity types only.',
             },
             {
-              group: [
-                '@prisma/*',
-                'axios',
-                'fastify',
-                'pg',
-                'pino',
-                'node:*',
-                'fs',
-                'path',
-                'crypto',
-                '@temporalio/client',
-                '@temporalio/worker',
-                '@temporalio/activity',
-              ],
+              group: IO_PACKAGES,
               message: 'Workflows must not import I/O modules.',
             },
           ],
@@ -84,21 +87,7 @@ export default tseslint.config(
               message: 'src/sync and src/workflow-safe are pure: they import nothing with I/O.',
             },
             {
-              group: [
-                '@prisma/*',
-                'axios',
-                'fastify',
-                'pg',
-                'pino',
-                'node:*',
-                'fs',
-                'path',
-                'crypto',
-                '@temporalio/client',
-                '@temporalio/worker',
-                '@temporalio/activity',
-                '@temporalio/workflow',
-              ],
+              group: [...IO_PACKAGES, '@temporalio/workflow'],
               message: 'src/sync and src/workflow-safe are pure: they import nothing with I/O.',
             },
           ],
