@@ -180,7 +180,7 @@ describe('POST /webhooks/hubspot', () => {
       async () => (await runtime.prisma.webhookInboxEntry.count()) === 0 || undefined,
       60_000,
     );
-  });
+  }, 180_000);
 
   it('keeps events of types and portals hubsync does not serve as dead letters, and still answers 200', async () => {
     const otherPortal = portalId + 1;
