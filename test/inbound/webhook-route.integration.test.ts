@@ -177,7 +177,8 @@ describe('POST /webhooks/hubspot', () => {
     );
     await waitFor(
       'the batch left the inbox (every signal accepted)',
-      async () => (await runtime.prisma.webhookInboxEntry.count()) === 0 || undefined,
+      async () =>
+        (await runtime.prisma.webhookInboxEntry.count({ where: { deadLetteredAt: null } })) === 0 || undefined,
       60_000,
     );
   }, 180_000);
