@@ -21,6 +21,7 @@ import {
 } from '../../src/store/sync-cursors';
 import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
 import { propertiesFor } from '../../src/sync/mapping';
+import { addCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
 import { mergedObjectIds } from '../../src/sync/merges';
 import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
@@ -38,15 +39,7 @@ export type SyncPageDeps = RecordSyncDeps & {
   config: Pick<Config, 'HUBSPOT_APP_ID' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S'>;
 };
 
-export interface PageCounts extends ApplyInboundResult {
-  fetched: number;
-  /** Rows newly marked archived locally. */
-  archived: number;
-  /** Records HubSpot's archived list returned (already archived locally or not). */
-  archivedListed: number;
-  /** Rows the link check found gone but left live: the mass-archive guard refused them. */
-  archiveRefused: number;
-}
+export type { PageCounts } from '../../src/sync/page-counts';
 
 export interface PageReport extends PageCounts {
   /** Opaque to workflows: where the next page starts; absent after the last page. */
@@ -67,19 +60,6 @@ export interface ChangesPageInput {
 
 /** How long one backfill activity keeps listing further pages of its group. */
 const GROUP_BUDGET_MS = 5_000;
-
-export const ZERO_COUNTS: PageCounts = {
-  fetched: 0,
-  inserted: 0,
-  updated: 0,
-  unchanged: 0,
-  echoes: 0,
-  conflicts: 0,
-  stale: 0,
-  archived: 0,
-  archivedListed: 0,
-  archiveRefused: 0,
-};
 
 function fromCrmObject(record: CrmObject): InboundRecord {
   return {
@@ -132,12 +112,6 @@ async function fetchListPage(
   };
 }
 
-function sumPageCounts(a: PageCounts, b: PageCounts): PageCounts {
-  const out = { ...a };
-  for (const key of Object.keys(out) as Array<keyof PageCounts>) out[key] += b[key];
-  return out;
-}
-
 export function createSyncPageActivities(deps: SyncPageDeps) {
   const { prisma, mapping, metrics } = deps;
   const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
@@ -153,7 +127,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     for (const result of ['inserted', 'updated', 'unchanged'] as const) {
       if (applied[result] > 0) metrics.eventsApplied.inc({ object_type: objectType, source, result }, applied[result]);
     }
-    return { ...ZERO_COUNTS, fetched, ...applied };
+    return { ...emptyCounts(), fetched, ...applied };
   };
 
   const log = (portalId: string, objectType: ObjectType): Logger => {
@@ -234,7 +208,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       if (archived > 0)
         metrics.eventsApplied.inc({ object_type: input.objectType, source: 'sync', result: 'archived' }, archived);
       return {
-        ...ZERO_COUNTS,
+        ...emptyCounts(),
         archivedListed: ids.length,
         archived,
         ...(page.nextAfter ? { next: page.nextAfter } : {}),
@@ -262,7 +236,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       const ids = input.unseenOnly
         ? await unseenLinkedIds(prisma, { ...page, objectType: input.objectType })
         : await linkedIds(prisma, page);
-      if (ids.length === 0) return { ...ZERO_COUNTS };
+      if (ids.length === 0) return emptyCounts();
       const { results, errors } = await deps
         .hubspotFor(input.portalId)
         .batchRead(input.objectType, ids, { properties: ['hs_merged_object_ids'] });
@@ -295,7 +269,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
           { gone: read.gone.length, ...guard },
           'mass-archive guard: link check archived nothing',
         );
-        return { ...ZERO_COUNTS, archiveRefused: read.gone.length };
+        return { ...emptyCounts(), archiveRefused: read.gone.length };
       }
       const at = new Date();
       const { merged, archived } = await inTransaction(prisma, async (tx) => ({
@@ -324,7 +298,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         );
       }
       return {
-        ...ZERO_COUNTS,
+        ...emptyCounts(),
         archived: archived + merged,
         ...(ids.length === 100 ? { next: ids[ids.length - 1]! } : {}),
       };
@@ -339,7 +313,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       const [state] = await readCursors(prisma, input.portalId, [input.objectType]);
       if (!state || !state.backfillStarted)
         throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
-      if (state.backfillComplete) return { ...ZERO_COUNTS, done: state.backfillDone, complete: true };
+      if (state.backfillComplete) return { ...emptyCounts(), done: state.backfillDone, complete: true };
       const hubspot = deps.hubspotFor(input.portalId);
       const properties = input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping);
       const list = (after: string | null) => {
@@ -351,7 +325,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         request.catch(() => undefined); // a prefetch this activity stops before reading must not go unhandled
         return request;
       };
-      let counts = { ...ZERO_COUNTS };
+      let counts = emptyCounts();
       let cursor = state.backfillCursor;
       let listing = list(cursor);
       // A slow database ends the group early, far from the activity's timeout (PAGE_ACTIVITY_TIMEOUT).
@@ -367,7 +341,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
           page.records,
           { expected: cursor, next },
         );
-        counts = sumPageCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
+        counts = addCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
         // Not advanced: another attempt of this activity committed the page first; the workflow asks again.
         if (complete || !advanced || !more) return { ...counts, done, complete };
         cursor = next;

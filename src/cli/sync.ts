@@ -1,6 +1,6 @@
 import type { ObjectType } from '../sync/object-types';
 import { startManualSync } from '../scheduled/start-sync';
-import { describeCounts } from '../../workflows/scheduled/sync-counts';
+import { describeCounts } from '../sync/page-counts';
 import { flag, UsageError } from './args';
 import { type CliCommand, EXIT_FAILURE, EXIT_OK, OBJECTS_OPTION, objectTypesOption } from './context';
 

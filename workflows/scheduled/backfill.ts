@@ -16,7 +16,7 @@ import type { SyncCursorActivities } from '../../activities/scheduled/sync-curso
 import type { SyncPageActivities } from '../../activities/scheduled/sync-pages';
 import type { SyncRunActivities } from '../../activities/sync-runs';
 import type { ObjectType } from '../../src/sync/object-types';
-import { addCounts, describeCounts, emptyCounts, type SyncCounts } from './sync-counts';
+import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import {
   historyIsLong,
   PAGE_ACTIVITY_TIMEOUT,
@@ -48,7 +48,7 @@ export interface TypeProgress {
   /** The store tracked which rows linked before the load its pages listed: the check reads back only the others. */
   linksTracked?: boolean;
   failed?: string;
-  counts: SyncCounts;
+  counts: PageCounts;
 }
 
 export interface BackfillProgress {
@@ -189,6 +189,6 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
   return summary;
 }
 
-function sumCounts(types: Partial<Record<ObjectType, TypeProgress>>): SyncCounts {
+function sumCounts(types: Partial<Record<ObjectType, TypeProgress>>): PageCounts {
   return (Object.values(types) as TypeProgress[]).reduce((sum, t) => addCounts(sum, t.counts), emptyCounts());
 }

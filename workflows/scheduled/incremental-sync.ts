@@ -23,7 +23,7 @@ import {
 import { backfillWorkflowId, objectSyncWorkflowId } from '../../src/workflow-safe/ids';
 import { backfillWorkflow } from './backfill';
 import { objectSyncWorkflow } from './object-sync';
-import { addCounts, describeCounts, emptyCounts, type SyncCounts } from './sync-counts';
+import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 
 export interface IncrementalSyncInput {
   portalId: string;
@@ -43,7 +43,7 @@ export interface IncrementalSyncInput {
 }
 
 export interface IncrementalSyncResult {
-  counts: Partial<Record<ObjectType, SyncCounts>>;
+  counts: Partial<Record<ObjectType, PageCounts>>;
   /** Types loaded by the backfill in this run (their first sync), or already being backfilled elsewhere. */
   backfilled: ObjectType[];
   backfillAlreadyRunning: boolean;
@@ -117,11 +117,11 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
     throw err;
   }
 
-  const total = (Object.values(result.counts) as SyncCounts[]).reduce((sum, c) => addCounts(sum, c), emptyCounts());
+  const total = (Object.values(result.counts) as PageCounts[]).reduce((sum, c) => addCounts(sum, c), emptyCounts());
   const failedTypes = Object.keys(result.failed);
   setCurrentDetails(
     [
-      ...Object.entries(result.counts).map(([type, counts]) => `${type}: ${describeCounts(counts as SyncCounts)}`),
+      ...Object.entries(result.counts).map(([type, counts]) => `${type}: ${describeCounts(counts as PageCounts)}`),
       ...(result.backfilled.length > 0 ? [`backfilled: ${result.backfilled.join(', ')}`] : []),
       ...failedTypes.map((type) => `${type} FAILED`),
     ].join('\n'),

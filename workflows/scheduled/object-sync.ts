@@ -14,7 +14,7 @@ import type { SyncCursorActivities } from '../../activities/scheduled/sync-curso
 import type { PageReport, SyncPageActivities } from '../../activities/scheduled/sync-pages';
 import type { SyncRunActivities } from '../../activities/sync-runs';
 import type { ObjectType } from '../../src/sync/object-types';
-import { addCounts, describeCounts, emptyCounts, type SyncCounts } from './sync-counts';
+import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import {
   historyIsLong,
   PAGE_ACTIVITY_TIMEOUT,
@@ -41,7 +41,7 @@ export interface ObjectSyncProgress {
   runKey: string;
   phase: 'changes' | 'archived' | 'links';
   cursor?: string;
-  counts: SyncCounts;
+  counts: PageCounts;
   /** Rows the link check archived so far this run (the mass-archive guard's running total). */
   linksArchived?: number;
 }
@@ -51,7 +51,7 @@ const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
-export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<SyncCounts> {
+export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<PageCounts> {
   const { portalId, objectType, window } = input;
   const hubspot = proxyActivities<SyncPageActivities>({
     taskQueue: input.hubspotTaskQueue,
