@@ -57,6 +57,7 @@ export const WEBHOOK_DEFAULTS: Config = {
 
 interface Delivery {
   at: string;
+  portalId: number;
   status?: number;
   error?: string;
   eventCount: number;
@@ -89,6 +90,8 @@ export class WebhookDispatcher {
   constructor(
     options: WebhookSubscriptionOptions,
     private readonly faults: Faults,
+    /** Whether the account has the app (HubSpot sends an app's webhooks only for accounts that installed it). */
+    private readonly hasApp: (portalId: string) => boolean = () => true,
   ) {
     this.config = { ...WEBHOOK_DEFAULTS, ...definedOnly(options) };
   }
@@ -104,7 +107,7 @@ export class WebhookDispatcher {
   /** Turns drafts into HubSpot events for the subscribed types and queues them. */
   readonly emit = (portalId: string, drafts: EventDraft[]): void => {
     const c = this.config;
-    if (c.portalId !== null && c.portalId !== portalId) return;
+    if ((c.portalId !== null && c.portalId !== portalId) || !this.hasApp(portalId)) return;
     for (const d of drafts) {
       const { subscriptionType, fields } = shapeOf(d, c.subscriptionFormat);
       if (!this.subscribed(subscriptionType, d.fields.propertyName)) continue;
@@ -200,6 +203,7 @@ export class WebhookDispatcher {
       this.requests++;
       this.deliveries.push({
         at: new Date(started).toISOString(),
+        portalId: (events[0] as WebhookEvent).portalId,
         status,
         error,
         eventCount: events.length,
@@ -296,12 +300,15 @@ export class WebhookDispatcher {
     return true;
   }
 
-  events(limit: number): WebhookEvent[] {
-    return this.recent.slice(-limit);
+  events(limit: number, portalId?: string): WebhookEvent[] {
+    const of = portalId === undefined ? this.recent : this.recent.filter((e) => e.portalId === Number(portalId));
+    return of.slice(-limit);
   }
 
-  deliveryLog(limit: number): Delivery[] {
-    return this.deliveries.slice(-limit);
+  deliveryLog(limit: number, portalId?: string): Delivery[] {
+    const of =
+      portalId === undefined ? this.deliveries : this.deliveries.filter((d) => d.portalId === Number(portalId));
+    return of.slice(-limit);
   }
 
   reset(): void {
