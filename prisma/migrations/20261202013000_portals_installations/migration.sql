@@ -22,7 +22,7 @@ CREATE TABLE "installations" (
     CONSTRAINT "installations_state_check" CHECK ("state" IN ('active', 'paused', 'broken', 'uninstalled'))
 );
 
--- Install links' states: single use, expiring; expired rows are deleted whenever a new link is made.
+-- The states of install links: single use and expiring, expired rows are deleted whenever a new link is made.
 CREATE TABLE "oauth_states" (
     "nonce" TEXT NOT NULL,
     "code_verifier" TEXT,
