@@ -22,7 +22,7 @@ CREATE TABLE "installations" (
     CONSTRAINT "installations_state_check" CHECK ("state" IN ('active', 'paused', 'broken', 'uninstalled'))
 );
 
--- The states of install links: single use and expiring, expired rows are deleted whenever a new link is made.
+-- Install link states: single use and expiring. Expired rows are deleted whenever a new link is made.
 CREATE TABLE "oauth_states" (
     "nonce" TEXT NOT NULL,
     "code_verifier" TEXT,
