@@ -2,6 +2,7 @@ import type { HubSpotClient } from '../../src/hubspot';
 import type { Logger } from '../../src/logger';
 import { propertiesFor } from '../../src/sync/mapping';
 import type { MappingConfig } from '../../src/sync/mapping-types';
+import { mappingOf } from '../deps';
 import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType } from '../../src/sync/object-types';
 
@@ -17,6 +18,7 @@ import type { CrmObjectType } from '../../src/sync/object-types';
 export interface HubSpotFetchDeps {
   hubspotFor: (portalId: string) => HubSpotClient;
   mapping: MappingConfig;
+  mappingFor?: (portalId: string) => Promise<MappingConfig>;
   logger: Logger;
 }
 
@@ -85,9 +87,12 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
     queue.openedAt = Date.now();
     queue.inFlight += 1;
     const ids = [...batch.keys()];
-    deps
-      .hubspotFor(queue.portalId)
-      .batchRead(queue.objectType, ids, { properties: propertiesFor(queue.objectType, deps.mapping) })
+    mappingOf(deps, queue.portalId)
+      .then((mapping) =>
+        deps
+          .hubspotFor(queue.portalId)
+          .batchRead(queue.objectType, ids, { properties: propertiesFor(queue.objectType, mapping) }),
+      )
       .then(({ results, errors }) => {
         // HubSpot answers a merged-away id with its survivor; only an OBJECT_NOT_FOUND error means gone.
         const read = accountForRead(ids, results, errors);

@@ -26,7 +26,8 @@ import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard'
 import { mergedObjectIds } from '../../src/sync/merges';
 import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
-import type { RecordSyncDeps } from '../deps';
+import type { MappingConfig } from '../../src/sync/mapping-types';
+import { mappingOf, type RecordSyncDeps } from '../deps';
 
 // The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
 // writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
@@ -113,9 +114,9 @@ async function fetchListPage(
 }
 
 export function createSyncPageActivities(deps: SyncPageDeps) {
-  const { prisma, mapping, metrics } = deps;
+  const { prisma, metrics } = deps;
   const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
-  const applyOptions = (portalId: string, objectType: ObjectType) => ({
+  const applyOptions = (portalId: string, objectType: ObjectType, mapping: MappingConfig) => ({
     portalId,
     objectType,
     mapping,
@@ -144,13 +145,14 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     /** One page of the records whose last-modified lies in the window (search; the 10,000 cap is the client's concern). */
     async syncChangesPage(input: ChangesPageInput): Promise<PageReport> {
       const hubspot = deps.hubspotFor(input.portalId);
+      const mapping = await mappingOf(deps, input.portalId);
       const cursor = input.cursor === undefined ? undefined : (JSON.parse(input.cursor) as ChangeWindowCursor);
       const page = await hubspot.changedSincePage(input.objectType, input.window, cursor, {
         properties: propertiesFor(input.objectType, mapping),
       });
       const applied = await applyInboundRecords(
         prisma,
-        applyOptions(input.portalId, input.objectType),
+        applyOptions(input.portalId, input.objectType, mapping),
         page.results.map(fromCrmObject),
       );
       log(input.portalId, input.objectType).debug({ fetched: page.results.length, ...applied }, 'change page applied');
@@ -162,12 +164,17 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
 
     /** One page of a full listing (owners have no search, and there are few of them: each run reads them all). */
     async syncListPage(input: { portalId: string; objectType: ObjectType; after?: string }): Promise<PageReport> {
+      const mapping = await mappingOf(deps, input.portalId);
       const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
         after: input.after,
         archived: false,
         properties: input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping),
       });
-      const applied = await applyInboundRecords(prisma, applyOptions(input.portalId, input.objectType), page.records);
+      const applied = await applyInboundRecords(
+        prisma,
+        applyOptions(input.portalId, input.objectType, mapping),
+        page.records,
+      );
       return {
         ...count(input.objectType, 'sync', page.records.length, applied),
         ...(page.nextAfter ? { next: page.nextAfter } : {}),
@@ -315,6 +322,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
       if (state.backfillComplete) return { ...emptyCounts(), done: state.backfillDone, complete: true };
       const hubspot = deps.hubspotFor(input.portalId);
+      const mapping = await mappingOf(deps, input.portalId);
       const properties = input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping);
       const list = (after: string | null) => {
         const request = fetchListPage(hubspot, input.objectType, {
@@ -337,7 +345,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         if (more) listing = list(next);
         const { done, complete, advanced, ...applied } = await applyBackfillPage(
           prisma,
-          applyOptions(input.portalId, input.objectType),
+          applyOptions(input.portalId, input.objectType, mapping),
           page.records,
           { expected: cursor, next },
         );
