@@ -20,7 +20,6 @@ import {
   unseenLinkedIds,
 } from '../../src/store/sync-cursors';
 import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
-import { propertiesFor } from '../../src/sync/mapping';
 import { addCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
 import { mergedObjectIds } from '../../src/sync/merges';
@@ -28,6 +27,7 @@ import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-acc
 import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
 import type { MappingConfig } from '../../src/sync/mapping-types';
 import { mappingOf, type RecordSyncDeps } from '../deps';
+import { createPropertyCatalog } from '../property-catalog';
 
 // The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
 // writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
@@ -115,6 +115,12 @@ async function fetchListPage(
 
 export function createSyncPageActivities(deps: SyncPageDeps) {
   const { prisma, metrics } = deps;
+  const catalog = createPropertyCatalog(deps);
+  // Every property of the type; the first page of a run (no cursor yet) reads the definitions again.
+  const propertiesOf = (portalId: string, objectType: ObjectType, firstPage: boolean): Promise<string[]> =>
+    objectType === 'owners'
+      ? Promise.resolve([])
+      : catalog.propertiesToRead(portalId, objectType, { refresh: firstPage });
   const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
   const applyOptions = (portalId: string, objectType: ObjectType, mapping: MappingConfig) => ({
     portalId,
@@ -148,7 +154,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       const mapping = await mappingOf(deps, input.portalId);
       const cursor = input.cursor === undefined ? undefined : (JSON.parse(input.cursor) as ChangeWindowCursor);
       const page = await hubspot.changedSincePage(input.objectType, input.window, cursor, {
-        properties: propertiesFor(input.objectType, mapping),
+        properties: await propertiesOf(input.portalId, input.objectType, input.cursor === undefined),
       });
       const applied = await applyInboundRecords(
         prisma,
@@ -168,7 +174,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
         after: input.after,
         archived: false,
-        properties: input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping),
+        properties: await propertiesOf(input.portalId, input.objectType, input.after === undefined),
       });
       const applied = await applyInboundRecords(
         prisma,
@@ -323,7 +329,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       if (state.backfillComplete) return { ...emptyCounts(), done: state.backfillDone, complete: true };
       const hubspot = deps.hubspotFor(input.portalId);
       const mapping = await mappingOf(deps, input.portalId);
-      const properties = input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping);
+      const properties = await propertiesOf(input.portalId, input.objectType, state.backfillCursor === null);
       const list = (after: string | null) => {
         const request = fetchListPage(hubspot, input.objectType, {
           after: after ?? undefined,
