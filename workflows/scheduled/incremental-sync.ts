@@ -21,6 +21,7 @@ import {
   SyncTriggerKey,
 } from '../../src/workflow-safe/search-attributes';
 import { backfillWorkflowId, objectSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { STORE_RETRY } from '../../src/workflow-safe/limits';
 import { backfillWorkflow } from './backfill';
 import { objectSyncWorkflow } from './object-sync';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
@@ -52,7 +53,7 @@ export interface IncrementalSyncResult {
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  retry: STORE_RETRY,
 });
 
 export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Promise<IncrementalSyncResult> {
