@@ -14,6 +14,8 @@ export interface PlatformChangesOptions {
   config: Config;
   temporal: Client;
   logger: Logger;
+  /** The portals changes may be for (src/installations/directory.ts); default: HUBSPOT_PORTAL_ID alone. */
+  servedPortals?: () => Promise<Set<string>>;
 }
 
 const MAX_CHANGES = 10_000;
@@ -68,7 +70,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> = async (
   app,
-  { config, temporal, logger },
+  { config, temporal, logger, servedPortals = () => Promise.resolve(new Set([config.HUBSPOT_PORTAL_ID])) },
 ) => {
   const options = pushStartOptions(config);
 
@@ -102,7 +104,33 @@ export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> =
         return reply.code(400).send({ error: 'invalid request', message: problems[0], problems });
       }
       const { portalId: bodyPortal, changes } = parsed.data;
-      const reports = changes.map((c) => ({ ...c, portalId: c.portalId ?? bodyPortal ?? options.defaultPortalId }));
+      let served: Set<string>;
+      try {
+        served = await servedPortals();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'platform changes not accepted: installations not readable');
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: 'unavailable', message: 'changes were not recorded; retry later' });
+      }
+      // With one portal served it is the default; with several, each change (or the body) must name its own.
+      const only = served.size === 1 ? [...served][0] : undefined;
+      const fallback = bodyPortal ?? (options.defaultPortalId || only);
+      const problems: string[] = [];
+      const reports = changes.map((c, i) => {
+        const portal = c.portalId ?? fallback;
+        if (!portal) problems.push(`changes[${i}].portalId: required (${served.size} portals are installed)`);
+        else if (!served.has(portal))
+          problems.push(
+            `${c.portalId ? `changes[${i}].portalId` : 'portalId'}: portal ${portal} is not installed here (or not active)`,
+          );
+        return { ...c, portalId: portal };
+      });
+      if (problems.length > 0)
+        return reply
+          .code(400)
+          .send({ error: 'invalid request', message: problems[0], problems: [...new Set(problems)].slice(0, 20) });
       try {
         const workflows = await notifyLocalChanges(temporal, reports, options);
         return reply.code(202).send({ accepted: reports.length, workflows });
