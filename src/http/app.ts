@@ -63,6 +63,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dispatcher,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  await app.register(platformChangesRoutes, { config: deps.config, temporal: deps.temporal, logger: deps.logger });
+  await app.register(platformChangesRoutes, {
+    config: deps.config,
+    temporal: deps.temporal,
+    logger: deps.logger,
+    prisma: deps.prisma,
+  });
   return app;
 }
