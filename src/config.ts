@@ -12,6 +12,59 @@ const durationMs = (fallback: number) => z.coerce.number().int().min(0).default(
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
 const HOUR_MS = 60 * 60 * 1000;
+const words = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+
+/** The scopes the sync needs (see README, "Configuring a real HubSpot portal"). */
+export const DEFAULT_OAUTH_SCOPES = [
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
+  'tickets',
+  'crm.objects.owners.read',
+  'settings.users.read',
+  'crm.schemas.contacts.read',
+  'crm.schemas.companies.read',
+  'crm.schemas.deals.read',
+  'crm.schemas.companies.write',
+  'crm.schemas.deals.write',
+];
+
+/** Parses HUBSPOT_TOKEN_KEYS into key id → 32-byte key, first = current; throws naming the bad entry only. */
+export function parseTokenKeys(value: string): Array<{ id: string; key: Buffer }> {
+  const problem = tokenKeysProblem(value);
+  if (problem) throw new Error(`HUBSPOT_TOKEN_KEYS: ${problem}`);
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.indexOf(':');
+      return { id: entry.slice(0, at), key: Buffer.from(entry.slice(at + 1), 'base64') };
+    });
+}
+
+function tokenKeysProblem(value: string): string | undefined {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return 'needs at least one id:base64key entry';
+  const ids = new Set<string>();
+  for (const [i, entry] of entries.entries()) {
+    const at = entry.indexOf(':');
+    const id = at > 0 ? entry.slice(0, at) : '';
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) return `entry ${i + 1}: the key id must be 1-32 letters, digits, - or _`;
+    if (ids.has(id)) return `entry ${i + 1}: key id ${id} appears twice`;
+    ids.add(id);
+    const b64 = entry.slice(at + 1);
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(b64) || Buffer.from(b64, 'base64').length !== 32)
+      return `key ${id}: must be 32 bytes, base64-encoded (openssl rand -base64 32)`;
+  }
+  return undefined;
+}
 
 // The demo stack's secrets. They are public (this file, .env.example, the README), so in production a process
 // whose secret would be one of them refuses to start: anyone could sign webhooks or call the platform API.
@@ -68,6 +121,36 @@ const envSchema = z
     HUBSPOT_REQUEST_TIMEOUT_MS: positiveInt(30_000),
     HUBSPOT_MAX_CONCURRENCY: positiveInt(8),
     HUBSPOT_ACCOUNT_TIMEZONE: z.string().min(1).default('UTC'),
+
+    // Public-app mode (many portals, OAuth installs). `private` keeps the single static token above.
+    HUBSPOT_APP_MODE: z.enum(['private', 'public']).default('private'),
+    HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+    HUBSPOT_OAUTH_REDIRECT_URL: z.string().url().optional(),
+    HUBSPOT_OAUTH_AUTHORIZE_URL: z.string().url().default('https://app.hubspot.com/oauth/authorize'),
+    /** Where /oauth/v3/token and /oauth/v3/token/introspect live (api.hubapi.com; the simulator in the demo). */
+    HUBSPOT_OAUTH_BASE_URL: z.string().url().optional(),
+    HUBSPOT_OAUTH_SCOPES: z.string().min(1).default(DEFAULT_OAUTH_SCOPES.join(' ')).transform(words),
+    HUBSPOT_OAUTH_OPTIONAL_SCOPES: z.string().default('').transform(words),
+    HUBSPOT_OAUTH_PKCE: flag.default(true),
+    HUBSPOT_OAUTH_STATE_TTL_MS: z.coerce
+      .number()
+      .int()
+      .min(10_000)
+      .max(HOUR_MS)
+      .default(10 * 60_000),
+    /** An access token is refreshed when it has less than this left (HubSpot's live 30 minutes). */
+    HUBSPOT_TOKEN_REFRESH_MARGIN_MS: durationMs(5 * 60_000),
+    /** `id:base64key,…` (32-byte keys, `openssl rand -base64 32`); the first encrypts, all decrypt (rotation). */
+    HUBSPOT_TOKEN_KEYS: z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        if (v === undefined) return;
+        const problem = tokenKeysProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    /** How long a process trusts what it read of the installations table (state, mapping override, tier). */
+    INSTALLATIONS_CACHE_MS: durationMs(2_000),
 
     PORT: port(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
@@ -132,6 +215,11 @@ const envSchema = z
     HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.HUBSPOT_APP_MODE === 'public') {
+      for (const name of ['HUBSPOT_CLIENT_ID', 'HUBSPOT_OAUTH_REDIRECT_URL', 'HUBSPOT_TOKEN_KEYS'] as const)
+        if (!env[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: 'required when HUBSPOT_APP_MODE=public' });
+    }
     if (Boolean(env.TEMPORAL_TLS_CERT_FILE) !== Boolean(env.TEMPORAL_TLS_KEY_FILE)) {
       const missing = env.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'mutual TLS needs both the certificate and the key' });

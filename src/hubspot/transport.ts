@@ -83,7 +83,8 @@ export class Transport {
 
   async request<T>(spec: RequestSpec<T>): Promise<{ status: number; data: T }> {
     const kind = spec.kind ?? 'general';
-    const token = await this.opts.tokens.getAccessToken(this.opts.portalId);
+    let token = await this.opts.tokens.getAccessToken(this.opts.portalId);
+    let retriedUnauthorized = false;
     for (let attempt = 0; ; attempt++) {
       this.refuseWhenDailyExhausted(spec, kind);
       const permit = await this.opts.limiter.acquire(kind);
@@ -122,6 +123,15 @@ export class Transport {
       });
       const policy = error instanceof HubSpotRateLimitError ? error.policy : undefined;
       this.report(spec, response.status, started, policy);
+      // An OAuth access token can be revoked or expire early: one new token, one more try, never a loop.
+      if (response.status === 401 && !retriedUnauthorized && this.opts.tokens.refreshAfterUnauthorized) {
+        retriedUnauthorized = true;
+        const next = await this.opts.tokens.refreshAfterUnauthorized(this.opts.portalId, token);
+        if (next !== undefined) {
+          token = next;
+          continue;
+        }
+      }
       if (error instanceof HubSpotRateLimitError) {
         if (error.policy === 'DAILY') {
           this.opts.limiter.markDailyExhausted();

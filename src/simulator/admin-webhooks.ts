@@ -22,10 +22,20 @@ export function registerAdminWebhookRoutes(router: Router): void {
   });
   router.add('GET', '/__sim/webhooks/status', (ctx) => ok(ctx.sim.webhooks.status()));
   router.add('GET', '/__sim/webhooks/deliveries', (ctx) =>
-    ok({ deliveries: ctx.sim.webhooks.deliveryLog(intParam(ctx.query.get('limit'), 100, 'limit')) }),
+    ok({
+      deliveries: ctx.sim.webhooks.deliveryLog(
+        intParam(ctx.query.get('limit'), 100, 'limit'),
+        ctx.query.get('portalId') ?? undefined,
+      ),
+    }),
   );
   router.add('GET', '/__sim/webhooks/events', (ctx) =>
-    ok({ events: ctx.sim.webhooks.events(intParam(ctx.query.get('limit'), 1000, 'limit')) }),
+    ok({
+      events: ctx.sim.webhooks.events(
+        intParam(ctx.query.get('limit'), 1000, 'limit'),
+        ctx.query.get('portalId') ?? undefined,
+      ),
+    }),
   );
   router.add('POST', '/__sim/webhooks/inject', (ctx) => {
     const events = asObject(ctx.json()).events;

@@ -9,6 +9,8 @@ import { objectTypeFromSegment, OBJECT_TYPES, type ObjectTypeName } from './sche
 import { seedPortal, type SeedOptions } from './seed';
 import { limitSettings, type PortalRuntime, type SimState } from './state';
 import type { SimRecord, TypeStore } from './store';
+import { registerAdminOAuthRoutes } from './admin-oauth';
+import { registerAdminPortalRoutes } from './admin-portals';
 import { registerAdminWebhookRoutes } from './admin-webhooks';
 
 const router = new Router();
@@ -105,6 +107,8 @@ function configOf(sim: SimState, p: PortalRuntime): Record<string, unknown> {
     retryAfterHeader: sim.retryAfterHeader,
     upsertLockPerSecond: p.upsertLockPerSecond,
     maxUrlLength: sim.maxUrlLength,
+    appRequestsPer10s: p.appLimiter.settings.requestsPer10s,
+    appSearchPerSecond: p.appLimiter.settings.searchPerSecond,
   };
 }
 
@@ -144,6 +148,11 @@ router.add('POST', '/__sim/config', (ctx) => {
   if (b.retryAfterHeader !== undefined) ctx.sim.retryAfterHeader = b.retryAfterHeader === true;
   if (b.upsertLockPerSecond !== undefined)
     p.upsertLockPerSecond = b.upsertLockPerSecond === null ? null : Number(b.upsertLockPerSecond);
+  // The public app's budget in this account (HubSpot's is 110 per 10 s and 5 searches a second).
+  if (b.appRequestsPer10s !== undefined)
+    p.appLimiter.settings.requestsPer10s =
+      b.appRequestsPer10s === null ? TIERS['public-app'].per10s : Number(b.appRequestsPer10s);
+  if (b.appSearchPerSecond !== undefined) p.appLimiter.settings.searchPerSecond = Number(b.appSearchPerSecond);
   if (b.maxUrlLength !== undefined) {
     const n = Number(b.maxUrlLength);
     if (!Number.isInteger(n) || n < 100) throw validation('maxUrlLength must be an integer of at least 100');
@@ -152,7 +161,11 @@ router.add('POST', '/__sim/config', (ctx) => {
   return ok(configOf(ctx.sim, p));
 });
 router.add('POST', '/__sim/rate-limits/reset', (ctx) => {
-  ctx.portal.limiter.reset();
+  const all = ctx.query.get('all') === 'true';
+  for (const p of all ? ctx.sim.portals.values() : [ctx.portal]) {
+    p.limiter.reset();
+    p.appLimiter.reset();
+  }
   return ok();
 });
 
@@ -280,3 +293,5 @@ router.add('DELETE', '/__sim/requests', (ctx) => {
 });
 
 registerAdminWebhookRoutes(router);
+registerAdminOAuthRoutes(router);
+registerAdminPortalRoutes(router);

@@ -1,6 +1,7 @@
 // Starting and stopping the HubSpot simulator in-process (tests, benchmarks) — main.ts wraps this for the CLI.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OAuthOptions } from './oauth';
 import type { Tier } from './rate-limit';
 import { seedPortal, type SeedOptions, type SeedResult } from './seed';
 import { createHandler } from './server';
@@ -10,19 +11,26 @@ import type { WebhookSubscriptionOptions } from './webhooks';
 export type { SeedOptions, SeedResult } from './seed';
 export type { WebhookSubscriptionOptions } from './webhooks';
 export type { Tier } from './rate-limit';
+export type { OAuthOptions } from './oauth';
 
 export interface SimulatorOptions {
   /** 0 = random */
   port?: number;
   host?: string;
+  /** The first is the default portal (admin calls without `portalId`, `seed`). A portal without `token` is an
+   * account reached only after it installs the app by OAuth. */
   portals?: Array<{
     portalId: string;
-    token: string;
+    token?: string;
     tier?: Tier;
     requestsPer10s?: number;
     dailyLimit?: number;
     timeZone?: string;
+    /** This portal's own seed data (the top-level `seed` seeds the default portal). */
+    seed?: SeedOptions;
   }>;
+  /** The public app's OAuth (client id, redirect URLs, token lifetimes, auto-approve); its secret is webhooks.clientSecret. */
+  oauth?: OAuthOptions;
   /** default 3000 */
   indexingLagMs?: number;
   seed?: SeedOptions;
@@ -51,9 +59,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const portals = options.portals && options.portals.length > 0 ? options.portals : [{ ...DEFAULT_PORTAL }];
   const webhooks: WebhookSubscriptionOptions = { ...options.webhooks };
   if (options.timeScale !== undefined) webhooks.timeScale = options.timeScale;
-  const sim = new SimState(portals, options.indexingLagMs ?? 3000, webhooks, options.retryAfterHeader ?? false);
+  const sim = new SimState(
+    portals,
+    options.indexingLagMs ?? 3000,
+    webhooks,
+    options.retryAfterHeader ?? false,
+    options.oauth,
+  );
   if (options.maxUrlLength !== undefined) sim.maxUrlLength = options.maxUrlLength;
   const seedResult = options.seed ? seedPortal(sim.defaultPortal().store, options.seed) : undefined;
+  for (const p of portals) if (p.seed) seedPortal((sim.portals.get(p.portalId) as PortalRuntime).store, p.seed);
   // Node refuses request heads over 16 KB with 431 before the handler runs; the head limit is raised well past the
   // URL limit so that an over-long URL gets HubSpot's 414 from the handler instead.
   const server = http.createServer({ maxHeaderSize: 256 * 1024 }, createHandler(sim, options.adminToken));

@@ -1,4 +1,5 @@
 // CLI: `npm run simulator -- --port 3990 --seed 1000 --webhook-url http://127.0.0.1:3000/webhooks/hubspot`.
+// Public-app accounts: `--public-portals 2001,2002 --oauth-redirect-uri http://localhost:3000/oauth/callback`.
 import { startSimulator, type SimulatorOptions } from './index';
 import type { Tier } from './rate-limit';
 import type { SeedOptions } from './seed';
@@ -19,6 +20,8 @@ const NUMERIC = new Set([
   'indexing-lag-ms',
   'max-url-length',
   'foreign-events-every',
+  'access-token-ttl-seconds',
+  'auth-code-ttl-seconds',
 ]);
 const STRING = new Set([
   'host',
@@ -32,8 +35,11 @@ const STRING = new Set([
   'signature-version',
   'admin-token',
   'webhook-format',
+  'public-portals',
+  'oauth-client-id',
+  'oauth-redirect-uri',
 ]);
-const BOOLEAN = new Set(['retry-after']);
+const BOOLEAN = new Set(['retry-after', 'oauth-auto-approve']);
 
 function parseArgs(argv: string[]): Map<string, string | number | boolean> {
   const out = new Map<string, string | number | boolean>();
@@ -77,6 +83,15 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
   const seeding =
     seed.all !== undefined ||
     ['contacts', 'companies', 'deals', 'tickets', 'tasks'].some((t) => seed[t as keyof SeedOptions] !== undefined);
+  const publicPortals = (str('public-portals') ?? '').split(',').filter(Boolean);
+  for (const id of publicPortals)
+    if (!/^\d{1,12}$/.test(id)) throw new Error(`--public-portals takes account ids (digits), got ${id}`);
+  const ttl = (k: string): number | undefined => {
+    const n = num(k);
+    if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new Error(`--${k} must be a positive integer`);
+    return n;
+  };
+  const redirects = str('oauth-redirect-uri')?.split(',').filter(Boolean);
   return {
     port: num('port') ?? 3990,
     host: str('host') ?? '127.0.0.1',
@@ -89,7 +104,20 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
         dailyLimit: num('daily-limit'),
         timeZone: str('time-zone'),
       },
+      // Accounts with no private-app token: reached once they install the app; each gets its own seed data.
+      ...publicPortals.map((portalId, i) => ({
+        portalId,
+        timeZone: str('time-zone'),
+        seed: seeding ? { ...seed, seedValue: (seed.seedValue ?? 1) + i + 1 } : undefined,
+      })),
     ],
+    oauth: {
+      clientId: str('oauth-client-id'),
+      redirectUris: redirects && redirects.length > 0 ? redirects : undefined,
+      accessTokenTtlSeconds: ttl('access-token-ttl-seconds'),
+      authCodeTtlSeconds: ttl('auth-code-ttl-seconds'),
+      autoApprove: a.get('oauth-auto-approve') === true ? true : undefined,
+    },
     indexingLagMs: num('indexing-lag-ms') ?? 3000,
     seed: seeding ? seed : undefined,
     webhooks: {

@@ -62,6 +62,10 @@ export class RateLimiter {
   private second = new RollingWindow(1_000);
   private daily = 0;
   private day = '';
+  /** Most calls admitted in any rolling 10 s, and calls refused by each policy, since the last reset. */
+  peakPer10s = 0;
+  refused: Record<PolicyName, number> = { TEN_SECONDLY_ROLLING: 0, DAILY: 0, SECONDLY: 0 };
+  admitted = 0;
 
   constructor(public settings: LimitSettings) {}
 
@@ -69,6 +73,17 @@ export class RateLimiter {
     this.tenSecond.clear();
     this.second.clear();
     this.daily = 0;
+    this.peakPer10s = 0;
+    this.admitted = 0;
+    this.refused = { TEN_SECONDLY_ROLLING: 0, DAILY: 0, SECONDLY: 0 };
+  }
+
+  /** Admits or rejects one call, keeping the peak and refusal counts. */
+  check(isSearch: boolean, now = Date.now()): LimitDecision {
+    const d = this.decide(isSearch, now);
+    if (!d.ok) this.refused[d.policy]++;
+    else this.admitted++;
+    return d;
   }
 
   private formatters: { tz: string; day: Intl.DateTimeFormat; time: Intl.DateTimeFormat } | undefined;
@@ -109,8 +124,8 @@ export class RateLimiter {
     }
   }
 
-  /** Admits or rejects one call; an admitted call consumes budget, a rejected one does not. */
-  check(isSearch: boolean, now = Date.now()): LimitDecision {
+  /** An admitted call consumes budget, a rejected one does not. */
+  private decide(isSearch: boolean, now: number): LimitDecision {
     const s = this.settings;
     if (s.tier === 'unlimited') return { ok: true, headers: {} };
     this.rollDay(now);
@@ -133,6 +148,7 @@ export class RateLimiter {
       };
     this.tenSecond.add(now);
     this.daily++;
+    if (used + 1 > this.peakPer10s) this.peakPer10s = used + 1;
     return { ok: true, headers: this.headers(used + 1) };
   }
 

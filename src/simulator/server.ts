@@ -11,6 +11,7 @@ import { registerAssociationRoutes } from './routes/associations';
 import { registerBatchRoutes } from './routes/batch';
 import { registerMetaRoutes } from './routes/meta';
 import { registerObjectRoutes } from './routes/objects';
+import { handleOAuth, isOAuthPath, oauthEndpoint } from './routes/oauth';
 import { objectTypeFromSegment } from './schema';
 import type { SimState } from './state';
 
@@ -70,6 +71,24 @@ async function handle(
     return;
   }
 
+  if (isOAuthPath(path)) {
+    const { reply, portalId } = handleOAuth(sim, method, path, query, raw, req.headers['content-type']);
+    send(res, reply);
+    const endpoint = oauthEndpoint(method, path, raw);
+    sim.metrics.count(endpoint, reply.status);
+    // Logged without the body: it holds the client secret, codes and refresh tokens.
+    sim.metrics.record({
+      portalId,
+      method,
+      path,
+      query: '',
+      endpoint,
+      status: reply.status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+    return;
+  }
+
   const matched = router.match(method, path);
   const endpoint =
     matched && 'route' in matched
@@ -92,11 +111,26 @@ async function handle(
 
   const auth = req.headers.authorization;
   const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-  const portal = token ? sim.byToken.get(token) : undefined;
+  const privatePortal = token ? sim.byToken.get(token) : undefined;
+  const oauthToken = token && !privatePortal ? sim.oauth.authenticate(token) : undefined;
+  if (oauthToken === 'expired') {
+    // Thread-sourced body (FIDELITY.md): HubSpot names how long ago the token expired, in whole minutes.
+    const minutes = Math.floor(sim.oauth.expiredAgoMs(token as string) / 60_000);
+    const body = new HubSpotError(
+      401,
+      'EXPIRED_AUTHENTICATION',
+      `The OAuth token used to make this call expired ${minutes} minute(s) ago.`,
+    ).toBody();
+    finish({ status: 401, body }, null);
+    return;
+  }
+  const portal = privatePortal ?? (oauthToken ? sim.portals.get(oauthToken.portalId) : undefined);
   if (!portal) {
     finish({ status: 401, body: new HubSpotError(401, 'INVALID_AUTHENTICATION', AUTH_MESSAGE).toBody() }, null);
     return;
   }
+  // A public app's calls spend the app's budget in that account, a private app's the account's own.
+  const limiter = privatePortal ? portal.limiter : portal.appLimiter;
 
   const faults = sim.faults.forRequest(method, path);
   if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
@@ -109,7 +143,7 @@ async function handle(
     const f = faults.status;
     if (f.type === 'rateLimit') {
       const policy = f.policyName ?? 'TEN_SECONDLY_ROLLING';
-      const headers = policy === 'SECONDLY' ? {} : portal.limiter.peekHeaders();
+      const headers = policy === 'SECONDLY' ? {} : limiter.peekHeaders();
       if (policy !== 'SECONDLY') headers['X-HubSpot-RateLimit-Remaining'] = '0';
       if (f.retryAfterSeconds !== undefined || sim.retryAfterHeader)
         headers['Retry-After'] = String(f.retryAfterSeconds ?? (policy === 'SECONDLY' ? 1 : 10));
@@ -151,7 +185,7 @@ async function handle(
     return;
   }
 
-  const decision = portal.limiter.check(matched.route.search);
+  const decision = limiter.check(matched.route.search);
   if (!decision.ok) {
     const headers = { ...decision.headers };
     if (sim.retryAfterHeader) headers['Retry-After'] = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));

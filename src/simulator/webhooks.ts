@@ -1,5 +1,7 @@
 // Webhook delivery as HubSpot does it: events batched (< 100 a request) per portal, at most 10 requests in flight,
-// signed, 5 s timeout, up to 10 retries with growing jittered delays and a rising attemptNumber.
+// signed, 5 s timeout. A notification whose request failed (no connection, no answer within 5 s, any 4xx or 5xx) is
+// retried up to 10 times over about a day, each notification on its own jittered schedule with a rising
+// attemptNumber; a 429 is retried no sooner than its Retry-After. Sources: src/simulator/FIDELITY.md ("Webhooks").
 import http from 'node:http';
 import https from 'node:https';
 import type { Faults } from './faults';
@@ -57,6 +59,7 @@ export const WEBHOOK_DEFAULTS: Config = {
 
 interface Delivery {
   at: string;
+  portalId: number;
   status?: number;
   error?: string;
   eventCount: number;
@@ -67,7 +70,8 @@ interface Delivery {
 export class WebhookDispatcher {
   config: Config;
   private queue: WebhookEvent[] = [];
-  private ready: Array<{ events: WebhookEvent[]; attempt: number }> = [];
+  /** Notifications due for another attempt, their attemptNumber already raised. */
+  private ready: WebhookEvent[] = [];
   private inFlight = 0;
   private inFlightEvents = 0;
   private retrying = 0;
@@ -89,6 +93,8 @@ export class WebhookDispatcher {
   constructor(
     options: WebhookSubscriptionOptions,
     private readonly faults: Faults,
+    /** Whether the account has the app (HubSpot sends an app's webhooks only for accounts that installed it). */
+    private readonly hasApp: (portalId: string) => boolean = () => true,
   ) {
     this.config = { ...WEBHOOK_DEFAULTS, ...definedOnly(options) };
   }
@@ -104,7 +110,7 @@ export class WebhookDispatcher {
   /** Turns drafts into HubSpot events for the subscribed types and queues them. */
   readonly emit = (portalId: string, drafts: EventDraft[]): void => {
     const c = this.config;
-    if (c.portalId !== null && c.portalId !== portalId) return;
+    if ((c.portalId !== null && c.portalId !== portalId) || !this.hasApp(portalId)) return;
     for (const d of drafts) {
       const { subscriptionType, fields } = shapeOf(d, c.subscriptionFormat);
       if (!this.subscribed(subscriptionType, d.fields.propertyName)) continue;
@@ -172,43 +178,41 @@ export class WebhookDispatcher {
 
   private pump(): void {
     while (!this.closed && this.inFlight < this.config.maxInFlight) {
-      const retry = this.ready.shift();
-      if (retry) {
-        this.send(retry.events, retry.attempt);
-        continue;
-      }
-      if (this.queue.length === 0) return;
-      if (this.config.outOfOrder) shuffle(this.queue, this.prng);
-      const portal = (this.queue[0] as WebhookEvent).portalId;
+      // Retries go first; a batch never mixes portals.
+      const source = this.ready.length > 0 ? this.ready : this.queue;
+      if (source.length === 0) return;
+      if (source === this.queue && this.config.outOfOrder) shuffle(this.queue, this.prng);
+      const portal = (source[0] as WebhookEvent).portalId;
       const batch: WebhookEvent[] = [];
       const rest: WebhookEvent[] = [];
-      for (const e of this.queue)
-        (batch.length < this.config.maxBatchSize && e.portalId === portal ? batch : rest).push(e);
-      this.queue = rest;
-      this.send(batch, 0);
+      for (const e of source) (batch.length < this.config.maxBatchSize && e.portalId === portal ? batch : rest).push(e);
+      if (source === this.ready) this.ready = rest;
+      else this.queue = rest;
+      this.send(batch);
     }
   }
 
-  private send(events: WebhookEvent[], attempt: number): void {
+  private send(events: WebhookEvent[]): void {
     const c = this.config;
     this.inFlight++;
     this.inFlightEvents += events.length;
     const started = Date.now();
-    const finish = (status: number | undefined, error: string | undefined): void => {
+    const finish = (status: number | undefined, error: string | undefined, retryAfter?: string): void => {
       this.inFlight--;
       this.inFlightEvents -= events.length;
       this.requests++;
       this.deliveries.push({
         at: new Date(started).toISOString(),
+        portalId: (events[0] as WebhookEvent).portalId,
         status,
         error,
         eventCount: events.length,
-        attemptNumber: attempt,
+        attemptNumber: Math.max(...events.map((e) => e.attemptNumber)),
         durationMs: Date.now() - started,
       });
       if (this.deliveries.length > 1000) this.deliveries = this.deliveries.slice(-500);
       if (status !== undefined && status >= 200 && status < 300) this.delivered += events.length;
-      else this.retry(events, attempt);
+      else this.retry(events, status === 429 ? retryAfter : undefined);
       this.pump();
     };
     const injected = this.faults.webhookFailure();
@@ -216,7 +220,7 @@ export class WebhookDispatcher {
       setImmediate(() => finish(injected, injected === undefined ? 'no target' : undefined));
       return;
     }
-    const body = JSON.stringify(events.map((e) => ({ ...e, attemptNumber: attempt })));
+    const body = JSON.stringify(events);
     const url = new URL(c.targetUrl);
     const signedUri = c.signedUriScheme === 'https' ? `https://${url.host}${url.pathname}${url.search}` : url.href;
     const headers = {
@@ -232,47 +236,55 @@ export class WebhookDispatcher {
       agent: isHttps ? this.agents.https : this.agents.http,
     });
     let done = false;
-    const once = (status: number | undefined, error?: string): void => {
+    const once = (status: number | undefined, error?: string, retryAfter?: string): void => {
       if (done) return;
       done = true;
-      finish(status, error);
+      finish(status, error, retryAfter);
     };
     req.setTimeout(c.timeoutMs, () => {
       req.destroy(new Error(`no response within ${c.timeoutMs} ms`));
     });
     req.on('response', (res) => {
       res.resume();
-      res.on('end', () => once(res.statusCode));
+      const retryAfter = res.headers['retry-after'];
+      res.on('end', () => once(res.statusCode, undefined, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
       res.on('error', (err) => once(undefined, err.message));
     });
     req.on('error', (err) => once(undefined, err.message));
     req.end(body);
   }
 
-  private retry(events: WebhookEvent[], attempt: number): void {
-    if (attempt >= this.config.maxRetries || this.closed) {
-      this.failed += events.length;
-      return;
+  /**
+   * Each failed notification on its own schedule: the k-th retry about 2^(k-1) minutes after the previous attempt
+   * (±25%), so ten retries span ~17 hours of HubSpot's 24; a 429's Retry-After (seconds) as the least delay.
+   * timeScale compresses the schedule.
+   */
+  private retry(events: WebhookEvent[], retryAfter: string | undefined): void {
+    const leastMs = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : 0;
+    for (const event of events) {
+      if (event.attemptNumber >= this.config.maxRetries || this.closed) {
+        this.failed += 1;
+        continue;
+      }
+      const minutes = 2 ** event.attemptNumber * (0.75 + this.prng.next() * 0.5);
+      const delay = Math.max(minutes * 60_000, leastMs) / this.config.timeScale;
+      this.retrying += 1;
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          this.retrying -= 1;
+          this.ready.push({ ...event, attemptNumber: event.attemptNumber + 1 });
+          this.pump();
+        },
+        Math.min(delay, 2 ** 31 - 1),
+      );
+      this.timers.add(timer);
     }
-    // HubSpot spreads its retries over about a day: 1, 2, 4 … 512 minutes, jittered; timeScale compresses that.
-    const minutes = 2 ** attempt * (0.75 + this.prng.next() * 0.5);
-    const delay = (minutes * 60_000) / this.config.timeScale;
-    this.retrying += events.length;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        this.retrying -= events.length;
-        this.ready.push({ events, attempt: attempt + 1 });
-        this.pump();
-      },
-      Math.min(delay, 2 ** 31 - 1),
-    );
-    this.timers.add(timer);
   }
 
   status(): Record<string, number> {
     return {
-      pending: this.queue.length + this.ready.reduce((n, r) => n + r.events.length, 0),
+      pending: this.queue.length + this.ready.length,
       inFlight: this.inFlightEvents,
       retrying: this.retrying,
       delivered: this.delivered,
@@ -296,12 +308,15 @@ export class WebhookDispatcher {
     return true;
   }
 
-  events(limit: number): WebhookEvent[] {
-    return this.recent.slice(-limit);
+  events(limit: number, portalId?: string): WebhookEvent[] {
+    const of = portalId === undefined ? this.recent : this.recent.filter((e) => e.portalId === Number(portalId));
+    return of.slice(-limit);
   }
 
-  deliveryLog(limit: number): Delivery[] {
-    return this.deliveries.slice(-limit);
+  deliveryLog(limit: number, portalId?: string): Delivery[] {
+    const of =
+      portalId === undefined ? this.deliveries : this.deliveries.filter((d) => d.portalId === Number(portalId));
+    return of.slice(-limit);
   }
 
   reset(): void {

@@ -225,6 +225,35 @@ describe('simulator CLI', () => {
     expect(() => optionsFromArgs(['--bogus', '1'])).toThrow('unknown flag');
   });
 
+  it('parses the public-app flags: token-less accounts with their own seed, OAuth settings', () => {
+    const o = optionsFromArgs([
+      '--seed',
+      '5',
+      '--public-portals',
+      '2001,2002',
+      '--oauth-client-id',
+      'cid',
+      '--oauth-redirect-uri',
+      'http://localhost:3000/oauth/callback',
+      '--access-token-ttl-seconds',
+      '60',
+      '--oauth-auto-approve',
+    ]);
+    expect(o.portals?.slice(1)).toMatchObject([
+      { portalId: '2001', seed: { all: 5, seedValue: 2 } },
+      { portalId: '2002', seed: { all: 5, seedValue: 3 } },
+    ]);
+    expect(o.portals?.[1]?.token).toBeUndefined();
+    expect(o.oauth).toMatchObject({
+      clientId: 'cid',
+      redirectUris: ['http://localhost:3000/oauth/callback'],
+      accessTokenTtlSeconds: 60,
+      autoApprove: true,
+    });
+    expect(() => optionsFromArgs(['--public-portals', '20x1'])).toThrow('--public-portals');
+    expect(() => optionsFromArgs(['--access-token-ttl-seconds', '0'])).toThrow('positive integer');
+  });
+
   it('starts from the command line, prints the URL and stops on SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(

@@ -66,6 +66,7 @@ describe('simulator: webhooks', () => {
   let target: http.Server;
   let received: Received[] = [];
   let failNext = 0;
+  let failWith: { status: number; headers?: Record<string, string> } = { status: 500 };
   let inFlight = 0;
   let maxInFlight = 0;
   let delayMs = 0;
@@ -83,7 +84,7 @@ describe('simulator: webhooks', () => {
           received.push({ url: req.url ?? '', headers: req.headers, raw, events: JSON.parse(raw) });
           if (failNext > 0) {
             failNext--;
-            res.writeHead(500).end();
+            res.writeHead(failWith.status, failWith.headers).end();
           } else res.writeHead(204).end();
         }, delayMs);
       });
@@ -108,6 +109,7 @@ describe('simulator: webhooks', () => {
     });
     received = [];
     failNext = 0;
+    failWith = { status: 500 };
     maxInFlight = 0;
     delayMs = 0;
   });
@@ -234,23 +236,50 @@ describe('simulator: webhooks', () => {
   });
 
   it('retries failed deliveries with a rising attemptNumber until the target answers 2xx', async () => {
+    // One notification per request (creation only), so each failed request is one retry of it.
+    await admin(sim, 'POST', '/webhooks/config', {
+      subscriptionTypes: ['company.creation', 'company.propertyChange:city'],
+    });
     failNext = 3;
     const created = await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: 'Retry Co' } });
     await drain();
-    const attempts = received.filter((r) =>
-      r.events.some((e) => e.subscriptionType === 'company.creation' && e.objectId === Number(created.body.id)),
-    );
-    expect(attempts.map((r) => r.events[0]?.attemptNumber)).toEqual([0, 1, 2, 3]);
+    const isCreation = (e: Record<string, unknown>) =>
+      e.subscriptionType === 'company.creation' && e.objectId === Number(created.body.id);
+    // Each notification is retried on its own schedule: the creation's own attemptNumber rises.
+    const attempts = received.flatMap((r) => r.events.filter(isCreation));
+    expect(attempts.map((e) => e.attemptNumber)).toEqual([0, 1, 2, 3]);
     const status = (await admin(sim, 'GET', '/webhooks/status')).body;
     expect(status).toMatchObject({ pending: 0, inFlight: 0, retrying: 0, failed: 0 });
     expect(status.delivered).toBe(received[received.length - 1]?.events.length);
     await admin(sim, 'POST', '/faults', { rules: [{ type: 'webhookFailure', times: 2 }] });
     received = [];
-    await call(sim, 'PATCH', `/crm/v3/objects/companies/${created.body.id}`, { properties: { name: 'Retry Co 2' } });
+    await call(sim, 'PATCH', `/crm/v3/objects/companies/${created.body.id}`, { properties: { city: 'Lyon' } });
     await drain();
     expect(received.map((r) => r.events[0]?.attemptNumber)).toEqual([2]);
     const deliveries = (await admin(sim, 'GET', '/webhooks/deliveries')).body.deliveries;
     expect(deliveries.slice(-3).map((d: { status: number }) => d.status)).toEqual([503, 503, 204]);
+  });
+
+  it('retries a 4xx as HubSpot does (any 4xx or 5xx), and a 429 no sooner than its Retry-After', async () => {
+    failNext = 1;
+    failWith = { status: 404 };
+    const created = await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: 'Gone Co' } });
+    await drain();
+    const creations = received
+      .flatMap((r) => r.events)
+      .filter((e) => e.subscriptionType === 'company.creation' && e.objectId === Number(created.body.id));
+    expect(creations.map((e) => e.attemptNumber)).toEqual([0, 1]);
+
+    // A Retry-After of 10^8 s, scaled by the suite's timeScale (10^7), is still 10 s: the retry must wait for it,
+    // where the schedule alone retries within microseconds.
+    received = [];
+    failNext = 1;
+    failWith = { status: 429, headers: { 'Retry-After': '100000000' } };
+    await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: 'Busy Co' } });
+    const waited = await admin(sim, 'POST', '/webhooks/drain', { timeoutMs: 500 });
+    expect(waited.body.drained).toBe(false);
+    expect(received).toHaveLength(1);
+    expect((await admin(sim, 'GET', '/webhooks/status')).body).toMatchObject({ retrying: received[0]?.events.length });
   });
 
   it('gives up after maxRetries and counts the events as failed', async () => {
@@ -258,8 +287,16 @@ describe('simulator: webhooks', () => {
     failNext = 100;
     await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: 'Doomed' } });
     await drain();
-    expect(received).toHaveLength(3);
-    expect((await admin(sim, 'GET', '/webhooks/status')).body.failed).toBe(received[0]?.events.length);
+    const first = received[0]?.events ?? [];
+    // Every notification of the first request was tried three times (attempts 0, 1, 2), then given up.
+    for (const event of first)
+      expect(
+        allEvents()
+          .filter((e) => e.eventId === event.eventId)
+          .map((e) => e.attemptNumber),
+      ).toEqual([0, 1, 2]);
+    expect(allEvents()).toHaveLength(first.length * 3);
+    expect((await admin(sim, 'GET', '/webhooks/status')).body.failed).toBe(first.length);
     await admin(sim, 'POST', '/webhooks/config', { maxRetries: 10 });
   });
 
