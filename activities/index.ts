@@ -9,6 +9,7 @@ import { createSyncCursorActivities } from './scheduled/sync-cursors';
 import { createSyncPageActivities } from './scheduled/sync-pages';
 import { createAssociationPageActivities } from './scheduled/association-pages';
 import { createSyncRunActivities } from './sync-runs';
+import { createPropertyCatalog } from './property-catalog';
 
 /** Activities that touch only hubsync's own store; they run on the main task queue. */
 export function createActivities(deps: ActivityDeps) {
@@ -22,10 +23,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/inbound/hubspot-fetch.ts).
-    ...createHubSpotFetchActivities(deps, {
-      maxWaitMs: deps.config.RECORD_FETCH_MAX_WAIT_MS,
-      bulkAsks: deps.config.RECORD_FETCH_BULK_ASKS,
-    }),
+    ...createHubSpotFetchActivities(
+      { ...deps, propertyCatalog: createPropertyCatalog(deps) },
+      {
+        maxWaitMs: deps.config.RECORD_FETCH_MAX_WAIT_MS,
+        bulkAsks: deps.config.RECORD_FETCH_BULK_ASKS,
+      },
+    ),
   };
 }
 

@@ -1,9 +1,8 @@
 import type { HubSpotClient } from '../../src/hubspot';
 import type { Logger } from '../../src/logger';
-import { propertiesFor } from '../../src/sync/mapping';
-import type { MappingConfig } from '../../src/sync/mapping-types';
 import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType } from '../../src/sync/object-types';
+import type { PropertyCatalog } from '../property-catalog';
 
 // Full reads of records for the webhook path (creation, restore, merge). Hundreds of per-record workflows
 // ask at once after a bulk import; this activity gathers the ids they ask for and answers them all from one
@@ -16,7 +15,8 @@ import type { CrmObjectType } from '../../src/sync/object-types';
 
 export interface HubSpotFetchDeps {
   hubspotFor: (portalId: string) => HubSpotClient;
-  mapping: MappingConfig;
+  /** Every property of the type is read (the stored catalog, see activities/property-catalog.ts). */
+  propertyCatalog: PropertyCatalog;
   logger: Logger;
 }
 
@@ -85,9 +85,9 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
     queue.openedAt = Date.now();
     queue.inFlight += 1;
     const ids = [...batch.keys()];
-    deps
-      .hubspotFor(queue.portalId)
-      .batchRead(queue.objectType, ids, { properties: propertiesFor(queue.objectType, deps.mapping) })
+    deps.propertyCatalog
+      .propertiesToRead(queue.portalId, queue.objectType)
+      .then((properties) => deps.hubspotFor(queue.portalId).batchRead(queue.objectType, ids, { properties }))
       .then(({ results, errors }) => {
         // HubSpot answers a merged-away id with its survivor; only an OBJECT_NOT_FOUND error means gone.
         const read = accountForRead(ids, results, errors);

@@ -20,13 +20,13 @@ import {
   unseenLinkedIds,
 } from '../../src/store/sync-cursors';
 import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
-import { propertiesFor } from '../../src/sync/mapping';
 import { addCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
 import { mergedObjectIds } from '../../src/sync/merges';
 import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
 import type { RecordSyncDeps } from '../deps';
+import { createPropertyCatalog } from '../property-catalog';
 
 // The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
 // writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
@@ -114,6 +114,12 @@ async function fetchListPage(
 
 export function createSyncPageActivities(deps: SyncPageDeps) {
   const { prisma, mapping, metrics } = deps;
+  const catalog = createPropertyCatalog(deps);
+  // Every property of the type; the first page of a run (no cursor yet) reads the definitions again.
+  const propertiesOf = (portalId: string, objectType: ObjectType, firstPage: boolean): Promise<string[]> =>
+    objectType === 'owners'
+      ? Promise.resolve([])
+      : catalog.propertiesToRead(portalId, objectType, { refresh: firstPage });
   const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
   const applyOptions = (portalId: string, objectType: ObjectType) => ({
     portalId,
@@ -146,7 +152,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       const hubspot = deps.hubspotFor(input.portalId);
       const cursor = input.cursor === undefined ? undefined : (JSON.parse(input.cursor) as ChangeWindowCursor);
       const page = await hubspot.changedSincePage(input.objectType, input.window, cursor, {
-        properties: propertiesFor(input.objectType, mapping),
+        properties: await propertiesOf(input.portalId, input.objectType, input.cursor === undefined),
       });
       const applied = await applyInboundRecords(
         prisma,
@@ -165,7 +171,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
         after: input.after,
         archived: false,
-        properties: input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping),
+        properties: await propertiesOf(input.portalId, input.objectType, input.after === undefined),
       });
       const applied = await applyInboundRecords(prisma, applyOptions(input.portalId, input.objectType), page.records);
       return {
@@ -315,7 +321,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
       if (state.backfillComplete) return { ...emptyCounts(), done: state.backfillDone, complete: true };
       const hubspot = deps.hubspotFor(input.portalId);
-      const properties = input.objectType === 'owners' ? [] : propertiesFor(input.objectType, mapping);
+      const properties = await propertiesOf(input.portalId, input.objectType, state.backfillCursor === null);
       const list = (after: string | null) => {
         const request = fetchListPage(hubspot, input.objectType, {
           after: after ?? undefined,

@@ -127,6 +127,8 @@ export const propertyDefinitionSchema = z.object({
   hubspotDefined: z.boolean().optional(),
   formField: z.boolean().optional(),
   archived: z.boolean().optional(),
+  /** non_sensitive, sensitive or highly_sensitive (reading the last two needs the sensitive-data scopes). */
+  dataSensitivity: z.string().optional(),
   modificationMetadata: z
     .object({
       readOnlyValue: z.boolean(),

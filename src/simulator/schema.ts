@@ -295,7 +295,11 @@ export function standardProperties(type: ObjectTypeName): Map<string, PropertyDe
   return map;
 }
 
-export function renderPropertyDefinition(def: PropertyDefinition, type: ObjectTypeName): Record<string, unknown> {
+export function renderPropertyDefinition(
+  def: PropertyDefinition,
+  type: ObjectTypeName,
+  archived = false,
+): Record<string, unknown> {
   return {
     name: def.name,
     label: def.label,
@@ -314,6 +318,6 @@ export function renderPropertyDefinition(def: PropertyDefinition, type: ObjectTy
     formField: !def.calculated,
     createdAt: '2020-01-01T00:00:00.000Z',
     updatedAt: '2020-01-01T00:00:00.000Z',
-    archived: false,
+    archived,
   };
 }

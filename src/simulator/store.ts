@@ -52,6 +52,8 @@ export class TypeStore {
   /** merged-away id → survivor id */
   readonly aliases = new Map<number, number>();
   properties: Map<string, PropertyDefinition>;
+  /** Archived custom properties: listed only with `archived=true`, not writable. */
+  readonly archivedProperties = new Map<string, PropertyDefinition>();
 
   constructor(readonly type: ObjectTypeName) {
     this.info = OBJECT_TYPES[type];

@@ -112,6 +112,15 @@ export function propertiesFor(type: ObjectType, mapping: MappingConfig): string[
   ];
 }
 
+/**
+ * Every property a read of `type` asks for: all the live properties HubSpot defines (`defined`, from its
+ * properties API), so unmapped and custom ones reach the row's JSONB, plus those propertiesFor names (a mapped
+ * property is read even before the catalog knows it). Sorted, so equal catalogs make equal requests.
+ */
+export function propertiesToRead(type: ObjectType, mapping: MappingConfig, defined: readonly string[]): string[] {
+  return [...new Set([...propertiesFor(type, mapping), ...defined])].sort();
+}
+
 export interface PropertyDefinition {
   readonly name: string;
   readonly modificationMetadata?: { readonly readOnlyValue?: boolean };

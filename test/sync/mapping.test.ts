@@ -6,6 +6,7 @@ import {
   readHubSpotProperties,
   writeHubSpotProperties,
   propertiesFor,
+  propertiesToRead,
   validateMappingAgainstProperties,
   type PropertyDefinition,
 } from '../../src/sync/mapping';
@@ -172,6 +173,13 @@ describe('propertiesFor', () => {
       'hs_merged_object_ids',
       'hubsync_local_id',
     ]);
+  });
+});
+
+describe('propertiesToRead', () => {
+  it('is every defined property plus the mapped ones the catalog does not list yet, sorted, each once', () => {
+    const read = propertiesToRead('contacts', DEFAULT_MAPPING, ['zip', 'email', 'favorite_color']);
+    expect(read).toEqual([...new Set([...propertiesFor('contacts', DEFAULT_MAPPING), 'zip', 'favorite_color'])].sort());
   });
 });
 

@@ -6,11 +6,16 @@ import type { Owner } from '../store';
 import { typeStore } from './common';
 
 export function registerMetaRoutes(router: Router): void {
+  // `archived=true` lists the archived properties instead of the live ones (properties reference, "Read all
+  // properties": archived, default false).
   router.add('GET', '/crm/v3/properties/:type', (ctx) => {
     const ts = typeStore(ctx);
+    const defs = boolParam(ctx.query.get('archived')) ? ts.archivedProperties : ts.properties;
     return {
       status: 200,
-      body: { results: [...ts.properties.values()].map((d) => renderPropertyDefinition(d, ts.type)) },
+      body: {
+        results: [...defs.values()].map((d) => renderPropertyDefinition(d, ts.type, defs === ts.archivedProperties)),
+      },
     };
   });
   router.add('GET', '/crm/v3/properties/:type/:name', (ctx) => {
@@ -20,6 +25,7 @@ export function registerMetaRoutes(router: Router): void {
     return { status: 200, body: renderPropertyDefinition(def, ts.type) };
   });
   router.add('POST', '/crm/v3/properties/:type', createProperty);
+  router.add('DELETE', '/crm/v3/properties/:type/:name', archiveProperty);
   router.add('GET', '/crm/v3/owners', owners);
   router.add('GET', '/crm/v3/owners/:ownerId', (ctx) => {
     const owner = ctx.portal.store.owners.find((o) => o.id === ctx.params.ownerId);
@@ -48,6 +54,7 @@ function createProperty(ctx: Ctx) {
         hidden: false,
       }))
     : [];
+  ts.archivedProperties.delete(name);
   ts.properties.set(name, {
     name,
     label: String(body.label ?? name),
@@ -70,6 +77,24 @@ function createProperty(ctx: Ctx) {
       ts.type,
     ),
   };
+}
+
+/**
+ * "Archive a property: Move a property identified by {propertyName} to the recycling bin" → 204 (properties
+ * reference, DELETE /crm/v3/properties/{objectType}/{propertyName}). Its values stay on the records but it is
+ * no longer listed or writable. Only custom properties are archivable (`modificationMetadata.archivable`); the
+ * answer for a HubSpot-defined one is _(choice)_.
+ */
+function archiveProperty(ctx: Ctx) {
+  const ts = typeStore(ctx);
+  const name = ctx.params.name ?? '';
+  const def = ts.properties.get(name);
+  if (!def) throw notFound(`Unable to find property ${name}`);
+  if (!def.custom) throw validation(`The property ${name} is HubSpot-defined and cannot be archived.`);
+  ts.properties.delete(name);
+  ts.archivedProperties.set(name, def);
+  ts.lookups.delete(name);
+  return { status: 204 };
 }
 
 function renderOwner(o: Owner) {

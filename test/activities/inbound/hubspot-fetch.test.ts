@@ -4,6 +4,7 @@ import { createHubSpotFetchActivities } from '../../../activities/inbound/hubspo
 import type { HubSpotClient } from '../../../src/hubspot';
 import { createLogger } from '../../../src/logger';
 import { DEFAULT_MAPPING } from '../../../src/sync';
+import { propertiesFor } from '../../../src/sync/mapping';
 import { UnaccountedRecordsError } from '../../../src/sync/read-accounting';
 
 const record = (id: string) => ({
@@ -17,7 +18,11 @@ const record = (id: string) => ({
 function fetcherAnswering(answer: { results: ReturnType<typeof record>[]; errors: unknown[] }) {
   const client = { batchRead: async () => answer } as unknown as HubSpotClient;
   return createHubSpotFetchActivities(
-    { hubspotFor: () => client, mapping: DEFAULT_MAPPING, logger: createLogger('silent') },
+    {
+      hubspotFor: () => client,
+      propertyCatalog: { propertiesToRead: async (_portal, type) => propertiesFor(type, DEFAULT_MAPPING) },
+      logger: createLogger('silent'),
+    },
     { quietMs: 1, maxWaitMs: 5 },
   );
 }
