@@ -26,6 +26,7 @@ import {
   PAGE_ACTIVITY_TIMEOUT,
   PAGE_RETRY,
   PAGE_WORKFLOW_HISTORY_LIMIT,
+  STORE_RETRY,
 } from '../../src/workflow-safe/limits';
 
 export interface BackfillInput {
@@ -68,7 +69,7 @@ export const progressQuery = defineQuery<BackfillProgress>('progress');
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  retry: STORE_RETRY,
 });
 
 function summarize(types: Partial<Record<ObjectType, TypeProgress>>): BackfillProgress {

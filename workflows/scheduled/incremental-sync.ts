@@ -22,6 +22,7 @@ import {
   SyncTriggerKey,
 } from '../../src/workflow-safe/search-attributes';
 import { associationSyncWorkflowId, backfillWorkflowId, objectSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { STORE_RETRY } from '../../src/workflow-safe/limits';
 import { associationSyncWorkflow } from './association-sync';
 import { backfillWorkflow } from './backfill';
 import { objectSyncWorkflow } from './object-sync';
@@ -57,7 +58,7 @@ export interface IncrementalSyncResult {
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  retry: STORE_RETRY,
 });
 
 export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Promise<IncrementalSyncResult> {
