@@ -20,6 +20,7 @@ import type { SyncRunActivities } from '../../activities/sync-runs';
 import { associationPairsWithin, type ObjectType } from '../../src/sync/object-types';
 import { associationSyncWorkflowId } from '../../src/workflow-safe/ids';
 import { associationSyncWorkflow } from './association-sync';
+import { ASSOCIATION_SYNC } from '../../src/workflow-safe/patches';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import {
   historyIsLong,
@@ -195,7 +196,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
   if (!summary.complete) await continueAsNew<typeof backfillWorkflow>({ ...input, carried: { runKey, types } });
   // Once every type is loaded, the associations between the loaded types, read from HubSpot (v4).
   const pairs = associationPairsWithin(input.objectTypes);
-  if (pairs.length > 0 && patched('association-sync')) {
+  if (pairs.length > 0 && patched(ASSOCIATION_SYNC)) {
     summary.associations = await executeChild(associationSyncWorkflow, {
       workflowId: associationSyncWorkflowId(info.workflowId),
       args: [

@@ -24,6 +24,7 @@ import {
 import { associationSyncWorkflowId, backfillWorkflowId, objectSyncWorkflowId } from '../../src/workflow-safe/ids';
 import { STORE_RETRY } from '../../src/workflow-safe/limits';
 import { associationSyncWorkflow } from './association-sync';
+import { ASSOCIATION_SYNC } from '../../src/workflow-safe/patches';
 import { backfillWorkflow } from './backfill';
 import { objectSyncWorkflow } from './object-sync';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
@@ -120,7 +121,7 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
     // run read them itself once loaded.
     const synced = cursors.filter((c) => c.watermark !== null && !(c.objectType in result.failed));
     const pairs = associationPairsWithin(synced.map((c) => c.objectType));
-    if (pairs.length > 0 && toBackfill.length === 0 && patched('association-sync')) {
+    if (pairs.length > 0 && toBackfill.length === 0 && patched(ASSOCIATION_SYNC)) {
       try {
         result.associations = await executeChild(associationSyncWorkflow, {
           workflowId: associationSyncWorkflowId(info.workflowId),
