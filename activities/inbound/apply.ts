@@ -21,6 +21,7 @@ import type { MappingConfig } from '../../src/sync/mapping-types';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import type { DrainPlan, PlannedProperty } from '../../src/sync/pending-changes';
 import type { FetchedRecord } from './hubspot-fetch';
+import { mappingOf } from '../deps';
 
 // Applies what the per-record webhook workflow drained: one transaction holding the processed-event log
 // (which makes a retried activity a no-op), the record's values, its lifecycle and its associations.
@@ -28,6 +29,7 @@ import type { FetchedRecord } from './hubspot-fetch';
 export interface InboundDeps {
   prisma: PrismaClient;
   mapping: MappingConfig;
+  mappingFor?: (portalId: string) => Promise<MappingConfig>;
   metrics: Metrics;
   logger: Logger;
 }
@@ -56,7 +58,7 @@ export interface ApplyInboundPlanResult {
 }
 
 export function createInboundActivities(deps: InboundDeps) {
-  const { prisma, mapping, metrics } = deps;
+  const { prisma, metrics } = deps;
 
   const count = (objectType: string, counts: ApplyInboundResult) => {
     for (const [result, n] of Object.entries(counts))
@@ -68,6 +70,7 @@ export function createInboundActivities(deps: InboundDeps) {
       const { portalId, objectType, objectId, plan } = input;
       const target = { portalId, objectType, objectId };
       const at = new Date(Math.max(0, ...input.keys.map((k) => k.occurredAt)) || Date.now());
+      const mapping = await mappingOf(deps, portalId);
       return prisma.$transaction(async (tx) => {
         if ((await recordProcessedEvents(tx, target, input.keys)) === 0 && input.keys.length > 0) {
           return { applied: false, summary: `${input.keys.length} events already applied` };

@@ -20,6 +20,8 @@ export interface PlatformChangesOptions {
   logger: Logger;
   /** Reads the association labels HubSpot defines (refreshed by every sync run) to check the ones given. */
   prisma: PrismaClient;
+  /** The portals changes may be for (src/installations/directory.ts); default: HUBSPOT_PORTAL_ID alone. */
+  servedPortals?: () => Promise<Set<string>>;
 }
 
 const MAX_CHANGES = 10_000;
@@ -106,7 +108,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> = async (
   app,
-  { config, temporal, logger, prisma },
+  { config, temporal, logger, prisma, servedPortals = () => Promise.resolve(new Set([config.HUBSPOT_PORTAL_ID])) },
 ) => {
   const options = pushStartOptions(config);
 
@@ -140,9 +142,32 @@ export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> =
         return reply.code(400).send({ error: 'invalid request', message: problems[0], problems });
       }
       const { portalId: bodyPortal, changes = [], associations = [] } = parsed.data;
-      const reports = changes.map((c) => ({ ...c, portalId: c.portalId ?? bodyPortal ?? options.defaultPortalId }));
+      let served: Set<string>;
+      try {
+        served = await servedPortals();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'platform changes not accepted: installations not readable');
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: 'unavailable', message: 'changes were not recorded; retry later' });
+      }
+      // With one portal served it is the default; with several, each change (or the body) must name its own.
+      const only = served.size === 1 ? [...served][0] : undefined;
+      const fallback = bodyPortal ?? (options.defaultPortalId || only);
+      const problems: string[] = [];
+      const portalOf = (list: 'changes' | 'associations', i: number, own: string | undefined): string | undefined => {
+        const portal = own ?? fallback;
+        if (!portal) problems.push(`${list}[${i}].portalId: required (${served.size} portals are installed)`);
+        else if (!served.has(portal))
+          problems.push(
+            `${own ? `${list}[${i}].portalId` : 'portalId'}: portal ${portal} is not installed here (or not active)`,
+          );
+        return portal;
+      };
+      const reports = changes.map((c, i) => ({ ...c, portalId: portalOf('changes', i, c.portalId) }));
       const reportedAt = Date.now();
-      const associationReports: AssociationChangeReport[] = associations.map((a) => ({
+      const associationReports: AssociationChangeReport[] = associations.map((a, i) => ({
         fromType: a.fromType,
         fromId: a.fromId,
         toType: a.toType,
@@ -150,13 +175,13 @@ export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> =
         label: a.label ?? null,
         remove: a.remove === true,
         reportedAt,
-        portalId: a.portalId ?? bodyPortal ?? options.defaultPortalId,
+        portalId: portalOf('associations', i, a.portalId),
       }));
       // Labels are HubSpot's, per portal and direction: one that HubSpot does not define is refused here.
       const labelsOf = new Map<string, Awaited<ReturnType<typeof loadAssociationLabels>>>();
-      const problems: string[] = [];
       for (const [i, a] of associationReports.entries()) {
-        const portal = a.portalId as string;
+        const portal = a.portalId;
+        if (!portal || !served.has(portal)) continue;
         if (!labelsOf.has(portal)) labelsOf.set(portal, await loadAssociationLabels(prisma, portal));
         const resolved = resolveAssociationType(labelsOf.get(portal) ?? [], a);
         if ('problem' in resolved) problems.push(`associations[${i}].label: ${resolved.problem}`);
@@ -164,7 +189,7 @@ export const platformChangesRoutes: FastifyPluginAsync<PlatformChangesOptions> =
       if (problems.length > 0)
         return reply
           .code(400)
-          .send({ error: 'invalid request', message: problems[0], problems: problems.slice(0, 20) });
+          .send({ error: 'invalid request', message: problems[0], problems: [...new Set(problems)].slice(0, 20) });
       try {
         const workflows = [
           ...(reports.length > 0 ? await notifyLocalChanges(temporal, reports, options) : []),
