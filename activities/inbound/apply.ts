@@ -165,12 +165,16 @@ export function createInboundActivities(deps: InboundDeps) {
         // Asked for and not found: HubSpot no longer has the record live (deleted or merged away since).
         const gone = plan.needsFullFetch && input.record === null;
         if (plan.lifecycle === 'archived' || gone) {
+          // A deletion event is ordered against the row's HubSpot time (a restore or edit applied since, by an
+          // earlier run of this workflow, wins); HubSpot saying the record is gone is not.
+          const eventAt = !gone && plan.lifecycleAt !== undefined ? new Date(plan.lifecycleAt) : undefined;
           const archived = await markArchived(tx, {
             portalId,
             objectType,
             hubspotIds: [objectId],
             archived: true,
             at,
+            ...(eventAt ? { eventAt } : {}),
           });
           if (archived > 0) notes.push('archived');
         }

@@ -190,16 +190,29 @@ export async function writeRows(tx: Db, portalId: string, objectType: ObjectType
 /** Marks records archived (or restored) by HubSpot id; returns how many rows actually changed. */
 export async function markArchived(
   db: Db,
-  input: { portalId: string; objectType: ObjectType; hubspotIds: readonly string[]; archived: boolean; at?: Date },
+  input: {
+    portalId: string;
+    objectType: ObjectType;
+    hubspotIds: readonly string[];
+    archived: boolean;
+    at?: Date;
+    /**
+     * The lifecycle event's own time: rows HubSpot changed at or after it (restored, edited: their
+     * hubspot_updated_at) are left as they are, so a late deletion never archives a record that lived on.
+     */
+    eventAt?: Date;
+  },
 ): Promise<number> {
   if (input.hubspotIds.length === 0) return 0;
   const spec = tableFor(input.objectType);
   return db.$executeRawUnsafe(
     `UPDATE ${spec.table} SET archived = $3, archived_at = CASE WHEN $3 THEN COALESCE($4::timestamptz, now()) ELSE NULL END, updated_at = now()
-      WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) AND archived IS DISTINCT FROM $3`,
+      WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) AND archived IS DISTINCT FROM $3
+        AND ($5::timestamptz IS NULL OR hubspot_updated_at IS NULL OR hubspot_updated_at < $5::timestamptz)`,
     input.portalId,
     [...input.hubspotIds],
     input.archived,
     input.at ? input.at.toISOString() : null,
+    input.eventAt ? input.eventAt.toISOString() : null,
   );
 }

@@ -41,6 +41,8 @@ export interface DrainPlan {
   readonly needsFullFetch: boolean;
   readonly properties: Record<string, PlannedProperty>;
   readonly lifecycle: Lifecycle | undefined;
+  /** When the winning deletion, creation or restore happened (epoch ms): the store orders lifecycle by it too. */
+  readonly lifecycleAt?: number;
   readonly merge?: PlannedMerge;
   /** Sorted by (associationType, fromObjectId, toObjectId). */
   readonly associations: PlannedAssociation[];
@@ -265,10 +267,12 @@ export class PendingChanges {
         });
       for (const at of [s.deletedAt, s.activatedAt])
         if (at !== undefined) applied.lifecycle = maxOf(applied.lifecycle, at);
+      const lifecycleAt = lifecycle === 'archived' ? s.deletedAt : lifecycle === 'active' ? s.activatedAt : undefined;
       plan = {
         needsFullFetch: s.fullFetch && lifecycle !== 'archived',
         properties,
         lifecycle,
+        ...(lifecycleAt === undefined ? {} : { lifecycleAt }),
         ...(merge ? { merge } : {}),
         associations,
       };

@@ -23,6 +23,12 @@ const prop = (
 ): HubSpotWebhookEvent => ev('propertyChange', at, { propertyName: name, propertyValue: value, ...extra });
 
 describe('PendingChanges', () => {
+  it("names the winning lifecycle event's time, for the store to order it against the row", () => {
+    expect(planFor([ev('deletion', 30), ev('restore', 20)])).toMatchObject({ lifecycle: 'archived', lifecycleAt: 30 });
+    expect(planFor([ev('deletion', 10), ev('restore', 20)])).toMatchObject({ lifecycle: 'active', lifecycleAt: 20 });
+    expect(planFor([prop('firstname', 'A', 5)]).lifecycleAt).toBeUndefined();
+  });
+
   it('keeps the newest change per property whatever the arrival order', () => {
     const plan = planFor([
       prop('firstname', 'B', 20, { changeSource: 'CRM_UI', sourceId: 'userId:1' }),
