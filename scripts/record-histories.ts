@@ -14,7 +14,10 @@ import { retentionInput } from '../src/scheduled/retention-schedule';
 import { startManualSync } from '../src/scheduled/start-sync';
 import { startOutboxRelay } from '../src/outbound/start-outbox-relay';
 import { pushStartOptions } from '../src/outbound/notify';
+import { notifyAssociationChanges } from '../src/outbound/notify-associations';
 import {
+  associationPushWorkflowId,
+  associationSyncWorkflowId,
   backfillWorkflowId,
   inboundObjectWorkflowId,
   objectSyncWorkflowId,
@@ -93,6 +96,7 @@ async function syncs(stack: Stack): Promise<void> {
   await first.result();
   await save(client, 'incremental-sync-first-run', first.workflowId);
   await save(client, 'backfill', backfillWorkflowId(portalId));
+  await save(client, 'association-sync', associationSyncWorkflowId(backfillWorkflowId(portalId)));
   const second = await startManualSync(client, portalId, { ...config, LINK_CHECK_INTERVAL_MS: 0 }, ['contacts']);
   await second.result();
   await save(client, 'incremental-sync', second.workflowId);
@@ -133,6 +137,31 @@ async function outbound(stack: Stack): Promise<void> {
   const pushId = pushWorkflowId(portalId, 'companies');
   await closed(client, pushId);
   await save(client, 'push', pushId);
+
+  // The platform associates that company with a contact the backfill loaded: the association push workflow.
+  const [contact] = await db.$queryRawUnsafe<Array<{ id: string }>>(
+    `SELECT id::text AS id FROM contacts WHERE portal_id = $1 AND hubspot_id IS NOT NULL ORDER BY hubspot_id LIMIT 1`,
+    portalId,
+  );
+  if (!contact) throw new Error('no loaded contact to associate');
+  await notifyAssociationChanges(
+    client,
+    [
+      {
+        fromType: 'companies',
+        fromId: row.id,
+        toType: 'contacts',
+        toId: contact.id,
+        label: null,
+        remove: false,
+        reportedAt: Date.now(),
+      },
+    ],
+    pushStartOptions(runtime.config),
+  );
+  const associationPushId = associationPushWorkflowId(portalId);
+  await closed(client, associationPushId);
+  await save(client, 'association-push', associationPushId);
 }
 
 async function retention(stack: Stack): Promise<void> {

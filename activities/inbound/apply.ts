@@ -7,8 +7,9 @@ import {
   type ApplyInboundResult,
   type InboundRecord,
 } from '../../src/store/hubspot-records';
+import { applyAssociationChanges } from '../../src/store/associations';
+import { isOwnWrite } from '../../src/sync/echo';
 import {
-  applyAssociationChanges,
   eraseContact,
   isErased,
   mergedInto,
@@ -173,8 +174,13 @@ export function createInboundActivities(deps: InboundDeps) {
           });
           if (archived > 0) notes.push('archived');
         }
-        if (plan.associations.length > 0)
-          notes.push(`${await applyAssociationChanges(tx, portalId, plan.associations)} association changes`);
+        const associations = plan.associations.filter(
+          (change) => !isOwnWrite(change.changeSource, change.sourceId, input.ourAppId),
+        );
+        if (associations.length > 0)
+          notes.push(`${await applyAssociationChanges(tx, portalId, associations)} association changes`);
+        if (associations.length < plan.associations.length)
+          notes.push(`${plan.associations.length - associations.length} association echoes`);
         count(objectType, counts);
         const changed = Object.entries(counts)
           .filter(([, n]) => n > 0)

@@ -83,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config,
     temporal: deps.temporal,
     logger: deps.logger,
+    prisma: deps.prisma,
     ...servedPortals,
   });
   const { publicApp, hubspotFor, mappingFor } = deps;

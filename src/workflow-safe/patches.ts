@@ -7,3 +7,6 @@ export const KEEP_EVENTS_ON_FAILURE = 'inbound-keep-events-on-failure';
 
 /** outboxRelayWorkflow: a relay run whose retries are spent pauses and runs again instead of failing the relay. */
 export const RELAY_SURVIVES_FAILED_RUN = 'outbox-relay-survives-failed-run';
+
+/** incrementalSyncWorkflow, backfillWorkflow: the run ends with the association read (a child) of its type pairs. */
+export const ASSOCIATION_SYNC = 'association-sync';

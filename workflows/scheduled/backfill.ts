@@ -7,6 +7,8 @@ import {
   CancellationScope,
   continueAsNew,
   defineQuery,
+  executeChild,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -15,7 +17,10 @@ import {
 import type { SyncCursorActivities } from '../../activities/scheduled/sync-cursors';
 import type { SyncPageActivities } from '../../activities/scheduled/sync-pages';
 import type { SyncRunActivities } from '../../activities/sync-runs';
-import type { ObjectType } from '../../src/sync/object-types';
+import { associationPairsWithin, type ObjectType } from '../../src/sync/object-types';
+import { associationSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { associationSyncWorkflow } from './association-sync';
+import { ASSOCIATION_SYNC } from '../../src/workflow-safe/patches';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import {
   historyIsLong,
@@ -57,6 +62,8 @@ export interface BackfillProgress {
   estimatedTotal: number;
   complete: boolean;
   types: Partial<Record<ObjectType, TypeProgress>>;
+  /** What the association read after the load did (absent before it ran). */
+  associations?: PageCounts;
 }
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
@@ -187,6 +194,22 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     });
   }
   if (!summary.complete) await continueAsNew<typeof backfillWorkflow>({ ...input, carried: { runKey, types } });
+  // Once every type is loaded, the associations between the loaded types, read from HubSpot (v4).
+  const pairs = associationPairsWithin(input.objectTypes);
+  if (pairs.length > 0 && patched(ASSOCIATION_SYNC)) {
+    summary.associations = await executeChild(associationSyncWorkflow, {
+      workflowId: associationSyncWorkflowId(info.workflowId),
+      args: [
+        {
+          portalId,
+          hubspotTaskQueue: input.hubspotTaskQueue,
+          pairs,
+          ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}),
+        },
+      ],
+      staticSummary: `associations of ${pairs.map((p) => p.join('→')).join(', ')}`,
+    });
+  }
   return summary;
 }
 
