@@ -11,12 +11,25 @@ export interface ActivityDeps {
   logger: Logger;
   metrics: Metrics;
   mapping: MappingConfig;
+  /** A portal's mapping: `mapping` with its installation's override (public-app mode); default `mapping`. */
+  mappingFor?: (portalId: string) => Promise<MappingConfig>;
   /** The HubSpot client of a portal (one rate limiter per portal, shared by the whole process). */
   hubspotFor: (portalId: string) => HubSpotClient;
   config: Config;
 }
 
 /** What activities that read or write HubSpot records need: store, client, mapping and our app id (echoes). */
-export type RecordSyncDeps = Pick<ActivityDeps, 'prisma' | 'logger' | 'metrics' | 'mapping' | 'hubspotFor'> & {
+export type RecordSyncDeps = Pick<
+  ActivityDeps,
+  'prisma' | 'logger' | 'metrics' | 'mapping' | 'mappingFor' | 'hubspotFor'
+> & {
   config: Pick<Config, 'HUBSPOT_APP_ID' | 'MASS_ARCHIVE_MAX_SHARE' | 'MASS_ARCHIVE_MIN_COUNT'>;
 };
+
+/** The mapping an activity applies to a portal's records. */
+export function mappingOf(
+  deps: { mapping: MappingConfig; mappingFor?: (portalId: string) => Promise<MappingConfig> },
+  portalId: string,
+): Promise<MappingConfig> {
+  return deps.mappingFor ? deps.mappingFor(portalId) : Promise.resolve(deps.mapping);
+}

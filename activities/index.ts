@@ -4,8 +4,10 @@ import { createInboundActivities } from './inbound/apply';
 import { createOutboxActivities } from './outbound/outbox';
 import { createRetentionActivities } from './scheduled/retention';
 import { createPushActivities, createPushStoreActivities } from './outbound/push';
+import { createAssociationPushActivities, createAssociationPushStoreActivities } from './outbound/association-push';
 import { createSyncCursorActivities } from './scheduled/sync-cursors';
 import { createSyncPageActivities } from './scheduled/sync-pages';
+import { createAssociationPageActivities } from './scheduled/association-pages';
 import { createSyncRunActivities } from './sync-runs';
 import { createPropertyCatalog } from './property-catalog';
 
@@ -16,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSyncCursorActivities(deps),
     ...createInboundActivities(deps),
     ...createPushStoreActivities(deps),
+    ...createAssociationPushStoreActivities(deps),
     ...createOutboxActivities(deps),
     ...createRetentionActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
@@ -38,7 +41,9 @@ export function createActivities(deps: ActivityDeps) {
 export function createHubSpotActivities(deps: ActivityDeps) {
   return {
     ...createSyncPageActivities(deps),
+    ...createAssociationPageActivities(deps),
     ...createPushActivities(deps),
+    ...createAssociationPushActivities(deps),
   };
 }
 

@@ -4,6 +4,7 @@ import { readPropertyCatalog, savePropertyCatalog } from '../src/store/property-
 import type { PrismaClient } from '../src/store/prisma';
 import { propertiesToRead } from '../src/sync/mapping';
 import type { MappingConfig } from '../src/sync/mapping-types';
+import { mappingOf } from './deps';
 import type { CrmObjectType } from '../src/sync/object-types';
 
 // Which properties every read asks for: all of the type's live HubSpot properties (GET /crm/v3/properties/{type}
@@ -20,6 +21,7 @@ export interface PropertyCatalogDeps {
   prisma: PrismaClient;
   hubspotFor: (portalId: string) => HubSpotClient;
   mapping: MappingConfig;
+  mappingFor?: (portalId: string) => Promise<MappingConfig>;
   logger: Logger;
 }
 
@@ -73,7 +75,7 @@ export function createPropertyCatalog(deps: PropertyCatalogDeps): PropertyCatalo
       if (!names) names = (await readPropertyCatalog(deps.prisma, portalId, type))?.names ?? null;
       const mayRetry = Date.now() - (failedAt.get(key) ?? 0) > FAILED_REFRESH_BACKOFF_MS;
       if (!names && !opts.refresh && mayRetry) names = await refresh(portalId, type);
-      return propertiesToRead(type, deps.mapping, names ?? []);
+      return propertiesToRead(type, await mappingOf(deps, portalId), names ?? []);
     },
   };
 }

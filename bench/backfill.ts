@@ -10,8 +10,8 @@
 // flight per type, most partitions sit idle, so run the server with one partition per task queue
 // (matching.numTaskqueueReadPartitions=1 / numTaskqueueWritePartitions=1) and say so in BENCH_TEMPORAL_NOTE.
 // Needs PostgreSQL and the Temporal dev server (scripts/temporal-server.sh start). Writes bench/results/backfill.{json,md}.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -22,6 +22,7 @@ import { OBJECT_TYPES } from '../src/sync/object-types';
 import { deleteSyncSchedule } from '../src/scheduled/schedules';
 import { startBackfill } from '../src/scheduled/start-sync';
 import type { BackfillProgress } from '../workflows/scheduled/backfill';
+import { cpuOf, groupSamples, killGroup, procSample, spawnTsx } from './support/processes';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -42,92 +43,6 @@ const TOKEN = 'bench-token';
 // Equal shares per type (owners come on top: the seed's default 10). HubSpot's list cursor is opaque, so
 // each type pages sequentially; types run in parallel, and the largest type sets the wall time.
 const MIX = { contacts: 0.2, companies: 0.2, deals: 0.2, tickets: 0.2, tasks: 0.2 } as const;
-
-const children: ChildProcess[] = [];
-const killGroup = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void => {
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-};
-process.on('exit', () => children.forEach((c) => killGroup(c, 'SIGKILL')));
-
-/**
- * Spawns `node --import tsx <script>` (one process, tsx as a loader) in its own process group and resolves once a
- * stdout line matches `ready`. `nodeArgs` go to node itself (--cpu-prof is refused in NODE_OPTIONS).
- */
-function spawnTsx(
-  script: string,
-  argv: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-  nodeArgs: string[] = [],
-): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...argv], {
-    cwd: ROOT,
-    detached: true,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = ready.exec(out);
-      if (match) resolve({ child, match });
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before ready: ${stderr.slice(-1000)}`)));
-  });
-}
-
-interface ProcSample {
-  pid: number;
-  rssBytes: number;
-  cpuSeconds: number;
-}
-
-/** /proc/<pid>/stat fields after the command name: [2] pgrp, [11] utime, [12] stime (clock ticks of 1/100 s). */
-function procSample(pid: number): ProcSample & { pgrp: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return {
-    pid,
-    pgrp: Number(fields[2]),
-    rssBytes: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024,
-    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
-  };
-}
-
-/** Every process of a process group (the worker's node process and esbuild, tsx's transformer). */
-function groupSamples(pgid: number): ProcSample[] {
-  const out: ProcSample[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const sample = procSample(Number(entry));
-      if (sample.pgrp === pgid) out.push(sample);
-    } catch {
-      // process ended while we looked
-    }
-  }
-  return out;
-}
-
-const cpuOf = (pids: number[]): number =>
-  pids.reduce((sum, pid) => {
-    try {
-      return sum + procSample(pid).cpuSeconds;
-    } catch {
-      return sum;
-    }
-  }, 0);
 
 /** The Temporal dev server scripts/temporal-server.sh started for this port, when it did. */
 function temporalServerPid(): number | undefined {

@@ -4,8 +4,10 @@
 # account (unless HUBSPOT_ACCESS_TOKEN points at a real portal), then the worker and the API server, and runs
 # the demo story (scripts/demo-story.ts). Ctrl-C stops everything this script started.
 #
-#   DEMO_SEED=2000        records per object type in the simulator
+#   DEMO_SEED=2000        records per object type in the simulator (500 per account with DEMO_PUBLIC_APP=1)
 #   DEMO_EXIT_AFTER_STORY=1  stop after the story instead of syncing live until Ctrl-C
+#   DEMO_PUBLIC_APP=1     public-app mode: three simulated accounts (DEMO_PORTALS) install the app through the OAuth
+#                         redirect flow and sync both ways (scripts/demo-portals.ts); needs the simulator
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +56,22 @@ bash scripts/db-migrate.sh
 bash scripts/temporal-server.sh status || started_temporal=1
 bash scripts/temporal-server.sh start
 
+public_flags=()
+if [ "${DEMO_PUBLIC_APP:-0}" = 1 ]; then
+  [ -z "${HUBSPOT_ACCESS_TOKEN:-}" ] || { echo "[demo] DEMO_PUBLIC_APP=1 runs against the simulator only" >&2; exit 1; }
+  export DEMO_PORTALS="${DEMO_PORTALS:-2000101,2000102,2000103}"
+  export DEMO_SEED="${DEMO_SEED:-500}"
+  [ -f data/demo/token-key ] || openssl rand -base64 32 >data/demo/token-key
+  export HUBSPOT_APP_MODE=public
+  export HUBSPOT_CLIENT_ID="${HUBSPOT_CLIENT_ID:-demo-client-id}"
+  export HUBSPOT_TOKEN_KEYS="${HUBSPOT_TOKEN_KEYS:-demo:$(cat data/demo/token-key)}"
+  export HUBSPOT_OAUTH_REDIRECT_URL="${HUBSPOT_OAUTH_REDIRECT_URL:-http://127.0.0.1:$PORT/oauth/callback}"
+  export HUBSPOT_OAUTH_AUTHORIZE_URL="http://127.0.0.1:${SIMULATOR_PORT:-3990}/oauth/authorize"
+  export HUBSPOT_OAUTH_BASE_URL="http://127.0.0.1:${SIMULATOR_PORT:-3990}"
+  public_flags=(--public-portals "$DEMO_PORTALS" --oauth-client-id "$HUBSPOT_CLIENT_ID"
+    --oauth-redirect-uri "$HUBSPOT_OAUTH_REDIRECT_URL")
+fi
+
 if [ -z "${HUBSPOT_ACCESS_TOKEN:-}" ]; then
   export HUBSPOT_BASE_URL="http://127.0.0.1:${SIMULATOR_PORT:-3990}"
   echo "[demo] no HUBSPOT_ACCESS_TOKEN: starting the HubSpot simulator at $HUBSPOT_BASE_URL"
@@ -62,7 +80,7 @@ if [ -z "${HUBSPOT_ACCESS_TOKEN:-}" ]; then
   export HUBSPOT_WEBHOOK_URL="${given_webhook_url:-https://127.0.0.1:$PORT/webhooks/hubspot}"
   node_modules/.bin/tsx src/simulator/main.ts --port "${SIMULATOR_PORT:-3990}" --seed "${DEMO_SEED:-2000}" \
     --webhook-url "http://127.0.0.1:$PORT/webhooks/hubspot" --signature-version v3 --indexing-lag-ms 2000 \
-    >"$LOG_DIR/simulator.log" 2>&1 &
+    ${public_flags[@]+"${public_flags[@]}"} >"$LOG_DIR/simulator.log" 2>&1 &
   pids+=($!)
   wait_for "$HUBSPOT_BASE_URL/__sim/health" simulator 120
 else
@@ -85,7 +103,9 @@ cat <<EOF
   logs            : $LOG_DIR/{worker,server,simulator}.log
 EOF
 
-if [ -f scripts/demo-story.ts ]; then
+if [ "${DEMO_PUBLIC_APP:-0}" = 1 ]; then
+  node_modules/.bin/tsx scripts/demo-portals.ts
+elif [ -f scripts/demo-story.ts ]; then
   node_modules/.bin/tsx scripts/demo-story.ts
 fi
 

@@ -1,12 +1,15 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestInfo } from './hubspot';
 
+export type InstallationSource = () => Promise<Array<{ portalId: string; state: string }>>;
+
 export type WatermarkSource = () => Promise<Array<{ portalId: string; objectType: string; watermark: Date }>>;
 
 /** hubsync's Prometheus metrics; one instance per process, exposed at /metrics by the API server and
  * by the worker's listener (WORKER_METRICS_PORT, src/http/metrics-server.ts). */
 export function createMetrics() {
   let watermarks: WatermarkSource | undefined;
+  let installations: InstallationSource | undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'hubsync_process_' });
   const metrics = {
@@ -102,6 +105,27 @@ export function createMetrics() {
           );
       },
     }),
+    tokenRefreshes: new Counter({
+      name: 'hubsync_token_refreshes_total',
+      help: 'OAuth access-token refreshes of public-app installations: refreshed, refused (installation broken), failed (HubSpot unavailable)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    installations: new Gauge({
+      name: 'hubsync_installations',
+      help: 'Public-app installations by state (1 per portal): active, paused, broken, uninstalled',
+      labelNames: ['portal_id', 'state'],
+      registers: [registry],
+      async collect() {
+        if (!installations) return;
+        this.reset();
+        for (const i of await installations().catch(() => [])) this.set({ portal_id: i.portalId, state: i.state }, 1);
+      },
+    }),
+    /** Where the installations gauge reads the table at scrape time (public-app mode). */
+    measureInstallationsFrom(source: InstallationSource): void {
+      installations = source;
+    },
     /** Where the sync lag gauge reads watermarks at scrape time (the runtime passes the sync_cursors table). */
     measureSyncLagFrom(source: WatermarkSource): void {
       watermarks = source;

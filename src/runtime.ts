@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { requestsPer10s, type Config } from './config';
-import { createHubSpotClient, StaticTokenProvider, type HubSpotClient } from './hubspot';
+import { parseTokenKeys, requestsPer10s, type Config, type RateTier } from './config';
+import { createHubSpotClient, StaticTokenProvider, type HubSpotClient, type TokenProvider } from './hubspot';
+import { HubSpotOAuthClient } from './hubspot/oauth';
+import { InstallationDirectory } from './installations/directory';
+import { OAuthTokenProvider } from './installations/oauth-token-provider';
+import { TokenCipher } from './installations/token-crypto';
+import { pauseSyncSchedule } from './scheduled/schedules';
+import { createTemporalClient } from './temporal/client';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createPrisma, type PrismaClient } from './store/prisma';
@@ -11,8 +17,14 @@ export interface Runtime {
   logger: Logger;
   metrics: Metrics;
   prisma: PrismaClient;
+  /** The process's mapping (HUBSYNC_MAPPING_FILE or the default); a portal's own is mappingFor(portalId). */
   mapping: MappingConfig;
+  /** A portal's mapping: the process's, with its installation's override (public-app mode). */
+  mappingFor: (portalId: string) => Promise<MappingConfig>;
   hubspotFor: (portalId: string) => HubSpotClient;
+  installations: InstallationDirectory;
+  /** Public-app mode only: HubSpot's OAuth endpoints, the token cipher and the token provider. */
+  publicApp?: { oauth: HubSpotOAuthClient; cipher: TokenCipher; tokens: OAuthTokenProvider };
 }
 
 /** Loads the field mapping: the built-in default, or HUBSYNC_MAPPING_FILE (JSON), validated with zod. */
@@ -30,7 +42,11 @@ export function createRuntime(
 ): Runtime {
   const logger = createLogger(config.LOG_LEVEL, { role }, logDestination);
   const metrics = createMetrics();
-  const tokens = new StaticTokenProvider(config.HUBSPOT_ACCESS_TOKEN);
+  const prisma = createPrisma(config.DATABASE_URL);
+  const mapping = loadMapping(config);
+  const installations = new InstallationDirectory(prisma, config, mapping);
+  const publicApp = config.HUBSPOT_APP_MODE === 'public' ? createPublicApp(config, prisma, logger, metrics) : undefined;
+  const tokens: TokenProvider = publicApp?.tokens ?? new StaticTokenProvider(config.HUBSPOT_ACCESS_TOKEN);
   const clients = new Map<string, HubSpotClient>();
   const hubspotFor = (portalId: string): HubSpotClient => {
     let client = clients.get(portalId);
@@ -39,7 +55,9 @@ export function createRuntime(
         baseUrl: config.HUBSPOT_BASE_URL,
         portalId,
         tokens,
-        requestsPer10s: requestsPer10s(config),
+        requestsPer10s: requestsPer10s(
+          publicApp ? { HUBSPOT_RATE_TIER: (installations.rateTierOf(portalId) ?? 'public-app') as RateTier } : config,
+        ),
         maxConcurrency: config.HUBSPOT_MAX_CONCURRENCY,
         timeoutMs: config.HUBSPOT_REQUEST_TIMEOUT_MS,
         accountTimeZone: config.HUBSPOT_ACCOUNT_TIMEZONE,
@@ -50,7 +68,6 @@ export function createRuntime(
     }
     return client;
   };
-  const prisma = createPrisma(config.DATABASE_URL);
   metrics.measureSyncLagFrom(async () =>
     (
       await prisma.syncCursor.findMany({
@@ -59,5 +76,42 @@ export function createRuntime(
       })
     ).flatMap((c) => (c.watermark ? [{ portalId: c.portalId, objectType: c.objectType, watermark: c.watermark }] : [])),
   );
-  return { config, logger, metrics, prisma, mapping: loadMapping(config), hubspotFor };
+  if (publicApp) metrics.measureInstallationsFrom(() => installations.installations());
+  return {
+    config,
+    logger,
+    metrics,
+    prisma,
+    mapping,
+    mappingFor: (portalId) => installations.mappingFor(portalId),
+    hubspotFor,
+    installations,
+    ...(publicApp ? { publicApp } : {}),
+  };
+}
+
+function createPublicApp(config: Config, prisma: PrismaClient, logger: Logger, metrics: Metrics) {
+  const cipher = new TokenCipher(parseTokenKeys(config.HUBSPOT_TOKEN_KEYS ?? ''));
+  const oauth = new HubSpotOAuthClient({
+    baseUrl: config.HUBSPOT_OAUTH_BASE_URL ?? config.HUBSPOT_BASE_URL,
+    clientId: config.HUBSPOT_CLIENT_ID ?? '',
+    clientSecret: config.HUBSPOT_CLIENT_SECRET,
+    timeoutMs: config.HUBSPOT_REQUEST_TIMEOUT_MS,
+  });
+  // Opened lazily, only when an installation breaks: its schedule is paused with the reason as the note.
+  let temporal: ReturnType<typeof createTemporalClient> | undefined;
+  const tokens = new OAuthTokenProvider({
+    prisma,
+    cipher,
+    oauth,
+    refreshMarginMs: config.HUBSPOT_TOKEN_REFRESH_MARGIN_MS,
+    recheckMs: config.INSTALLATIONS_CACHE_MS,
+    logger,
+    onRefresh: (_portalId, outcome) => metrics.tokenRefreshes.inc({ outcome }),
+    onBroken: async (portalId, reason) => {
+      temporal ??= createTemporalClient(config);
+      await pauseSyncSchedule(temporal.client, portalId, `installation broken: ${reason}`);
+    },
+  });
+  return { oauth, cipher, tokens };
 }

@@ -7,11 +7,12 @@ import { payloadKeyCheck } from './temporal/payload-key-probe';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const { logger, metrics, prisma } = createRuntime(config, 'server');
+  const runtime = createRuntime(config, 'server');
+  const { logger, metrics, prisma } = runtime;
   for (const warning of startupWarnings(config)) logger.warn(warning);
   const temporal = createTemporalClient(config);
 
-  const app = await buildApp({ config, logger, metrics, prisma, temporal: temporal.client });
+  const app = await buildApp({ ...runtime, temporal: temporal.client });
   const admin = await buildAdminApp({
     config,
     logger,

@@ -11,12 +11,17 @@ import { temporalConnectionOptions } from './temporal/connection-options';
 import { bundleWorkflowsApart } from './temporal/workflow-bundle';
 import { dataConverterOption } from './temporal/payload-codec';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
+import { ensureInstallationsOnStart } from './installations/lifecycle';
+import { createTemporalClient } from './temporal/client';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const runtime = createRuntime(config, 'worker');
   const { logger, prisma } = runtime;
-  await checkMappingAtStartup(runtime.hubspotFor(config.HUBSPOT_PORTAL_ID), runtime.mapping, logger);
+  // A public app checks each portal's mapping when it is installed (src/http/app.ts), not at every start.
+  if (!runtime.publicApp)
+    await checkMappingAtStartup(runtime.hubspotFor(config.HUBSPOT_PORTAL_ID), runtime.mapping, logger);
+  else await runtime.installations.installations(); // rate tiers known before the first client is built
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 
   const workerSet = await createWorkerSet({
@@ -50,8 +55,14 @@ async function main(): Promise<void> {
       : undefined;
   if (metricsServer) logger.info({ url: metricsServer.url }, 'worker metrics');
 
-  await ensureScheduleOnStart(config, logger);
-  await ensureOutboxRelayOnStart(config, logger);
+  if (runtime.publicApp) {
+    const temporal = createTemporalClient(config);
+    await ensureInstallationsOnStart(prisma, temporal.client, config, logger);
+    await temporal.connection.close();
+  } else {
+    await ensureScheduleOnStart(config, logger);
+    await ensureOutboxRelayOnStart(config, logger);
+  }
   await ensureRetentionScheduleOnStart(config, logger);
   logger.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE },

@@ -7,8 +7,9 @@ import {
   type ApplyInboundResult,
   type InboundRecord,
 } from '../../src/store/hubspot-records';
+import { applyAssociationChanges } from '../../src/store/associations';
+import { isOwnWrite } from '../../src/sync/echo';
 import {
-  applyAssociationChanges,
   eraseContact,
   isErased,
   mergedInto,
@@ -20,6 +21,7 @@ import type { MappingConfig } from '../../src/sync/mapping-types';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import type { DrainPlan, PlannedProperty } from '../../src/sync/pending-changes';
 import type { FetchedRecord } from './hubspot-fetch';
+import { mappingOf } from '../deps';
 
 // Applies what the per-record webhook workflow drained: one transaction holding the processed-event log
 // (which makes a retried activity a no-op), the record's values, its lifecycle and its associations.
@@ -27,6 +29,7 @@ import type { FetchedRecord } from './hubspot-fetch';
 export interface InboundDeps {
   prisma: PrismaClient;
   mapping: MappingConfig;
+  mappingFor?: (portalId: string) => Promise<MappingConfig>;
   metrics: Metrics;
   logger: Logger;
 }
@@ -55,7 +58,7 @@ export interface ApplyInboundPlanResult {
 }
 
 export function createInboundActivities(deps: InboundDeps) {
-  const { prisma, mapping, metrics } = deps;
+  const { prisma, metrics } = deps;
 
   const count = (objectType: string, counts: ApplyInboundResult) => {
     for (const [result, n] of Object.entries(counts))
@@ -67,6 +70,7 @@ export function createInboundActivities(deps: InboundDeps) {
       const { portalId, objectType, objectId, plan } = input;
       const target = { portalId, objectType, objectId };
       const at = new Date(Math.max(0, ...input.keys.map((k) => k.occurredAt)) || Date.now());
+      const mapping = await mappingOf(deps, portalId);
       return prisma.$transaction(async (tx) => {
         if ((await recordProcessedEvents(tx, target, input.keys)) === 0 && input.keys.length > 0) {
           return { applied: false, summary: `${input.keys.length} events already applied` };
@@ -170,8 +174,13 @@ export function createInboundActivities(deps: InboundDeps) {
           });
           if (archived > 0) notes.push('archived');
         }
-        if (plan.associations.length > 0)
-          notes.push(`${await applyAssociationChanges(tx, portalId, plan.associations)} association changes`);
+        const associations = plan.associations.filter(
+          (change) => !isOwnWrite(change.changeSource, change.sourceId, input.ourAppId),
+        );
+        if (associations.length > 0)
+          notes.push(`${await applyAssociationChanges(tx, portalId, associations)} association changes`);
+        if (associations.length < plan.associations.length)
+          notes.push(`${plan.associations.length - associations.length} association echoes`);
         count(objectType, counts);
         const changed = Object.entries(counts)
           .filter(([, n]) => n > 0)

@@ -17,7 +17,7 @@ import {
 } from '../../src/sync/push-plan';
 import type { PrismaClient } from '../../src/store/prisma';
 import { loadPushRows, savePushOutcome, type PushedRecord, type PushFailureRow } from '../../src/store/push-records';
-import type { RecordSyncDeps } from '../deps';
+import { mappingOf, type RecordSyncDeps } from '../deps';
 
 export type PushActivityDeps = RecordSyncDeps;
 
@@ -61,7 +61,7 @@ const FAILURES_REPORTED = 10;
  * upserts find records a lost response created.
  */
 export function createPushActivities(deps: PushActivityDeps) {
-  const schemaFor = createPushSchemaCache(deps.hubspotFor, deps.mapping);
+  const schemaFor = createPushSchemaCache(deps.hubspotFor, (portalId) => mappingOf(deps, portalId));
 
   /** HubSpot's current values of the known records whose plan holds a field HubSpot may have changed too. */
   async function readCurrent(
@@ -103,19 +103,17 @@ export function createPushActivities(deps: PushActivityDeps) {
       };
       const columnsOf = new Map(input.changes.map((c) => [c.localId, c.fields ?? null]));
       const schema = await schemaFor(portalId, type);
+      const mapping = await mappingOf(deps, portalId);
 
       const rows = await loadPushRows(deps.prisma, portalId, type, [...columnsOf.keys()]);
       result.missing = columnsOf.size - rows.length;
       // A record HubSpot does not know yet is sent whole, whatever columns the platform named.
       const planned = new Map(
-        rows.map((r) => [
-          r.id,
-          planRecordPush(type, r, deps.mapping, r.hubspotId ? (columnsOf.get(r.id) ?? null) : null),
-        ]),
+        rows.map((r) => [r.id, planRecordPush(type, r, mapping, r.hubspotId ? (columnsOf.get(r.id) ?? null) : null)]),
       );
       const current = await readCurrent(input, rows, planned, result);
       const settlement = settleWithHubSpot(type, rows, planned, current, {
-        mapping: deps.mapping,
+        mapping,
         ...(deps.config.HUBSPOT_APP_ID ? { ourAppId: deps.config.HUBSPOT_APP_ID } : {}),
         now: Date.now(),
       });
@@ -154,7 +152,7 @@ export function createPushActivities(deps: PushActivityDeps) {
         } else {
           upserts.push({
             localId: row.id,
-            key: upsertKeyFor(type, row, deps.mapping, schema.uniquePropertyUsable),
+            key: upsertKeyFor(type, row, mapping, schema.uniquePropertyUsable),
             properties: { ...properties, [LOCAL_ID_PROPERTY]: row.id },
           });
         }

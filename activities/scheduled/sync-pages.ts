@@ -25,7 +25,8 @@ import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard'
 import { mergedObjectIds } from '../../src/sync/merges';
 import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
-import type { RecordSyncDeps } from '../deps';
+import type { MappingConfig } from '../../src/sync/mapping-types';
+import { mappingOf, type RecordSyncDeps } from '../deps';
 import { createPropertyCatalog } from '../property-catalog';
 
 // The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
@@ -113,7 +114,7 @@ async function fetchListPage(
 }
 
 export function createSyncPageActivities(deps: SyncPageDeps) {
-  const { prisma, mapping, metrics } = deps;
+  const { prisma, metrics } = deps;
   const catalog = createPropertyCatalog(deps);
   // Every property of the type; the first page of a run (no cursor yet) reads the definitions again.
   const propertiesOf = (portalId: string, objectType: ObjectType, firstPage: boolean): Promise<string[]> =>
@@ -121,7 +122,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       ? Promise.resolve([])
       : catalog.propertiesToRead(portalId, objectType, { refresh: firstPage });
   const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
-  const applyOptions = (portalId: string, objectType: ObjectType) => ({
+  const applyOptions = (portalId: string, objectType: ObjectType, mapping: MappingConfig) => ({
     portalId,
     objectType,
     mapping,
@@ -150,13 +151,14 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     /** One page of the records whose last-modified lies in the window (search; the 10,000 cap is the client's concern). */
     async syncChangesPage(input: ChangesPageInput): Promise<PageReport> {
       const hubspot = deps.hubspotFor(input.portalId);
+      const mapping = await mappingOf(deps, input.portalId);
       const cursor = input.cursor === undefined ? undefined : (JSON.parse(input.cursor) as ChangeWindowCursor);
       const page = await hubspot.changedSincePage(input.objectType, input.window, cursor, {
         properties: await propertiesOf(input.portalId, input.objectType, input.cursor === undefined),
       });
       const applied = await applyInboundRecords(
         prisma,
-        applyOptions(input.portalId, input.objectType),
+        applyOptions(input.portalId, input.objectType, mapping),
         page.results.map(fromCrmObject),
       );
       log(input.portalId, input.objectType).debug({ fetched: page.results.length, ...applied }, 'change page applied');
@@ -168,12 +170,17 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
 
     /** One page of a full listing (owners have no search, and there are few of them: each run reads them all). */
     async syncListPage(input: { portalId: string; objectType: ObjectType; after?: string }): Promise<PageReport> {
+      const mapping = await mappingOf(deps, input.portalId);
       const page = await fetchListPage(deps.hubspotFor(input.portalId), input.objectType, {
         after: input.after,
         archived: false,
         properties: await propertiesOf(input.portalId, input.objectType, input.after === undefined),
       });
-      const applied = await applyInboundRecords(prisma, applyOptions(input.portalId, input.objectType), page.records);
+      const applied = await applyInboundRecords(
+        prisma,
+        applyOptions(input.portalId, input.objectType, mapping),
+        page.records,
+      );
       return {
         ...count(input.objectType, 'sync', page.records.length, applied),
         ...(page.nextAfter ? { next: page.nextAfter } : {}),
@@ -321,6 +328,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         throw new Error(`backfill of ${input.objectType} was not begun for portal ${input.portalId}`);
       if (state.backfillComplete) return { ...emptyCounts(), done: state.backfillDone, complete: true };
       const hubspot = deps.hubspotFor(input.portalId);
+      const mapping = await mappingOf(deps, input.portalId);
       const properties = await propertiesOf(input.portalId, input.objectType, state.backfillCursor === null);
       const list = (after: string | null) => {
         const request = fetchListPage(hubspot, input.objectType, {
@@ -343,7 +351,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         if (more) listing = list(next);
         const { done, complete, advanced, ...applied } = await applyBackfillPage(
           prisma,
-          applyOptions(input.portalId, input.objectType),
+          applyOptions(input.portalId, input.objectType, mapping),
           page.records,
           { expected: cursor, next },
         );

@@ -7,6 +7,13 @@ import type { PrismaClient } from '../store/prisma';
 import { WebhookDispatcher } from '../inbound/webhook-dispatcher';
 import { webhookRoutes } from '../inbound/webhook-route';
 import { platformChangesRoutes } from '../outbound/changes-route';
+import type { HubSpotClient } from '../hubspot';
+import type { InstallationDirectory } from '../installations/directory';
+import { startInstallation } from '../installations/lifecycle';
+import { oauthRoutes } from '../installations/oauth-routes';
+import type { Runtime } from '../runtime';
+import { checkMappingAtStartup } from '../sync-startup';
+import type { MappingConfig } from '../sync/mapping-types';
 import { livenessRoutes } from './health';
 import { registerOpenApi } from './openapi';
 
@@ -18,6 +25,12 @@ export interface AppDeps {
   temporal: Client;
   /** Clock for the webhook signature window (default Date.now); tests inject one to replay requests later. */
   now?: () => number;
+  /** The portals served (webhooks, changes); without it HUBSPOT_PORTAL_ID alone. */
+  installations?: InstallationDirectory;
+  /** Public-app mode: the OAuth install routes, and what an install starts. */
+  publicApp?: Runtime['publicApp'];
+  hubspotFor?: (portalId: string) => HubSpotClient;
+  mappingFor?: (portalId: string) => Promise<MappingConfig>;
 }
 
 /**
@@ -57,12 +70,37 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.close());
+  const directory = deps.installations;
+  const servedPortals = directory ? { servedPortals: () => directory.servedPortals() } : {};
   await app.register(webhookRoutes, {
     config,
     metrics: deps.metrics,
     dispatcher,
     ...(deps.now ? { now: deps.now } : {}),
+    ...servedPortals,
   });
-  await app.register(platformChangesRoutes, { config: deps.config, temporal: deps.temporal, logger: deps.logger });
+  await app.register(platformChangesRoutes, {
+    config: deps.config,
+    temporal: deps.temporal,
+    logger: deps.logger,
+    prisma: deps.prisma,
+    ...servedPortals,
+  });
+  const { publicApp, hubspotFor, mappingFor } = deps;
+  if (publicApp && hubspotFor && mappingFor) {
+    await app.register(oauthRoutes, {
+      config,
+      prisma: deps.prisma,
+      cipher: publicApp.cipher,
+      oauth: publicApp.oauth,
+      onInstalled: async (portalId) => {
+        publicApp.tokens.forget(portalId);
+        directory?.invalidate();
+        // The mapping must fit this portal's properties (and hubsync_local_id exists) before anything syncs.
+        await checkMappingAtStartup(hubspotFor(portalId), await mappingFor(portalId), deps.logger, { retryForMs: 0 });
+        await startInstallation(deps.temporal, config, portalId, { backfill: true });
+      },
+    });
+  }
   return app;
 }

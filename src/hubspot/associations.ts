@@ -6,7 +6,7 @@ import {
   chunk,
   toInputErrors,
 } from './objects';
-import { associationReadSchema, associationWriteSchema } from './schemas';
+import { associationLabelsSchema, associationReadSchema, associationWriteSchema } from './schemas';
 import type { Transport } from './transport';
 
 // Associations v4: read in batches of up to 1,000 ids (following each id's own paging), create with explicit
@@ -29,8 +29,26 @@ export interface AssociationsOf {
   to: AssociatedRecord[];
 }
 
+export interface AssociationLabelDefinition {
+  category: AssociationSpec['associationCategory'] | string;
+  typeId: number;
+  /** null for the unlabelled (default) type. */
+  label: string | null;
+}
+
 export class AssociationsApi {
   constructor(private readonly transport: Transport) {}
+
+  /** The association types HubSpot defines from one type to another, labelled or not (one direction). */
+  async labels(from: CrmObjectType, to: CrmObjectType): Promise<AssociationLabelDefinition[]> {
+    const { data } = await this.transport.request({
+      method: 'GET',
+      endpoint: '/crm/v4/associations/{from}/{to}/labels',
+      path: `/crm/v4/associations/${from}/${to}/labels`,
+      schema: associationLabelsSchema,
+    });
+    return data.results.map((r) => ({ category: r.category, typeId: r.typeId, label: r.label ?? null }));
+  }
 
   async read(from: CrmObjectType, to: CrmObjectType, ids: string[]): Promise<BatchOutcome<AssociationsOf>> {
     const byId = new Map<string, AssociatedRecord[]>();
@@ -107,6 +125,22 @@ export class AssociationsApi {
         endpoint: '/crm/v4/associations/{from}/{to}/batch/archive',
         path: `/crm/v4/associations/${from}/${to}/batch/archive`,
         body: { inputs: part.map((i) => ({ from: { id: i.fromId }, to: i.toIds.map((id) => ({ id })) })) },
+      });
+    }
+  }
+
+  /** Removes only the given types (labels) of each association; the association itself stays. */
+  async archiveLabels(
+    from: CrmObjectType,
+    to: CrmObjectType,
+    inputs: Array<{ fromId: string; toId: string; types: AssociationSpec[] }>,
+  ): Promise<void> {
+    for (const part of chunk(inputs, BATCH_LIMIT)) {
+      await this.transport.request({
+        method: 'POST',
+        endpoint: '/crm/v4/associations/{from}/{to}/batch/labels/archive',
+        path: `/crm/v4/associations/${from}/${to}/batch/labels/archive`,
+        body: { inputs: part.map((i) => ({ from: { id: i.fromId }, to: { id: i.toId }, types: i.types })) },
       });
     }
   }

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import { type AssociationSpec, type AssociationsOf, AssociationsApi } from './associations';
+import {
+  type AssociationLabelDefinition,
+  type AssociationSpec,
+  type AssociationsOf,
+  AssociationsApi,
+} from './associations';
 import {
   type ChangeWindow,
   type ChangeWindowCursor,
@@ -97,6 +102,7 @@ export interface HubSpotClient {
   getProperties(type: CrmObjectType): Promise<PropertyDefinition[]>;
   createProperty(type: CrmObjectType, definition: NewPropertyDefinition): Promise<PropertyDefinition>;
   readAssociations(from: CrmObjectType, to: CrmObjectType, ids: string[]): Promise<BatchOutcome<AssociationsOf>>;
+  associationLabels(from: CrmObjectType, to: CrmObjectType): Promise<AssociationLabelDefinition[]>;
   createAssociations(
     from: CrmObjectType,
     to: CrmObjectType,
@@ -106,6 +112,11 @@ export interface HubSpotClient {
     from: CrmObjectType,
     to: CrmObjectType,
     inputs: Array<{ fromId: string; toIds: string[] }>,
+  ): Promise<void>;
+  archiveAssociationLabels(
+    from: CrmObjectType,
+    to: CrmObjectType,
+    inputs: Array<{ fromId: string; toId: string; types: AssociationSpec[] }>,
   ): Promise<void>;
 }
 
@@ -156,7 +167,9 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     getProperties: (type) => getProperties(transport, type),
     createProperty: (type, definition) => createProperty(transport, type, definition),
     readAssociations: (from, to, ids) => associations.read(from, to, ids),
+    associationLabels: (from, to) => associations.labels(from, to),
     createAssociations: (from, to, inputs) => associations.create(from, to, inputs),
     archiveAssociations: (from, to, inputs) => associations.archive(from, to, inputs),
+    archiveAssociationLabels: (from, to, inputs) => associations.archiveLabels(from, to, inputs),
   };
 }

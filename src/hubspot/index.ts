@@ -23,7 +23,7 @@ export {
   lastModifiedMs,
   parseTimestamp,
 } from './change-window';
-export type { AssociatedRecord, AssociationSpec, AssociationsOf } from './associations';
+export type { AssociatedRecord, AssociationLabelDefinition, AssociationSpec, AssociationsOf } from './associations';
 export * from './errors';
 export { type PortalRateLimiter, resetPortalRateLimiters } from './rate-limiter';
 export type { RequestInfo } from './transport';

@@ -152,6 +152,7 @@ export const associationReadSchema = batchResponse(
     paging,
   }),
 );
+export const associationLabelsSchema = z.object({ results: z.array(associationTypeSchema) });
 /** Creation results differ between batch/create and batch/associate/default: only the status matters. */
 export const associationWriteSchema = batchResponse(z.unknown());
 

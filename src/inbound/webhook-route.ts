@@ -23,6 +23,11 @@ export interface WebhookRoutesOptions {
   dispatcher: WebhookDispatcher;
   /** The clock the signature's 5-minute window is checked against (tests replay requests "later"). */
   now?: () => number;
+  /**
+   * The portals whose events are taken (public-app mode: the active and paused installations, re-read every
+   * INSTALLATIONS_CACHE_MS); others' events are refused one by one as unknown_portal, counted, never fetched.
+   */
+  servedPortals?: () => Promise<Set<string>>;
 }
 
 /**
@@ -36,7 +41,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
   const { config, metrics, dispatcher } = options;
-  const servedPortals = new Set([config.HUBSPOT_PORTAL_ID]);
+  const servedPortals = options.servedPortals ?? (() => Promise.resolve(new Set([config.HUBSPOT_PORTAL_ID])));
 
   // The signature covers the exact bytes HubSpot sent: keep them, parse JSON only after verifying.
   // This plugin is encapsulated, so the rest of the app keeps Fastify's JSON parser.
@@ -98,7 +103,17 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         metrics.webhooksReceived.inc({ outcome: 'invalid' });
         return reply.code(400).send({ status: 'error', message: 'body is not valid UTF-8 JSON' });
       }
-      const parsed = parseWebhookBatch(body, { servedPortals });
+      let served: Set<string>;
+      try {
+        served = await servedPortals();
+      } catch (err) {
+        metrics.webhooksReceived.inc({ outcome: 'unavailable' });
+        request.log.error({ err: (err as Error).message }, 'webhook not accepted: installations not readable');
+        return reply
+          .code(503)
+          .send({ status: 'error', message: 'events not accepted: storage is unavailable; retry later' });
+      }
+      const parsed = parseWebhookBatch(body, { servedPortals: served });
       if (!parsed.ok) {
         metrics.webhooksReceived.inc({ outcome: 'invalid' });
         request.log.warn({ problem: parsed.message }, 'webhook refused: schema');

@@ -40,6 +40,11 @@ export class InstallationDirectory {
     return this.#reading;
   }
 
+  /** The next read goes to the table (this process just changed it). */
+  invalidate(): void {
+    this.#readAt = -Infinity;
+  }
+
   /** Portals whose webhooks and changes are taken: active or paused installations (private: the one portal). */
   async servedPortals(): Promise<Set<string>> {
     if (!this.publicApp) return new Set([this.config.HUBSPOT_PORTAL_ID]);

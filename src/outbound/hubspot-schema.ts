@@ -56,7 +56,10 @@ export interface PushSchema {
 }
 
 /** Memoised per portal and type; a failed lookup is forgotten so the next activity attempt asks again. */
-export function createPushSchemaCache(hubspotFor: (portalId: string) => HubSpotClient, mapping: MappingConfig) {
+export function createPushSchemaCache(
+  hubspotFor: (portalId: string) => HubSpotClient,
+  mappingFor: (portalId: string) => Promise<MappingConfig>,
+) {
   const cache = new Map<string, Promise<PushSchema>>();
   return (portalId: string, type: CrmObjectType): Promise<PushSchema> => {
     const key = `${portalId}:${type}`;
@@ -66,7 +69,7 @@ export function createPushSchemaCache(hubspotFor: (portalId: string) => HubSpotC
       entry = (async () => {
         const definitions = await hubspot.getProperties(type);
         await ensureLocalIdProperty(hubspot, type, definitions);
-        return { uniquePropertyUsable: uniquePropertyUsable(mapping, type, definitions) };
+        return { uniquePropertyUsable: uniquePropertyUsable(await mappingFor(portalId), type, definitions) };
       })();
       entry.catch(() => cache.delete(key));
       cache.set(key, entry);

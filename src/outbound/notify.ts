@@ -21,14 +21,20 @@ export { PUSH_OBJECT_TYPES } from '../sync/local-changes';
 
 export interface LocalChangeReport extends LocalChange {
   objectType: PushObjectType;
-  /** Defaults to the options' portal. */
+  /** Defaults to the options' portal; required in public-app mode (no default portal there). */
   portalId?: string;
+}
+
+/** A change that names no portal where there is no default one (public-app mode). */
+export class PortalRequiredError extends Error {
+  override readonly name = 'PortalRequiredError';
 }
 
 export function pushStartOptions(
   config: Pick<
     Config,
     | 'HUBSPOT_PORTAL_ID'
+    | 'HUBSPOT_APP_MODE'
     | 'TEMPORAL_TASK_QUEUE'
     | 'TEMPORAL_HUBSPOT_TASK_QUEUE'
     | 'PUSH_BATCH_WINDOW_MS'
@@ -36,7 +42,8 @@ export function pushStartOptions(
   >,
 ): PushStartOptions {
   return {
-    defaultPortalId: config.HUBSPOT_PORTAL_ID,
+    // A public app serves many portals: none is the default, every change names its own.
+    defaultPortalId: config.HUBSPOT_APP_MODE === 'public' ? '' : config.HUBSPOT_PORTAL_ID,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE,
     batchWindowMs: config.PUSH_BATCH_WINDOW_MS,
@@ -67,6 +74,9 @@ export async function notifyLocalChanges(
   options: PushStartOptions,
 ): Promise<NotifiedWorkflow[]> {
   const groups = new Map<string, { portalId: string; objectType: PushObjectType; changes: LocalChange[] }>();
+  const unnamed = changes.findIndex((c) => !c.portalId && !options.defaultPortalId);
+  if (unnamed >= 0)
+    throw new PortalRequiredError(`changes[${unnamed}].portalId: required (public-app mode serves many portals)`);
   for (const { objectType, portalId = options.defaultPortalId, localId, fields } of changes) {
     const workflowId = pushWorkflowId(portalId, objectType);
     const group = groups.get(workflowId) ?? { portalId, objectType, changes: [] };

@@ -102,12 +102,109 @@ export interface AssociationTarget {
  * Each side keeps, per record, a flat [toId, typeId, toId, typeId, ...] array: a million seeded associations
  * cost a few tens of MB this way instead of hundreds with nested Maps and Sets.
  */
+export interface LabelDefinition {
+  category: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
+  typeId: number;
+  label: string | null;
+}
+
+// Custom labels' type ids are the portal's own; HubSpot documents no range, so they start here _(choice)_.
+const FIRST_LABEL_TYPE_ID = 1000;
+
 export class AssociationStore {
   // "from|to" → fromId → flat pairs
   private edges = new Map<string, Map<number, number[]>>();
+  // "from|to" → the portal's custom labels of that direction; `inverse` is the paired type id of to → from.
+  private custom = new Map<string, Array<{ typeId: number; label: string; inverse: number }>>();
+  private nextLabelTypeId = FIRST_LABEL_TYPE_ID;
 
   clear(): void {
     this.edges.clear();
+    this.custom.clear();
+    this.nextLabelTypeId = FIRST_LABEL_TYPE_ID;
+  }
+
+  /**
+   * A custom label between two types: one type id per direction, the reverse one named `inverseLabel` (or the
+   * same label) — associations v4 guide, "Create and manage association labels".
+   */
+  defineLabel(from: ObjectTypeName, to: ObjectTypeName, label: string, inverseLabel?: string): LabelDefinition[] {
+    const forward = this.nextLabelTypeId++;
+    const back = this.nextLabelTypeId++;
+    const list = (key: string) => this.custom.get(key) ?? (this.custom.set(key, []).get(key) as []);
+    list(`${from}|${to}`).push({ typeId: forward, label, inverse: back });
+    list(`${to}|${from}`).push({ typeId: back, label: inverseLabel ?? label, inverse: forward });
+    return [{ category: 'USER_DEFINED', typeId: forward, label }];
+  }
+
+  /** Every association type from one type to the other: HubSpot's (unlabelled, "Primary") and the custom labels. */
+  labels(from: ObjectTypeName, to: ObjectTypeName): LabelDefinition[] {
+    const ids = associationTypeIds(from, to);
+    if (!ids) return [];
+    return [
+      { category: 'HUBSPOT_DEFINED', typeId: ids.unlabeled, label: null },
+      ...(ids.primary === null
+        ? []
+        : [{ category: 'HUBSPOT_DEFINED' as const, typeId: ids.primary, label: 'Primary' }]),
+      ...(this.custom.get(`${from}|${to}`) ?? []).map((c) => ({
+        category: 'USER_DEFINED' as const,
+        typeId: c.typeId,
+        label: c.label,
+      })),
+    ];
+  }
+
+  labelOf(from: ObjectTypeName, to: ObjectTypeName, typeId: number): LabelDefinition | undefined {
+    return this.labels(from, to).find((l) => l.typeId === typeId);
+  }
+
+  /** The to → from type id paired with a custom label's from → to one. */
+  inverseOf(from: ObjectTypeName, to: ObjectTypeName, typeId: number): number | undefined {
+    return this.custom.get(`${from}|${to}`)?.find((c) => c.typeId === typeId)?.inverse;
+  }
+
+  /**
+   * Removes one type (label) of an association, and its reverse; the association and its other types stay.
+   * Returns the reverse type id removed, or undefined when the association did not carry the type.
+   */
+  removeType(
+    from: ObjectTypeName,
+    fromId: number,
+    to: ObjectTypeName,
+    toId: number,
+    typeId: number,
+  ): number | undefined {
+    const pairs = this.pairs(from, fromId, to, false);
+    if (!pairs || !this.targets(from, fromId, to).some((t) => t.toId === toId && t.typeIds.includes(typeId)))
+      return undefined;
+    const fwd = associationTypeIds(from, to);
+    const back = associationTypeIds(to, from);
+    const reverse =
+      this.inverseOf(from, to, typeId) ?? (fwd && back && typeId === fwd.primary ? back.primary : back?.unlabeled);
+    this.dropType(from, fromId, to, toId, typeId);
+    if (reverse !== undefined && reverse !== null) this.dropType(to, toId, from, fromId, reverse);
+    return reverse ?? undefined;
+  }
+
+  private dropType(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number, typeId: number): void {
+    const pairs = this.pairs(from, fromId, to, false);
+    if (!pairs) return;
+    const kept: number[] = [];
+    for (let i = 0; i < pairs.length; i += 2)
+      if (!(pairs[i] === toId && pairs[i + 1] === typeId)) kept.push(pairs[i] as number, pairs[i + 1] as number);
+    if (kept.length === 0) this.edges.get(`${from}|${to}`)?.delete(fromId);
+    else this.edges.get(`${from}|${to}`)?.set(fromId, kept);
+  }
+
+  /** Adds a custom label to an association (and the unlabelled one beneath it). Returns false when it was there. */
+  addLabel(from: ObjectTypeName, fromId: number, to: ObjectTypeName, toId: number, typeId: number): boolean {
+    const custom = this.custom.get(`${from}|${to}`)?.find((c) => c.typeId === typeId);
+    if (!custom) return false;
+    const added = this.add(from, fromId, to, toId, false);
+    const had = this.targets(from, fromId, to).some((t) => t.toId === toId && t.typeIds.includes(typeId));
+    this.put(from, fromId, to, toId, typeId);
+    this.put(to, toId, from, fromId, custom.inverse);
+    return added || !had;
   }
 
   private pairs(from: ObjectTypeName, fromId: number, to: ObjectTypeName, create: boolean): number[] | undefined {

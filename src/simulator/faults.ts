@@ -98,12 +98,12 @@ export class Faults {
     if (rule.times <= 0) this.rules = this.rules.filter((r) => r !== rule);
   }
 
-  /** Decides which faults hit one HubSpot call, consuming their counts. */
-  forRequest(method: string, path: string): RequestFaults {
+  /** Decides which faults hit one HubSpot call, consuming their counts; `explicitOnly`: only rules with a `match`. */
+  forRequest(method: string, path: string, explicitOnly = false): RequestFaults {
     const out: RequestFaults = { latencyMs: 0, drop: false };
     if (this.rules.length === 0) return out;
     for (const rule of [...this.rules]) {
-      if (rule.type === 'webhookFailure') continue;
+      if (rule.type === 'webhookFailure' || (explicitOnly && !rule.match)) continue;
       const isStatus = STATUS_TYPES.has(rule.type);
       if (
         (isStatus && out.status) ||

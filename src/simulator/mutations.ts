@@ -20,7 +20,7 @@ export interface EventDraft {
   occurredAt: number;
   fields: Record<string, unknown>;
   /** associationChange only: the other side, so the webhook layer can render the legacy or the generic shape. */
-  association?: { toType: ObjectTypeName; typeId: number };
+  association?: { toType: ObjectTypeName; typeId: number; category: 'HUBSPOT_DEFINED' | 'USER_DEFINED' };
 }
 
 export type EventSink = (portalId: string, drafts: EventDraft[]) => void;
@@ -200,14 +200,52 @@ export class Mutator {
     this.emit([privacy, deletion]);
   }
 
+  /** Removes one type (label) of an association; emits one associationChange from each side when it was there. */
+  unlabel(from: SimRecord, to: SimRecord, typeId: number, actor: Actor, at = Date.now()): boolean {
+    const reverse = this.portal.associations.removeType(from.type, from.id, to.type, to.id, typeId);
+    if (reverse === undefined) return false;
+    const side = (a: SimRecord, b: SimRecord, id: number): EventDraft => ({
+      objectType: a.type,
+      action: 'associationChange',
+      occurredAt: at,
+      fields: {
+        changeSource: actor.changeSource,
+        sourceId: actor.sourceId,
+        changeFlag: 'ASSOCIATION_REMOVED',
+        fromObjectId: a.id,
+        toObjectId: b.id,
+        associationRemoved: true,
+        isPrimaryAssociation: false,
+      },
+      association: {
+        toType: b.type,
+        typeId: id,
+        category: this.portal.associations.labelOf(a.type, b.type, id)?.category ?? 'HUBSPOT_DEFINED',
+      },
+    });
+    this.emit([side(from, to, typeId), side(to, from, reverse)]);
+    return true;
+  }
+
   /** Adds or removes an association; emits one associationChange from each side when something changed. */
-  associate(from: SimRecord, to: SimRecord, remove: boolean, primary: boolean, actor: Actor, at = Date.now()): boolean {
+  associate(
+    from: SimRecord,
+    to: SimRecord,
+    remove: boolean,
+    primary: boolean,
+    actor: Actor,
+    at = Date.now(),
+    /** A custom label's type id (from → to): the association gets that label. */
+    labelTypeId?: number,
+  ): boolean {
     const assoc = this.portal.associations;
     const wasPrimary =
       assoc.isPrimary(from.type, from.id, to.type, to.id) || assoc.isPrimary(to.type, to.id, from.type, from.id);
     const changed = remove
       ? assoc.remove(from.type, from.id, to.type, to.id)
-      : assoc.add(from.type, from.id, to.type, to.id, primary);
+      : labelTypeId !== undefined
+        ? assoc.addLabel(from.type, from.id, to.type, to.id, labelTypeId)
+        : assoc.add(from.type, from.id, to.type, to.id, primary);
     if (!changed) return false;
     const isPrimary = remove ? wasPrimary : primary;
     const side = (a: SimRecord, b: SimRecord): EventDraft => {
@@ -227,7 +265,13 @@ export class Mutator {
         },
         association: {
           toType: b.type,
-          typeId: (isPrimary && ids?.primary !== null ? ids?.primary : ids?.unlabeled) ?? 0,
+          typeId:
+            labelTypeId !== undefined && !remove
+              ? a === from
+                ? labelTypeId
+                : (assoc.inverseOf(from.type, to.type, labelTypeId) ?? 0)
+              : ((isPrimary && ids?.primary !== null ? ids?.primary : ids?.unlabeled) ?? 0),
+          category: labelTypeId !== undefined && !remove ? 'USER_DEFINED' : 'HUBSPOT_DEFINED',
         },
       };
     };

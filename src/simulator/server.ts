@@ -72,9 +72,20 @@ async function handle(
   }
 
   if (isOAuthPath(path)) {
-    const { reply, portalId } = handleOAuth(sim, method, path, query, raw, req.headers['content-type']);
-    send(res, reply);
     const endpoint = oauthEndpoint(method, path, raw);
+    // Only fault rules that name an /oauth path reach these endpoints: a CRM-wide rule leaves token calls alone.
+    const faults = sim.faults.forRequest(method, path, true);
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.drop) {
+      sim.metrics.count(endpoint, 0);
+      req.socket.destroy();
+      return;
+    }
+    const { reply, portalId } =
+      faults.status?.type === 'error'
+        ? { reply: serverErrorReply(faults.status.status ?? 500, faults.status.body), portalId: null }
+        : handleOAuth(sim, method, path, query, raw, req.headers['content-type']);
+    send(res, reply);
     sim.metrics.count(endpoint, reply.status);
     // Logged without the body: it holds the client secret, codes and refresh tokens.
     sim.metrics.record({

@@ -371,7 +371,7 @@ function shapeOf(
       fromObjectId,
       toObjectId,
       associationTypeId: d.association.typeId,
-      associationCategory: 'HUBSPOT_DEFINED',
+      associationCategory: d.association.category,
       associationRemoved,
       isPrimaryAssociation,
     },

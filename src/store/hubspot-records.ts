@@ -145,7 +145,8 @@ export async function recordConflicts(
 }
 
 // A row the apply's read did not find can meet, on insert, a merge tombstone that a concurrent takeover
-// committed since: it stays a tombstone.
+// committed since: it stays a tombstone. updated_at is the platform's side's change time in conflicts: it moves
+// only when a mapped value or the archived flag changes, not for bookkeeping (sync state, HubSpot's time).
 export async function writeRows(tx: Db, portalId: string, objectType: ObjectType, rows: RowState[]): Promise<void> {
   const spec = tableFor(objectType);
   const columnEntries = Object.entries(spec.columns);
@@ -176,7 +177,10 @@ export async function writeRows(tx: Db, portalId: string, objectType: ObjectType
             x.hubspot_updated_at, x.archived, x.archived_at, now()
        FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, hubspot_id text, ${typed}, properties jsonb, sync_state jsonb,
             hubspot_updated_at timestamptz, archived boolean, archived_at timestamptz)
-     ON CONFLICT (portal_id, hubspot_id) DO UPDATE SET ${updates}, updated_at = now()
+     ON CONFLICT (portal_id, hubspot_id) DO UPDATE SET ${updates},
+       updated_at = CASE WHEN (${names.map((n) => `${spec.table}.${n}`).join(', ')}, ${spec.table}.archived)
+                         IS DISTINCT FROM (${names.map((n) => `EXCLUDED.${n}`).join(', ')}, EXCLUDED.archived)
+                    THEN now() ELSE ${spec.table}.updated_at END
      WHERE ${spec.table}.merged_into_id IS NULL`,
     portalId,
     JSON.stringify(payload),

@@ -1,7 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
-import { associationEndpoints, canonicalAssociation } from '../sync/associations';
+import { canonicalAssociation } from '../sync/associations';
 import type { ObjectType } from '../sync/object-types';
-import type { PlannedAssociation } from '../sync/pending-changes';
 import { tableFor } from './tables';
 
 // What a HubSpot webhook does to local rows beyond property values: the processed-event log that makes an
@@ -224,6 +223,8 @@ interface AssociationRow {
   to_type: string;
   to_id: string;
   association_type_id: number;
+  association_category: string | null;
+  label: string | null;
   archived: boolean;
   last_event_at: Date | null;
 }
@@ -238,7 +239,7 @@ async function moveAssociations(
   const rows = await tx.$queryRawUnsafe<AssociationRow[]>(
     `DELETE FROM associations
       WHERE portal_id = $1 AND ((from_type = $2 AND from_id = ANY($3::text[])) OR (to_type = $2 AND to_id = ANY($3::text[])))
-      RETURNING from_type, from_id, to_type, to_id, association_type_id, archived, last_event_at`,
+      RETURNING from_type, from_id, to_type, to_id, association_type_id, association_category, label, archived, last_event_at`,
     portalId,
     objectType,
     fromIds,
@@ -255,6 +256,8 @@ async function moveAssociations(
       return {
         ...c,
         typeId: row.association_type_id,
+        category: row.association_category,
+        label: row.label,
         archived: row.archived,
         at: row.last_event_at?.toISOString() ?? null,
       };
@@ -264,9 +267,9 @@ async function moveAssociations(
   if (moved.length === 0) return rows.length;
   // The survivor keeps a link when either side had it live (a merge is a union).
   await tx.$executeRawUnsafe(
-    `INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, association_type_id, archived, last_event_at, updated_at)
-     SELECT $1, x.from_type, x.from_id, x.to_type, x.to_id, x.type_id, x.archived, x.at, now()
-       FROM jsonb_to_recordset($2::jsonb) AS x(from_type text, from_id text, to_type text, to_id text, type_id int, archived boolean, at timestamptz)
+    `INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, association_type_id, association_category, label, archived, last_event_at, updated_at)
+     SELECT $1, x.from_type, x.from_id, x.to_type, x.to_id, x.type_id, x.category, x.label, x.archived, x.at, now()
+       FROM jsonb_to_recordset($2::jsonb) AS x(from_type text, from_id text, to_type text, to_id text, type_id int, category text, label text, archived boolean, at timestamptz)
      ON CONFLICT (portal_id, from_type, from_id, to_type, to_id, association_type_id) DO UPDATE
        SET archived = associations.archived AND EXCLUDED.archived,
            last_event_at = GREATEST(associations.last_event_at, EXCLUDED.last_event_at), updated_at = now()`,
@@ -278,6 +281,8 @@ async function moveAssociations(
         to_type: a.toType,
         to_id: a.toId,
         type_id: a.typeId,
+        category: a.category,
+        label: a.label,
         archived: a.archived,
         at: a.at,
       })),
@@ -297,50 +302,4 @@ function dedupeRows<
     byKey.set(key, prior && !prior.archived ? prior : row);
   }
   return [...byKey.values()];
-}
-
-/**
- * Association events, stored once per pair in canonical order. Both sides' events of one change land on the
- * same row; an event older than the row's last one changes nothing (newest wins, whatever the order).
- * Association type 0 = "linked" (webhooks name the pair, not HubSpot's numeric association type).
- */
-export async function applyAssociationChanges(
-  tx: Tx,
-  portalId: string,
-  changes: readonly PlannedAssociation[],
-): Promise<number> {
-  const rows = changes.flatMap((change) => {
-    const ends = associationEndpoints(change.associationType);
-    if (!ends) return [];
-    const c = canonicalAssociation(ends.fromType, change.fromObjectId, ends.toType, change.toObjectId);
-    return [
-      {
-        from_type: c.fromType,
-        from_id: c.fromId,
-        to_type: c.toType,
-        to_id: c.toId,
-        archived: change.removed,
-        at: new Date(change.occurredAt).toISOString(),
-      },
-    ];
-  });
-  if (rows.length === 0) return 0;
-  const newest = new Map<string, (typeof rows)[number]>();
-  for (const row of rows) {
-    const key = `${row.from_type}|${row.from_id}|${row.to_type}|${row.to_id}`;
-    const prior = newest.get(key);
-    if (!prior || prior.at < row.at) newest.set(key, row);
-  }
-  // Sorted so concurrent applies (the two sides' workflows) lock rows in the same order.
-  const ordered = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-  return tx.$executeRawUnsafe(
-    `INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, association_type_id, archived, last_event_at, updated_at)
-     SELECT $1, x.from_type, x.from_id, x.to_type, x.to_id, 0, x.archived, x.at, now()
-       FROM jsonb_to_recordset($2::jsonb) AS x(from_type text, from_id text, to_type text, to_id text, archived boolean, at timestamptz)
-     ON CONFLICT (portal_id, from_type, from_id, to_type, to_id, association_type_id) DO UPDATE
-       SET archived = EXCLUDED.archived, last_event_at = EXCLUDED.last_event_at, updated_at = now()
-     WHERE associations.last_event_at IS NULL OR associations.last_event_at < EXCLUDED.last_event_at`,
-    portalId,
-    JSON.stringify(ordered),
-  );
 }

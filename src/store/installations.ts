@@ -150,6 +150,7 @@ export const PORTAL_TABLES = [
   'sync_failures',
   'privacy_erasures',
   'webhook_dead_letters',
+  'hubspot_property_catalogs',
 ] as const;
 
 /** Deletes a portal's rows from every table (one transaction); returns the count per table. */

@@ -49,6 +49,18 @@ export function isEcho(input: EchoInput): boolean {
   );
 }
 
+/**
+ * A change HubSpot attributes to our own app through the API: the echo of a push. Associations have no value to
+ * fingerprint, so this alone marks their echoes; the push stored the state before its webhooks come back.
+ */
+export function isOwnWrite(
+  changeSource: string | null | undefined,
+  sourceId: string | null | undefined,
+  ourAppId: string | null | undefined,
+): boolean {
+  return present(changeSource) && API_CHANGE_SOURCES.has(changeSource) && namesOurApp(sourceId, ourAppId);
+}
+
 export interface PushDecisionInput {
   /** The local value (typed column value or its HubSpot wire form: both normalise the same). */
   readonly currentLocalValue: unknown;

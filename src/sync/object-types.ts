@@ -30,6 +30,11 @@ interface ObjectTypeSpec {
   readonly push: boolean;
   /** Properties HubSpot refuses to create a record without (each type's guide marks them "Required"). */
   readonly requiredOnCreate?: readonly string[];
+  /**
+   * The CRM types HubSpot associates this one with, whose associations hubsync reads and pushes (v4). Listing a
+   * partner on either side is enough: the pairs are derived once, in canonical order (ASSOCIATION_PAIRS).
+   */
+  readonly associatesWith?: readonly string[];
 }
 
 const text = <S extends string>(sql: S) => ({ sql, type: 'text' }) as const;
@@ -41,6 +46,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'lastmodifieddate',
     table: 'contacts',
     push: true,
+    associatesWith: ['companies', 'deals', 'tickets', 'tasks'],
     columns: {
       email: text('email'),
       firstName: text('first_name'),
@@ -57,6 +63,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'companies',
     push: true,
+    associatesWith: ['deals', 'tickets', 'tasks'],
     columns: {
       name: text('name'),
       domain: text('domain'),
@@ -73,6 +80,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'deals',
     push: true,
+    associatesWith: ['tickets', 'tasks'],
     columns: {
       name: text('name'),
       stage: text('stage'),
@@ -104,6 +112,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'tickets',
     push: true,
+    associatesWith: ['tasks'],
     columns: {
       subject: text('subject'),
       content: text('content'),
@@ -135,6 +144,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'line_items',
     push: true,
+    associatesWith: ['deals'],
     columns: {
       name: text('name'),
       productId: text('product_id'),
@@ -152,6 +162,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'notes',
     push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
     requiredOnCreate: ['hs_timestamp'],
     columns: {
       body: text('body'),
@@ -165,6 +176,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'calls',
     push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
     requiredOnCreate: ['hs_timestamp'],
     columns: {
       title: text('title'),
@@ -182,6 +194,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'emails',
     push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
     requiredOnCreate: ['hs_timestamp'],
     columns: {
       subject: text('subject'),
@@ -198,6 +211,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'meetings',
     push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
     requiredOnCreate: ['hs_timestamp'],
     columns: {
       title: text('title'),
@@ -267,3 +281,30 @@ export const LAST_MODIFIED_PROPERTY: Readonly<Record<CrmObjectType, string>> = O
 export const MAPPABLE_COLUMNS: Readonly<Record<ObjectType, readonly string[]>> = Object.fromEntries(
   OBJECT_TYPES.map((type) => [type, Object.keys(OBJECT_TYPE_REGISTRY[type].columns)]),
 ) as unknown as Record<ObjectType, readonly string[]>;
+
+/**
+ * Every pair of CRM types hubsync keeps associations of, once, as [from, to] with from < to: the order the
+ * associations table stores a pair in (src/sync/associations.ts), so each pair is read from one side only.
+ */
+export const ASSOCIATION_PAIRS: ReadonlyArray<readonly [CrmObjectType, CrmObjectType]> = (() => {
+  const pairs = new Map<string, readonly [CrmObjectType, CrmObjectType]>();
+  for (const type of CRM_OBJECT_TYPES) {
+    const spec: ObjectTypeSpec = OBJECT_TYPE_REGISTRY[type];
+    for (const partner of spec.associatesWith ?? []) {
+      if (!(CRM_OBJECT_TYPES as readonly string[]).includes(partner) || partner === type) continue;
+      const pair = (type < partner ? [type, partner] : [partner, type]) as [CrmObjectType, CrmObjectType];
+      pairs.set(pair.join('|'), pair);
+    }
+  }
+  return [...pairs.values()].sort((a, b) => (a.join('|') < b.join('|') ? -1 : 1));
+})();
+
+/** Whether hubsync keeps associations between the two types (either order). */
+export function isAssociationPair(a: string, b: string): boolean {
+  return ASSOCIATION_PAIRS.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+}
+
+/** The pairs whose both types are among `types` (a run that synced some types reads only their pairs). */
+export function associationPairsWithin(types: readonly string[]): Array<[CrmObjectType, CrmObjectType]> {
+  return ASSOCIATION_PAIRS.filter(([a, b]) => types.includes(a) && types.includes(b)).map(([a, b]) => [a, b]);
+}

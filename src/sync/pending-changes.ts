@@ -26,6 +26,12 @@ export interface PlannedAssociation {
   readonly toObjectId: string;
   readonly removed: boolean;
   readonly occurredAt: number;
+  /** Generic events only: HubSpot's type id as seen from the reporting end, and its category. */
+  readonly associationTypeId?: number;
+  readonly associationCategory?: string;
+  /** Who made the change: our own push's echo is recognised by these. */
+  readonly changeSource?: string;
+  readonly sourceId?: string;
 }
 
 export type Lifecycle = 'archived' | 'active' | 'privacyDeleted';
@@ -188,7 +194,12 @@ export class PendingChanges {
     const s = this.state as Mutable<PendingSnapshot>;
     if (event.associationType === undefined || event.fromObjectId === undefined || event.toObjectId === undefined)
       return false;
-    const key = associationKey(event.associationType, String(event.fromObjectId), String(event.toObjectId));
+    const key = associationKey(
+      event.associationType,
+      String(event.fromObjectId),
+      String(event.toObjectId),
+      event.associationTypeId,
+    );
     if (event.occurredAt <= (s.applied.associations[key] ?? -Infinity)) return false;
     const candidate: Ranked<PlannedAssociation> = {
       associationType: event.associationType,
@@ -196,6 +207,10 @@ export class PendingChanges {
       toObjectId: String(event.toObjectId),
       removed: event.associationRemoved === true,
       occurredAt: event.occurredAt,
+      ...(event.associationTypeId === undefined ? {} : { associationTypeId: event.associationTypeId }),
+      ...(event.associationCategory === undefined ? {} : { associationCategory: event.associationCategory }),
+      ...(event.changeSource === undefined ? {} : { changeSource: event.changeSource }),
+      ...(event.sourceId === undefined ? {} : { sourceId: event.sourceId }),
       rank: eventRank(event),
     };
     if (isNewer(candidate, s.associations[key])) s.associations[key] = candidate;
@@ -273,7 +288,9 @@ export function planFor(events: Iterable<HubSpotWebhookEvent>, snapshot?: Pendin
   return new PendingChanges(snapshot).addAll(events).drain();
 }
 
-const associationKey = (type: string, from: string, to: string): string => `${type}|${from}|${to}`;
+// Each association type of a pair is its own fact (a label's add and the unlabelled one's removal differ).
+const associationKey = (type: string, from: string, to: string, typeId: number | undefined): string =>
+  typeId === undefined ? `${type}|${from}|${to}` : `${type}|${from}|${to}|${typeId}`;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -137,11 +137,14 @@ export interface RecordingChanges {
 }
 
 /**
- * In the recording transaction, against the row as it is now: a sent field is marked pushed only if the row
- * still holds the value sent, a HubSpot winner is applied only if the row still holds the value it replaced.
+ * In the recording transaction, against the row as it is now: a sent field is marked pushed if the row still
+ * holds the value sent, a HubSpot winner is applied only if the row still holds the value it replaced.
  * Anything else changed meanwhile (a platform edit, an inbound apply of a HubSpot edit made after the push's
  * read) is left as it is and named in `resettle`, so the record is pushed (or taken) again and both sides end
- * on the same value.
+ * on the same value. A sent field the platform edited again meanwhile is still marked pushed: HubSpot holds the
+ * value sent, and without the mark its echo would be taken for a HubSpot change that conflicts with (and under
+ * 'newest', by its later write time, beats) the platform's newer value. One HubSpot's inbound apply replaced is
+ * not: that value is what the row last pulled, and the record must be weighed again.
  */
 export function confirmRecording(
   now: PushRow,
@@ -163,7 +166,8 @@ export function confirmRecording(
     const { field } = planned;
     if (!holds(field, planned.fingerprint)) {
       changes.resettle.push(field.column);
-      continue;
+      const pulled = now.syncState[field.hubspotProperty]?.pulled;
+      if (pulled !== undefined && holds(field, pulled)) continue;
     }
     changes.state[field.hubspotProperty] = {
       ...changes.state[field.hubspotProperty],

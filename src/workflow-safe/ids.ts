@@ -34,3 +34,13 @@ export function syncScheduleId(portalId: string): string {
 export function outboxRelayWorkflowId(portalId: string): string {
   return `outbox-relay:${portalId}`;
 }
+
+/** The association part of a sync run or backfill (`parentWorkflowId` is the run's). */
+export function associationSyncWorkflowId(parentWorkflowId: string): string {
+  return `${parentWorkflowId}:associations`;
+}
+
+/** The workflow that gathers a portal's association changes and pushes them to HubSpot in batches. */
+export function associationPushWorkflowId(portalId: string): string {
+  return `push:${portalId}:associations`;
+}

@@ -26,3 +26,72 @@ export const PAGE_RETRY: RetryPolicy = {
   maximumInterval: '1 minute',
   maximumAttempts: 12,
 };
+
+// Retry policies: every activity's attempts are bounded; what happens once they are spent is said by each.
+
+/** Store bookkeeping (sync runs, cursors, failure rows): ~14 minutes of PostgreSQL away, then the run fails and the next one redoes it. */
+export const STORE_RETRY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 30,
+};
+
+/**
+ * One apply of a record's webhook events (~8 minutes). Once spent, the workflow keeps the events pending and
+ * tries again after INBOUND_ROUND_PAUSE, up to INBOUND_MAX_ROUNDS rounds (workflows/inbound/inbound-object.ts).
+ */
+export const INBOUND_APPLY_RETRY: RetryPolicy = {
+  initialInterval: '500ms',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 20,
+};
+
+/**
+ * The full read of a record (~30 minutes; a 401/403 waits AUTH_RETRY_DELAY_MS between attempts, see
+ * src/temporal/hubspot-failures.ts). Once spent, the same rounds as the apply.
+ */
+export const INBOUND_FETCH_RETRY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 30,
+};
+
+/**
+ * Rounds of a failed fetch or apply, the events kept pending in between: pauses of 1, 2, 4… minutes, at most an
+ * hour, so 48 rounds outlast a day-long HubSpot or PostgreSQL outage (~43 hours). After the last, the workflow
+ * fails with the events in its history, and the hourly incremental sync (which reads HubSpot's current state)
+ * repairs what they would have applied.
+ */
+export const INBOUND_MAX_ROUNDS = 48;
+export function inboundRoundPauseMs(round: number): number {
+  return Math.min(60, 2 ** Math.max(0, round - 1)) * 60_000;
+}
+
+/**
+ * A push batch: 5xx/network for ~1.5 hours (a DAILY 429 waits for the account's midnight per attempt). Once spent,
+ * the batch's records become sync_failures rows, which `hubsync replay` pushes again.
+ */
+export const PUSH_BATCH_RETRY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 100,
+};
+
+/**
+ * One outbox relay run (~14 minutes). Once spent, the relay pauses OUTBOX_RELAY_PAUSE and runs again: the rows
+ * wait in the outbox meanwhile (nothing is lost), and the relay must not stop for good over one outage.
+ */
+export const OUTBOX_RELAY_RETRY: RetryPolicy = STORE_RETRY;
+export const OUTBOX_RELAY_PAUSE = '5 minutes';
+
+/** A retention batch (~8 minutes); once spent, the run fails and the schedule's next tick picks up. */
+export const RETENTION_RETRY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 10,
+};

@@ -88,7 +88,7 @@ describe('pushBatch: HubSpot calls and recording', () => {
     ]);
   });
 
-  it('a field the row changed while the push was under way is not marked pushed; the record is queued again', async () => {
+  it('a field the platform changed while the push was under way stays marked as sent (HubSpot holds it); the record is queued again', async () => {
     const [id] = await newContacts('race', 1);
     await push.pushBatch(batch([id as string]));
     await prisma().contact.update({ where: { id }, data: { jobTitle: 'Sent' } });
@@ -114,7 +114,8 @@ describe('pushBatch: HubSpot calls and recording', () => {
     expect(result).toMatchObject({ updated: 1, writeCalls: 1 });
     const row = await prisma().contact.findUniqueOrThrow({ where: { id } });
     expect(row.jobTitle).toBe('Meanwhile');
-    expect((row.syncState as SyncState).jobtitle?.pushed).toBeUndefined();
+    // HubSpot holds 'Sent': remembered, so its echo is not taken for a HubSpot change against 'Meanwhile'.
+    expect((row.syncState as SyncState).jobtitle?.pushed).toBe(fieldFingerprint('string', 'Sent'));
     const queued = await prisma().outboxEntry.findMany({ where: { localId: id } });
     expect(queued.map((e) => [e.objectType, e.fields, e.dispatchedAt])).toEqual([['contacts', ['jobTitle'], null]]);
   });

@@ -17,6 +17,11 @@ jest.setTimeout(240_000);
 const BUDGET = {
   backfill: (records: number) => Math.ceil(records / 100) + 2,
   incremental: (changes: number) => Math.ceil(changes / 200) + Math.ceil(changes / 100) + 3,
+  /**
+   * Associations, per type pair, after a backfill and on every sync run: one v4 batch read per 1,000 linked
+   * records of the pair's from end (its first type in name order) and one read of the pair's label definitions.
+   */
+  associations: (fromRecords: number) => ({ reads: Math.ceil(fromRecords / 1000), labels: 1 }),
 };
 
 const OLD = { modifiedFrom: '2024-01-01T00:00:00.000Z', modifiedTo: '2024-06-01T00:00:00.000Z' };
@@ -37,7 +42,7 @@ describe.each([
       withApp: false,
       env: { SYNC_WINDOW_OVERLAP_MS: '1000', HUBSPOT_REQUESTS_PER_10S: rate.requestsPer10s },
     });
-    await stack.sim('POST', '/__sim/seed', { ...SEEDED, owners: 1, associations: false, ...OLD });
+    await stack.sim('POST', '/__sim/seed', { ...SEEDED, owners: 1, associations: true, ...OLD });
   });
   afterAll(async () => stack?.close());
 
@@ -48,6 +53,15 @@ describe.each([
     Object.entries(byEndpoint)
       .filter(([endpoint]) => endpoint.includes(`/crm/v3/objects/${type}`))
       .reduce((sum, [, n]) => sum + n, 0);
+  // contacts and companies: one pair, read from companies (the v4 endpoints of any other pair are never called).
+  const expectAssociationBudget = (byEndpoint: Record<string, number>) => {
+    const v4 = Object.fromEntries(Object.entries(byEndpoint).filter(([endpoint]) => endpoint.includes('/crm/v4/')));
+    const budget = BUDGET.associations(SEEDED.companies);
+    expect(v4).toEqual({
+      'POST /crm/v4/associations/companies/contacts/batch/read': budget.reads,
+      'GET /crm/v4/associations/companies/contacts/labels': budget.labels,
+    });
+  };
   const backfill = async (restart: boolean) =>
     (
       await startBackfill(stack.temporal, stack.portalId, stack.runtime.config, {
@@ -66,6 +80,10 @@ describe.each([
       expect(calls[`POST /crm/v3/objects/${type}/batch/read`] ?? 0).toBe(0);
       expect(callsFor(calls, type)).toBeLessThanOrEqual(BUDGET.backfill(SEEDED[type]));
     }
+    expectAssociationBudget(calls);
+    expect(
+      await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, archived: false } }),
+    ).toBeGreaterThan(0);
   });
 
   it('a backfill again reads back only the linked rows its pages did not list', async () => {
@@ -79,6 +97,7 @@ describe.each([
     expect(calls['POST /crm/v3/objects/contacts/batch/read']).toBe(1);
     expect(calls['POST /crm/v3/objects/companies/batch/read'] ?? 0).toBe(0);
     expect(callsFor(calls, 'contacts')).toBeLessThanOrEqual(BUDGET.backfill(SEEDED.contacts));
+    expectAssociationBudget(calls);
     const ghost = await stack.runtime.prisma.contact.findFirst({
       where: { portalId: stack.portalId, hubspotId: '987654321' },
     });
@@ -114,6 +133,7 @@ describe.each([
     const calls = await callsByEndpoint();
     expect(callsFor(calls, 'contacts')).toBeLessThanOrEqual(BUDGET.incremental(changes));
     expect(callsFor(calls, 'companies')).toBeLessThanOrEqual(BUDGET.incremental(0));
+    expectAssociationBudget(calls);
     expect(
       await stack.runtime.prisma.contact.count({
         where: { portalId: stack.portalId, jobTitle: { startsWith: 'Budget ' } },

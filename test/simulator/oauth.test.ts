@@ -22,7 +22,8 @@ async function post(
     body: new URLSearchParams(params).toString(),
   });
   const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+  const json = res.headers.get('content-type')?.startsWith('application/json') ?? false;
+  return { status: res.status, body: text === '' || !json ? text : JSON.parse(text) };
 }
 
 async function authorize(
@@ -168,6 +169,19 @@ describe('simulator OAuth (public app)', () => {
     const counters = (await admin(sim, 'GET', '/counters')).body.byEndpoint;
     expect(counters['POST /oauth/v3/token (refresh_token)']).toBe(1);
     expect(counters['POST /oauth/v3/token (authorization_code)']).toBe(1);
+  });
+
+  it('fails token calls only with fault rules that name an /oauth path', async () => {
+    const a = await install(sim, '2001');
+    await admin(sim, 'POST', '/faults', {
+      rules: [
+        { type: 'error', status: 503, times: 1 },
+        { type: 'error', status: 502, match: 'POST /oauth/v3/token', times: 1 },
+      ],
+    });
+    expect((await refresh(sim, a.refresh_token)).status).toBe(502);
+    expect((await refresh(sim, a.refresh_token)).status).toBe(200);
+    expect((await call(sim, 'GET', '/crm/v3/objects/contacts', undefined, a.access_token)).status).toBe(503);
   });
 
   it('answers HubSpot error bodies for a reused code and a revoked refresh token; revocation keeps the install', async () => {

@@ -134,7 +134,7 @@ describe('applyInboundRecords', () => {
     const portalId = newPortal();
     await applyInboundRecords(prisma, options(portalId), [contact('1', '2026-01-01T00:00:00.000Z')]);
     const row = await prisma.contact.findUniqueOrThrow({ where: { portalId_hubspotId: { portalId, hubspotId: '1' } } });
-    await prisma.contact.update({ where: { id: row.id }, data: { lastName: 'Local-Edit' } }); // updated_at = now
+    const edited = await prisma.contact.update({ where: { id: row.id }, data: { lastName: 'Local-Edit' } }); // updated_at = now
 
     const hubspotEditAt = Date.parse('2026-01-01T12:00:00.000Z'); // older than the local edit
     const result = await applyInboundRecords(prisma, options(portalId, 'partial'), [
@@ -149,6 +149,10 @@ describe('applyInboundRecords', () => {
     expect(result.conflicts).toBe(1);
     const after = await prisma.contact.findUniqueOrThrow({ where: { id: row.id } });
     expect(after.lastName).toBe('Local-Edit');
+    // Only bookkeeping was written (HubSpot's losing value remembered): updated_at stays the platform's edit time,
+    // which the next conflict weighs (seen in a chaos run: a later HubSpot edit lost to this write's time).
+    expect(after.updatedAt.getTime()).toBe(edited.updatedAt.getTime());
+    expect((after.syncState as SyncState).lastname?.pulled).toBe(fieldFingerprint('string', 'HubSpot-Edit'));
     const conflicts = await prisma.syncConflict.findMany({ where: { portalId } });
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({

@@ -2,9 +2,13 @@
 // coalesced for a short window, then applied to PostgreSQL in one transaction. Running per record makes
 // the record's changes strictly sequential without any database locking scheme across workers.
 import {
+  ActivityFailure,
+  ApplicationFailure,
   condition,
   continueAsNew,
   defineSignal,
+  log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -15,8 +19,16 @@ import type { InboundActivities, InboundKey } from '../../activities/inbound/app
 import type { HubSpotFetchActivities } from '../../activities/inbound/hubspot-fetch';
 import { dedupeKey, type HubSpotWebhookEvent } from '../../src/sync/events';
 import type { CrmObjectType } from '../../src/sync/object-types';
-import { historyIsLong, INBOUND_WORKFLOW_HISTORY_LIMIT } from '../../src/workflow-safe/limits';
+import {
+  historyIsLong,
+  INBOUND_APPLY_RETRY,
+  INBOUND_FETCH_RETRY,
+  INBOUND_MAX_ROUNDS,
+  INBOUND_WORKFLOW_HISTORY_LIMIT,
+  inboundRoundPauseMs,
+} from '../../src/workflow-safe/limits';
 import { PendingChanges, type PendingSnapshot } from '../../src/sync/pending-changes';
+import { KEEP_EVENTS_ON_FAILURE } from '../../src/workflow-safe/patches';
 
 /** Signal carrying the events of one webhook request that concern this workflow's record. */
 export const hubspotEventsSignal = defineSignal<[HubSpotWebhookEvent[]]>('hubspotEvents');
@@ -33,6 +45,8 @@ export interface InboundObjectInput {
   ourAppId?: string;
   /** History length after which the workflow continues as new (default INBOUND_WORKFLOW_HISTORY_LIMIT; tests lower it). */
   historyLimit?: number;
+  /** Pause after a failed fetch or apply round (default inboundRoundPauseMs(round); tests lower it). */
+  roundPauseMs?: number;
   /** State carried across continue-as-new. */
   carry?: InboundCarry;
 }
@@ -44,6 +58,8 @@ export interface InboundCarry {
   /** Keys of events pending but not yet applied. */
   pendingKeys: InboundKey[];
   applies: number;
+  /** Failed rounds in a row (fetch or apply), the events kept pending. */
+  failedRounds?: number;
 }
 
 // Redeliveries come within HubSpot's retry horizon; older duplicates are caught by the per-property times
@@ -51,13 +67,12 @@ export interface InboundCarry {
 const MAX_SEEN_KEYS = 2_000;
 
 // Heartbeat timeouts: activities heartbeat while they run (src/temporal/activity-heartbeats.ts), so an attempt
-// lost with its worker is retried after seconds, while the events behind it wait.
-// Bounded like every retry (about 8 minutes): values a column cannot hold no longer fail an apply (they become
-// sync_failures rows), so what is left is PostgreSQL being away, which the hourly sync repairs once it is back.
+// lost with its worker is retried after seconds, while the events behind it wait. Values a column cannot hold
+// do not fail an apply (they become sync_failures rows): what fails one is PostgreSQL being away.
 const { applyInboundPlan } = proxyActivities<InboundActivities>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
+  retry: INBOUND_APPLY_RETRY,
 });
 
 // Runs on the main queue: it merges concurrent fetches of many workflows into one batch/read, which the
@@ -65,22 +80,31 @@ const { applyInboundPlan } = proxyActivities<InboundActivities>({
 const { fetchHubSpotRecord } = proxyActivities<HubSpotFetchActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: INBOUND_FETCH_RETRY,
 });
 
 export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<{ applies: number }> {
   const { portalId, objectType, objectId } = input;
-  const pending = new PendingChanges(input.carry?.pending);
+  let pending = new PendingChanges(input.carry?.pending);
   const seen = new RecentKeys(input.carry?.seenKeys ?? [], MAX_SEEN_KEYS);
   let pendingKeys: InboundKey[] = input.carry?.pendingKeys ?? [];
   let applies = input.carry?.applies ?? 0;
+  let failedRounds = input.carry?.failedRounds ?? 0;
+  // Events that arrived while a drained plan was being fetched and applied: if that fails, they are added
+  // again to the state from before the drain, as if it had never happened (the state is a set: order-free).
+  let arrivedDuringApply: HubSpotWebhookEvent[] | undefined;
 
+  const take = (event: HubSpotWebhookEvent, key: string): void => {
+    if (pending.add(event) && !pendingKeys.some((k) => k.key === key))
+      pendingKeys.push({ key, occurredAt: event.occurredAt });
+  };
   setHandler(hubspotEventsSignal, (events) => {
     for (const event of events) {
       const key = dedupeKey(event);
       if (seen.has(key)) continue;
       seen.add(key);
-      if (pending.add(event)) pendingKeys.push({ key, occurredAt: event.occurredAt });
+      arrivedDuringApply?.push(event);
+      take(event, key);
     }
   });
 
@@ -94,19 +118,48 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
     if (input.coalesceMs > 0 && lastApplyAt !== undefined && Date.now() - lastApplyAt < input.coalesceMs)
       await sleep(input.coalesceMs);
 
+    const before = pending.snapshot();
     const plan = pending.drain();
     const keys = pendingKeys;
     pendingKeys = [];
-    const fetched = plan.needsFullFetch ? await fetchHubSpotRecord({ portalId, objectType, objectId }) : null;
-    const outcome = await applyInboundPlan({
-      portalId,
-      objectType,
-      objectId,
-      plan,
-      record: fetched,
-      keys,
-      ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}),
-    });
+    arrivedDuringApply = [];
+    let outcome: { summary: string };
+    try {
+      const fetched = plan.needsFullFetch ? await fetchHubSpotRecord({ portalId, objectType, objectId }) : null;
+      outcome = await applyInboundPlan({
+        portalId,
+        objectType,
+        objectId,
+        plan,
+        record: fetched,
+        keys,
+        ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}),
+      });
+    } catch (err) {
+      // Before this patch a failed fetch or apply failed the workflow and its drained events were lost.
+      if (!(err instanceof ActivityFailure) || !patched(KEEP_EVENTS_ON_FAILURE)) throw err;
+      const arrived = arrivedDuringApply;
+      arrivedDuringApply = undefined;
+      pending = new PendingChanges(before);
+      pendingKeys = keys;
+      for (const event of arrived) take(event, dedupeKey(event));
+      failedRounds += 1;
+      const cause =
+        err.cause instanceof ApplicationFailure ? `${err.cause.type ?? 'error'}: ${err.cause.message}` : err.message;
+      if (failedRounds >= INBOUND_MAX_ROUNDS)
+        throw ApplicationFailure.create({
+          type: 'InboundRoundsExhausted',
+          message: `${failedRounds} rounds failed, events kept in this history; last: ${cause}`,
+          nonRetryable: true,
+        });
+      const pauseMs = input.roundPauseMs ?? inboundRoundPauseMs(failedRounds);
+      log.warn('fetch or apply failed; events kept pending', { failedRounds, pauseMs, cause });
+      setCurrentDetails(`${applies} applies; round ${failedRounds} failed (${cause}); next in ${pauseMs / 60_000} min`);
+      await sleep(pauseMs);
+      continue;
+    }
+    arrivedDuringApply = undefined;
+    failedRounds = 0;
     applies += 1;
     lastApplyAt = Date.now();
     setCurrentDetails(`${applies} applies; last: ${outcome.summary}`);
@@ -115,7 +168,7 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
     if (historyIsLong(info, input.historyLimit ?? INBOUND_WORKFLOW_HISTORY_LIMIT)) {
       await continueAsNew<typeof inboundObjectWorkflow>({
         ...input,
-        carry: { pending: pending.snapshot(), seenKeys: seen.toArray(), pendingKeys, applies },
+        carry: { pending: pending.snapshot(), seenKeys: seen.toArray(), pendingKeys, applies, failedRounds },
       });
     }
   }

@@ -1,8 +1,10 @@
 // Drains a portal's transactional outbox into the push workflows, forever: each activity relays for a minute
 // (polling, heartbeating), and the workflow continues as new long before its history grows.
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, continueAsNew, log, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { OutboxActivities } from '../../activities/outbound/outbox';
 import type { PushStartOptions } from '../../src/workflow-safe/push-options';
+import { OUTBOX_RELAY_PAUSE, OUTBOX_RELAY_RETRY } from '../../src/workflow-safe/limits';
+import { RELAY_SURVIVES_FAILED_RUN } from '../../src/workflow-safe/patches';
 
 export interface OutboxRelayInput {
   portalId: string;
@@ -19,16 +21,22 @@ export async function outboxRelayWorkflow(input: OutboxRelayInput): Promise<void
   const { relayOutbox } = proxyActivities<OutboxActivities>({
     startToCloseTimeout: runForMs + 60_000,
     heartbeatTimeout: '20s',
-    retry: { initialInterval: '1s', maximumInterval: '30s' },
+    retry: OUTBOX_RELAY_RETRY,
   });
   for (let run = 0; run < RUNS_PER_EXECUTION; run++) {
-    await relayOutbox({
-      portalId: input.portalId,
-      push: input.push,
-      runForMs,
-      pollIntervalMs: input.pollIntervalMs ?? 500,
-      batchSize: input.batchSize ?? 1_000,
-    });
+    try {
+      await relayOutbox({
+        portalId: input.portalId,
+        push: input.push,
+        runForMs,
+        pollIntervalMs: input.pollIntervalMs ?? 500,
+        batchSize: input.batchSize ?? 1_000,
+      });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || !patched(RELAY_SURVIVES_FAILED_RUN)) throw err;
+      log.warn('outbox relay run failed; the rows wait in the outbox', { cause: err.cause?.message ?? err.message });
+      await sleep(OUTBOX_RELAY_PAUSE);
+    }
   }
   await continueAsNew<typeof outboxRelayWorkflow>(input);
 }

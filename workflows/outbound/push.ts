@@ -20,7 +20,12 @@ import type {
   PushStoreActivities,
 } from '../../activities/outbound/push';
 import type { SyncRunActivities } from '../../activities/sync-runs';
-import { historyIsLong, PUSH_WORKFLOW_HISTORY_LIMIT } from '../../src/workflow-safe/limits';
+import {
+  historyIsLong,
+  PUSH_BATCH_RETRY,
+  PUSH_WORKFLOW_HISTORY_LIMIT,
+  STORE_RETRY,
+} from '../../src/workflow-safe/limits';
 import { mergeFields, type LocalChange, type PushObjectType } from '../../src/sync/local-changes';
 
 export interface PushWorkflowInput {
@@ -86,16 +91,17 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
   const { pushBatch } = proxyActivities<PushActivities>({
     taskQueue: input.hubspotTaskQueue,
     // The client waits out short 429 windows inside the call; everything else is retried here, with the delay
-    // toTemporalFailure chose (429 DAILY: the account's midnight), without an attempt limit: changes must land.
+    // toTemporalFailure chose (429 DAILY: the account's midnight). Once the attempts are spent the records become
+    // sync_failures rows (below), which `hubsync replay` pushes again.
     startToCloseTimeout: '3m',
     heartbeatTimeout: '10s', // a batch lost with its worker is retried in seconds (src/temporal/activity-heartbeats.ts)
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+    retry: PUSH_BATCH_RETRY,
   });
   const { recordPushBatchFailure, openSyncRun, closeSyncRun } = proxyActivities<
     PushStoreActivities & SyncRunActivities
   >({
     startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', maximumInterval: '30s' },
+    retry: STORE_RETRY,
   });
   const { workflowId, runId } = workflowInfo();
 
@@ -158,7 +164,7 @@ export async function pushWorkflow(input: PushWorkflowInput): Promise<PushSummar
     try {
       absorb(await pushBatch({ portalId: input.portalId, objectType: input.objectType, changes: batch, workflowId }));
     } catch (err) {
-      // Only a non-retryable failure gets here (auth, a malformed answer): the records are recorded as failed,
+      // A non-retryable failure (auth on a write, a malformed answer) or spent attempts: the records are recorded as failed,
       // visible in sync_failures and this workflow's status, instead of blocking every later change.
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;

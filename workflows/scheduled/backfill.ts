@@ -7,6 +7,8 @@ import {
   CancellationScope,
   continueAsNew,
   defineQuery,
+  executeChild,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -15,13 +17,17 @@ import {
 import type { SyncCursorActivities } from '../../activities/scheduled/sync-cursors';
 import type { SyncPageActivities } from '../../activities/scheduled/sync-pages';
 import type { SyncRunActivities } from '../../activities/sync-runs';
-import type { ObjectType } from '../../src/sync/object-types';
+import { associationPairsWithin, type ObjectType } from '../../src/sync/object-types';
+import { associationSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { associationSyncWorkflow } from './association-sync';
+import { ASSOCIATION_SYNC } from '../../src/workflow-safe/patches';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import {
   historyIsLong,
   PAGE_ACTIVITY_TIMEOUT,
   PAGE_RETRY,
   PAGE_WORKFLOW_HISTORY_LIMIT,
+  STORE_RETRY,
 } from '../../src/workflow-safe/limits';
 
 export interface BackfillInput {
@@ -56,13 +62,15 @@ export interface BackfillProgress {
   estimatedTotal: number;
   complete: boolean;
   types: Partial<Record<ObjectType, TypeProgress>>;
+  /** What the association read after the load did (absent before it ran). */
+  associations?: PageCounts;
 }
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  retry: STORE_RETRY,
 });
 
 function summarize(types: Partial<Record<ObjectType, TypeProgress>>): BackfillProgress {
@@ -186,6 +194,22 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     });
   }
   if (!summary.complete) await continueAsNew<typeof backfillWorkflow>({ ...input, carried: { runKey, types } });
+  // Once every type is loaded, the associations between the loaded types, read from HubSpot (v4).
+  const pairs = associationPairsWithin(input.objectTypes);
+  if (pairs.length > 0 && patched(ASSOCIATION_SYNC)) {
+    summary.associations = await executeChild(associationSyncWorkflow, {
+      workflowId: associationSyncWorkflowId(info.workflowId),
+      args: [
+        {
+          portalId,
+          hubspotTaskQueue: input.hubspotTaskQueue,
+          pairs,
+          ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}),
+        },
+      ],
+      staticSummary: `associations of ${pairs.map((p) => p.join('→')).join(', ')}`,
+    });
+  }
   return summary;
 }
 

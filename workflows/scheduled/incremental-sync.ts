@@ -5,6 +5,7 @@ import {
   CancellationScope,
   executeChild,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -13,14 +14,17 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SyncCursorActivities } from '../../activities/scheduled/sync-cursors';
 import type { SyncRunActivities } from '../../activities/sync-runs';
-import { OBJECT_TYPES, type ObjectType } from '../../src/sync/object-types';
+import { associationPairsWithin, OBJECT_TYPES, type ObjectType } from '../../src/sync/object-types';
 import {
   HubSpotObjectTypeKey,
   PortalIdKey,
   SyncDirectionKey,
   SyncTriggerKey,
 } from '../../src/workflow-safe/search-attributes';
-import { backfillWorkflowId, objectSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { associationSyncWorkflowId, backfillWorkflowId, objectSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { STORE_RETRY } from '../../src/workflow-safe/limits';
+import { associationSyncWorkflow } from './association-sync';
+import { ASSOCIATION_SYNC } from '../../src/workflow-safe/patches';
 import { backfillWorkflow } from './backfill';
 import { objectSyncWorkflow } from './object-sync';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
@@ -48,11 +52,14 @@ export interface IncrementalSyncResult {
   backfilled: ObjectType[];
   backfillAlreadyRunning: boolean;
   failed: Partial<Record<ObjectType, string>>;
+  /** What the association read did (absent when the backfill of this run read them, or nothing was synced). */
+  associations?: PageCounts;
+  associationsFailed?: string;
 }
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  retry: STORE_RETRY,
 });
 
 export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Promise<IncrementalSyncResult> {
@@ -110,6 +117,33 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
 
     if (toBackfill.length > 0) runs.push(runBackfill(input, toBackfill, result));
     await Promise.all(runs);
+    // Associations converge without webhooks: read for the pairs of the types synced now. A backfill in this
+    // run read them itself once loaded.
+    const synced = cursors.filter((c) => c.watermark !== null && !(c.objectType in result.failed));
+    const pairs = associationPairsWithin(synced.map((c) => c.objectType));
+    if (pairs.length > 0 && toBackfill.length === 0 && patched(ASSOCIATION_SYNC)) {
+      try {
+        result.associations = await executeChild(associationSyncWorkflow, {
+          workflowId: associationSyncWorkflowId(info.workflowId),
+          args: [
+            {
+              portalId,
+              hubspotTaskQueue,
+              pairs,
+              ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}),
+            },
+          ],
+          typedSearchAttributes: [
+            { key: PortalIdKey, value: portalId },
+            { key: SyncTriggerKey, value: trigger },
+            { key: SyncDirectionKey, value: 'inbound' },
+          ],
+          staticSummary: `associations of ${pairs.map((p) => p.join('→')).join(', ')}`,
+        });
+      } catch (err) {
+        result.associationsFailed = (err as Error).message;
+      }
+    }
   } catch (err) {
     await CancellationScope.nonCancellable(() =>
       store.closeSyncRun({ runKey: info.runId, status: 'failed', counts: {}, error: (err as Error).message }),
@@ -118,10 +152,11 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
   }
 
   const total = (Object.values(result.counts) as PageCounts[]).reduce((sum, c) => addCounts(sum, c), emptyCounts());
-  const failedTypes = Object.keys(result.failed);
+  const failedTypes = [...Object.keys(result.failed), ...(result.associationsFailed ? ['associations'] : [])];
   setCurrentDetails(
     [
       ...Object.entries(result.counts).map(([type, counts]) => `${type}: ${describeCounts(counts as PageCounts)}`),
+      ...(result.associations ? [`associations: ${describeCounts(result.associations)}`] : []),
       ...(result.backfilled.length > 0 ? [`backfilled: ${result.backfilled.join(', ')}`] : []),
       ...failedTypes.map((type) => `${type} FAILED`),
     ].join('\n'),

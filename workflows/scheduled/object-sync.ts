@@ -20,6 +20,7 @@ import {
   PAGE_ACTIVITY_TIMEOUT,
   PAGE_RETRY,
   PAGE_WORKFLOW_HISTORY_LIMIT,
+  STORE_RETRY,
 } from '../../src/workflow-safe/limits';
 
 export interface ObjectSyncInput {
@@ -48,7 +49,7 @@ export interface ObjectSyncProgress {
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  retry: STORE_RETRY,
 });
 
 export async function objectSyncWorkflow(input: ObjectSyncInput): Promise<PageCounts> {

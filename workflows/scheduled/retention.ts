@@ -4,6 +4,7 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RetentionActivities } from '../../activities/scheduled/retention';
 import type { RetentionTable } from '../../src/workflow-safe/retention-tables';
+import { RETENTION_RETRY } from '../../src/workflow-safe/limits';
 
 export interface RetentionInput {
   /** How long each table's finished rows are kept (ms). */
@@ -15,7 +16,7 @@ export interface RetentionInput {
 
 const { pruneBookkeeping } = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  retry: RETENTION_RETRY,
 });
 
 const HISTORY_LIMIT = 5_000;

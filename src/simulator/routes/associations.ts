@@ -10,6 +10,28 @@ export function registerAssociationRoutes(router: Router): void {
   router.add('POST', '/crm/v4/associations/:from/:to/batch/create', (ctx) => create(ctx, false));
   router.add('POST', '/crm/v4/associations/:from/:to/batch/associate/default', (ctx) => create(ctx, true));
   router.add('POST', '/crm/v4/associations/:from/:to/batch/archive', archive);
+  router.add('POST', '/crm/v4/associations/:from/:to/batch/labels/archive', archiveLabels);
+  router.add('GET', '/crm/v4/associations/:from/:to/labels', labels);
+  router.add('POST', '/crm/v4/associations/:from/:to/labels', defineLabel);
+}
+
+// GET …/labels: `{ results: [{ category, typeId, label }] }`, the unlabelled type with label null (associations v4
+// guide, "Retrieve association labels"; assoc schema spec, CollectionResponseAssociationSpecWithLabelNoPaging).
+function labels(ctx: Ctx) {
+  const { from, to } = sides(ctx);
+  return { status: 200, body: { results: ctx.portal.store.associations.labels(from.type, to.type) } };
+}
+
+// POST …/labels `{ label, name, inverseLabel? }` → 200 `{ results: [{ category: USER_DEFINED, typeId, label }] }`
+// (associations v4 guide, "Create association labels"; assoc schema spec).
+function defineLabel(ctx: Ctx) {
+  const { from, to } = sides(ctx);
+  const body = asObject(ctx.json());
+  if (typeof body.label !== 'string' || body.label === '') throw validation('label is required');
+  if (typeof body.name !== 'string' || body.name === '') throw validation('name is required');
+  const inverse = typeof body.inverseLabel === 'string' && body.inverseLabel !== '' ? body.inverseLabel : undefined;
+  const results = ctx.portal.store.associations.defineLabel(from.type, to.type, body.label, inverse);
+  return { status: 200, body: { results } };
 }
 
 function sides(ctx: Ctx): { from: TypeStore; to: TypeStore } {
@@ -30,7 +52,6 @@ function read(ctx: Ctx) {
   const started = Date.now();
   const { from, to } = sides(ctx);
   const inputs = inputsOf(asObject(ctx.json()), 1000);
-  const ids = associationTypeIds(from.type, to.type);
   const results: unknown[] = [];
   const missing: string[] = [];
   for (const input of inputs) {
@@ -45,11 +66,10 @@ function read(ctx: Ctx) {
       from: { id: String(rec.id) },
       to: targets.map(({ toId, typeIds }) => ({
         toObjectId: toId,
-        associationTypes: typeIds.map((typeId) => ({
-          category: 'HUBSPOT_DEFINED',
-          typeId,
-          label: typeId === ids?.primary ? 'Primary' : null,
-        })),
+        associationTypes: typeIds.map((typeId) => {
+          const def = ctx.portal.store.associations.labelOf(from.type, to.type, typeId);
+          return { category: def?.category ?? 'HUBSPOT_DEFINED', typeId, label: def?.label ?? null };
+        }),
       })),
     });
   }
@@ -91,10 +111,16 @@ function create(ctx: Ctx, defaultOnly: boolean) {
       : Array.isArray(input.types)
         ? (input.types as Array<{ associationTypeId?: unknown; associationCategory?: unknown }>)
         : [];
+    // A type is HubSpot's own for the direction, or one of the portal's custom labels of that direction.
+    const store = ctx.portal.store.associations;
+    const custom = (t: (typeof types)[number]) =>
+      t?.associationCategory === 'USER_DEFINED' &&
+      store.labelOf(from.type, to.type, Number(t.associationTypeId))?.category === 'USER_DEFINED';
     const bad = types.filter(
       (t) =>
-        t?.associationCategory !== 'HUBSPOT_DEFINED' ||
-        !isHubSpotDefinedType(from.type, to.type, Number(t.associationTypeId)),
+        !custom(t) &&
+        (t?.associationCategory !== 'HUBSPOT_DEFINED' ||
+          !isHubSpotDefinedType(from.type, to.type, Number(t.associationTypeId))),
     );
     if (!defaultOnly && (types.length === 0 || bad.length > 0))
       throw invalidAssociationType(
@@ -102,13 +128,19 @@ function create(ctx: Ctx, defaultOnly: boolean) {
         bad.map((t) => String(t?.associationTypeId)).join(', ') || 'none',
       );
     const primary = types.some((t) => Number(t.associationTypeId) === ids?.primary);
-    ctx.portal.mutator.associate(a, b, false, primary, ctx.sim.apiActor());
+    const actor = ctx.sim.apiActor();
+    ctx.portal.mutator.associate(a, b, false, primary, actor);
+    for (const t of types.filter(custom))
+      ctx.portal.mutator.associate(a, b, false, false, actor, Date.now(), Number(t.associationTypeId));
     results.push({
       fromObjectTypeId: from.info.typeId,
       fromObjectId: a.id,
       toObjectTypeId: to.info.typeId,
       toObjectId: b.id,
-      labels: primary ? ['Primary'] : [],
+      labels: [
+        ...(primary ? ['Primary'] : []),
+        ...types.filter(custom).map((t) => store.labelOf(from.type, to.type, Number(t.associationTypeId))?.label),
+      ],
     });
   }
   // v4 batch/create answers 201 (HubSpot-public-api-spec-collection, CRM/Associations/…/v4/associations.json).
@@ -128,6 +160,21 @@ function archive(ctx: Ctx) {
       const b = active(to, idOf(t));
       if (a && b) ctx.portal.mutator.associate(a, b, true, false, ctx.sim.apiActor());
     }
+  }
+  return { status: 204 };
+}
+
+// batch/labels/archive `{ inputs: [{ from, to, types }] }` → 204: removes those types only, the association and its
+// other types stay (assoc spec, "Delete specific labels"; associations v4 guide, "Remove associations").
+function archiveLabels(ctx: Ctx) {
+  const { from, to } = sides(ctx);
+  const inputs = inputsOf(asObject(ctx.json()), 100);
+  for (const input of inputs) {
+    const a = active(from, idOf(input.from));
+    const b = active(to, idOf(input.to));
+    const types = Array.isArray(input.types) ? (input.types as Array<{ associationTypeId?: unknown }>) : [];
+    if (a && b)
+      for (const t of types) ctx.portal.mutator.unlabel(a, b, Number(t.associationTypeId), ctx.sim.apiActor());
   }
   return { status: 204 };
 }

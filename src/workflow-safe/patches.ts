@@ -1,0 +1,12 @@
+// patched() ids: one per change of a workflow's commands that running executions may not have made yet
+// (test/workflows/histories/README.md says when one is needed). Removed with its old branch once no
+// execution started before it can still be running.
+
+/** inboundObjectWorkflow: a failed fetch or apply keeps its events pending and retries in rounds. */
+export const KEEP_EVENTS_ON_FAILURE = 'inbound-keep-events-on-failure';
+
+/** outboxRelayWorkflow: a relay run whose retries are spent pauses and runs again instead of failing the relay. */
+export const RELAY_SURVIVES_FAILED_RUN = 'outbox-relay-survives-failed-run';
+
+/** incrementalSyncWorkflow, backfillWorkflow: the run ends with the association read (a child) of its type pairs. */
+export const ASSOCIATION_SYNC = 'association-sync';
