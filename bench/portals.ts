@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   const queue = `bench-portals-${BASE}`;
   const env: Record<string, string> = {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     DATABASE_URL,
     TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: queue,
@@ -237,6 +237,7 @@ async function main(): Promise<void> {
         .child,
     );
   const { child: server } = await spawnTsx('src/server.ts', [], env, /hubsync API listening/);
+  console.log(`${WORKERS} workers and the API server are up (${serverUrl})`);
   const peaks = workers.map(() => 0);
   const sampler = setInterval(() => {
     workers.forEach((w, i) => {
@@ -263,6 +264,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     for (const p of BIG) await install(serverUrl, simUrl, p);
     const installSeconds = (Date.now() - t0) / 1000;
+    console.log(`installed ${PORTALS} portals in ${round(installSeconds)} s; backfilling`);
     const expected = new Map(BIG.map((p) => [p, RECORDS]));
     const loading = untilLoaded(prisma, expected, t0, t0 + TIMEOUT_S * 1000);
     // Webhook samples while the others backfill, spread over the run, until it ends or the samples are taken.

@@ -62,7 +62,14 @@ export function createRuntime(
         timeoutMs: config.HUBSPOT_REQUEST_TIMEOUT_MS,
         accountTimeZone: config.HUBSPOT_ACCOUNT_TIMEZONE,
         logger,
-        onRequest: (info) => metrics.recordHubSpotRequest(info),
+        onRequest: (info) => {
+          metrics.recordHubSpotRequest(info);
+          if (info.status === 401 || info.status === 403)
+            logger.error(
+              { portalId, method: info.method, endpoint: info.endpoint, status: info.status },
+              'HubSpot refused the access token (revoked, or a scope missing): reads back off and retry, writes fail',
+            );
+        },
       });
       clients.set(portalId, client);
     }

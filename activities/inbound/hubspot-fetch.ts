@@ -1,4 +1,4 @@
-import type { HubSpotClient } from '../../src/hubspot';
+import { HubSpotResponseShapeError, MALFORMED_RECORD_CATEGORY, type HubSpotClient } from '../../src/hubspot';
 import type { Logger } from '../../src/logger';
 import { accountForRead, UnaccountedRecordsError } from '../../src/sync/read-accounting';
 import type { CrmObjectType } from '../../src/sync/object-types';
@@ -87,7 +87,10 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
     const ids = [...batch.keys()];
     deps.propertyCatalog
       .propertiesToRead(queue.portalId, queue.objectType)
-      .then((properties) => deps.hubspotFor(queue.portalId).batchRead(queue.objectType, ids, { properties }))
+      // Records checked one by one: a malformed record shared with up to 99 others fails only its own fetch.
+      .then((properties) =>
+        deps.hubspotFor(queue.portalId).batchRead(queue.objectType, ids, { properties, perRecord: true }),
+      )
       .then(({ results, errors }) => {
         // HubSpot answers a merged-away id with its survivor; only an OBJECT_NOT_FOUND error means gone.
         const read = accountForRead(ids, results, errors);
@@ -110,13 +113,19 @@ export function createHubSpotFetchActivities(deps: HubSpotFetchDeps, options: Ba
             };
             waiters.forEach((w) => w.resolve(record));
           } else if (read.gone.includes(id)) waiters.forEach((w) => w.resolve(null));
-          else if (failed)
-            waiters.forEach((w) =>
-              w.reject(
-                new Error(`HubSpot refused to read ${queue.objectType} ${id}: ${failed.category}: ${failed.message}`),
-              ),
-            );
-          else waiters.forEach((w) => w.reject(unaccounted));
+          else if (failed) {
+            // A malformed record reads the same on the next attempt: not retried here (the workflow keeps its
+            // events and tries again in rounds); any other refusal is retried by the activity's policy.
+            const err =
+              failed.category === MALFORMED_RECORD_CATEGORY
+                ? new HubSpotResponseShapeError(
+                    { method: 'POST', endpoint: '/crm/v3/objects/{type}/batch/read' },
+                    failed.message,
+                    [{ path: failed.message, message: `${queue.objectType} ${id} is malformed` }],
+                  )
+                : new Error(`HubSpot refused to read ${queue.objectType} ${id}: ${failed.category}: ${failed.message}`);
+            waiters.forEach((w) => w.reject(err));
+          } else waiters.forEach((w) => w.reject(unaccounted));
         }
       })
       .catch((err: unknown) => {

@@ -15,6 +15,7 @@ import {
 import {
   type AssociationInput,
   type BatchInputError,
+  type BatchReadOptions,
   type BatchOutcome,
   type CrmObjectType,
   type ListOptions,
@@ -75,11 +76,7 @@ export interface HubSpotClient {
     to: Date | string,
     opts?: ChangeWindowOptions,
   ): AsyncIterable<CrmObject[]>;
-  batchRead(
-    type: CrmObjectType,
-    ids: string[],
-    opts?: { properties?: string[]; idProperty?: string },
-  ): Promise<BatchOutcome<CrmObject>>;
+  batchRead(type: CrmObjectType, ids: string[], opts?: BatchReadOptions): Promise<BatchOutcome<CrmObject>>;
   batchCreate(
     type: CrmObjectType,
     inputs: Array<{ properties: Properties; associations?: AssociationInput[] }>,

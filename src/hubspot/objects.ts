@@ -3,6 +3,7 @@ import { extractFieldMessages } from './response-errors';
 import {
   type BatchErrorBody,
   type CrmObject,
+  batchLooseObjectsSchema,
   batchObjectsSchema,
   batchUpsertSchema,
   crmObjectSchema,
@@ -70,6 +71,20 @@ export interface BatchInputError {
 export interface BatchOutcome<T> {
   results: T[];
   errors: BatchInputError[];
+}
+
+/** The category of a per-input error for a record whose answer did not have HubSpot's documented shape. */
+export const MALFORMED_RECORD_CATEGORY = 'MALFORMED_RECORD';
+
+export interface BatchReadOptions {
+  properties?: string[];
+  idProperty?: string;
+  archived?: boolean;
+  /**
+   * Check each returned record alone: a malformed one becomes a MALFORMED_RECORD error for its id (property: the
+   * path at fault), the others are returned. Without it a malformed record fails the whole call.
+   */
+  perRecord?: boolean;
 }
 
 export interface ListOptions {
@@ -257,16 +272,12 @@ export class ObjectsApi {
     };
   }
 
-  async batchRead(
-    type: CrmObjectType,
-    ids: string[],
-    opts: { properties?: string[]; idProperty?: string; archived?: boolean } = {},
-  ): Promise<BatchOutcome<CrmObject>> {
+  async batchRead(type: CrmObjectType, ids: string[], opts: BatchReadOptions = {}): Promise<BatchOutcome<CrmObject>> {
     const unique = [...new Set(ids)];
     const outcome: BatchOutcome<CrmObject> = { results: [], errors: [] };
     for (const part of chunk(unique, BATCH_LIMIT)) {
-      const { data } = await this.transport.request({
-        method: 'POST',
+      const request = {
+        method: 'POST' as const,
         endpoint: '/crm/v3/objects/{type}/batch/read',
         path: `/crm/v3/objects/${type}/batch/read`,
         ...(opts.archived ? { query: { archived: true } } : {}),
@@ -276,9 +287,29 @@ export class ObjectsApi {
           propertiesWithHistory: [],
           ...(opts.idProperty ? { idProperty: opts.idProperty } : {}),
         },
-        schema: batchObjectsSchema,
+      };
+      if (!opts.perRecord) {
+        const { data } = await this.transport.request({ ...request, schema: batchObjectsSchema });
+        outcome.results.push(...data.results);
+        outcome.errors.push(...toInputErrors(data.errors ?? [], firstIndexById(ids)));
+        continue;
+      }
+      const { data } = await this.transport.request({ ...request, schema: batchLooseObjectsSchema });
+      data.results.forEach((raw, index) => {
+        const parsed = crmObjectSchema.safeParse(raw);
+        if (parsed.success) return outcome.results.push(parsed.data);
+        // A record without a readable id cannot be pointed at: its id stays unaccounted for (retried).
+        const rawId = (raw as { id?: unknown } | null)?.id;
+        if (typeof rawId !== 'string' && typeof rawId !== 'number') return;
+        const issue = parsed.error.issues[0];
+        const path = issue ? issue.path.map(String).join('.') : '';
+        outcome.errors.push({
+          category: MALFORMED_RECORD_CATEGORY,
+          message: `results[${index}]${path ? `.${path}` : ''}: ${issue?.message ?? 'invalid'}`,
+          inputIds: [String(rawId)],
+          ...(path ? { property: path } : {}),
+        });
       });
-      outcome.results.push(...data.results);
       outcome.errors.push(...toInputErrors(data.errors ?? [], firstIndexById(ids)));
     }
     return outcome;

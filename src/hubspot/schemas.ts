@@ -70,6 +70,8 @@ function batchResponse<T extends z.ZodType>(result: T) {
 }
 
 export const batchObjectsSchema = batchResponse(crmObjectSchema);
+/** A batch whose results are checked one by one (crmObjectSchema each): one malformed record fails only itself. */
+export const batchLooseObjectsSchema = batchResponse(z.unknown());
 export const batchUpsertSchema = batchResponse(crmObjectSchema.extend({ new: z.boolean().optional() }));
 
 export const ownerSchema = z.object({

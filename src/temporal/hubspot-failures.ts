@@ -20,7 +20,10 @@ import {
 //   429 TEN_SECONDLY/SECONDLY → retry after the window; DAILY → retry at the account's next midnight;
 //   423 → retry after ≥ 2 s; 477 Migration in Progress → retry after its Retry-After (at most 6 h a wait);
 //   5xx (JSON or an edge's HTML page) / network / timeout → retry with the activity's backoff;
-//   400 validation, 401/403, 404, 409, malformed response → do not retry (the same call would fail again).
+//   401/403 on a read (GET, batch/read, search) → retry after AUTH_RETRY_DELAY_MS: a revoked or rotated token, a
+//     scope being granted, is fixed by a person within the activity's attempts (each answer raises
+//     hubsync_hubspot_auth_refused_total and logs an error: the alert); the events behind a read wait meanwhile;
+//   400 validation, 401/403 on a write, 404, 409, malformed response → do not retry (the same call would fail again).
 
 function details(err: HubSpotError): Record<string, unknown> {
   return {
@@ -38,7 +41,15 @@ function details(err: HubSpotError): Record<string, unknown> {
   };
 }
 
+/** Between attempts of a read HubSpot refused with 401/403 (with INBOUND_FETCH_RETRY's 30 attempts: an hour). */
+export const AUTH_RETRY_DELAY_MS = 2 * 60_000;
+
+const isRead = (err: HubSpotError): boolean =>
+  err.method === 'GET' || /\/(batch\/read|search)$/.test(err.endpoint ?? '');
+
 function retryable(err: HubSpotError): { nonRetryable: boolean; nextRetryDelay?: number } {
+  if (err instanceof HubSpotAuthError && isRead(err))
+    return { nonRetryable: false, nextRetryDelay: AUTH_RETRY_DELAY_MS };
   if (err instanceof HubSpotRateLimitError)
     return { nonRetryable: false, nextRetryDelay: Math.max(1, err.retryAfterMs) };
   if (err instanceof HubSpotLockedError)

@@ -14,7 +14,7 @@ import {
   StaticTokenProvider,
   resetPortalRateLimiters,
 } from '../../src/hubspot';
-import { toTemporalFailure } from '../../src/temporal/hubspot-failures';
+import { AUTH_RETRY_DELAY_MS, toTemporalFailure } from '../../src/temporal/hubspot-failures';
 import { nextMidnight } from '../../src/hubspot/time';
 import { type SimHandle, addFaults, clientFor, counters, simRecords, startSim } from './sim-admin';
 
@@ -56,7 +56,7 @@ function delayOf(err: unknown): number | undefined {
   return d === undefined || d === null ? undefined : Number(d);
 }
 
-it('401: auth error, not retried, and the token appears nowhere', async () => {
+it('401 on a read: auth error, retried after AUTH_RETRY_DELAY_MS, and the token appears nowhere', async () => {
   const secret = 'pat-na1-00000000-very-secret-token';
   const lines: string[] = [];
   const logger = pino(
@@ -67,7 +67,8 @@ it('401: auth error, not retried, and the token appears nowhere', async () => {
   const err = await failure(client.get('contacts', firstContact));
   expect(err).toBeInstanceOf(HubSpotAuthError);
   expect(err.status).toBe(401);
-  expect(toTemporalFailure(err).nonRetryable).toBe(true);
+  expect(toTemporalFailure(err).nonRetryable).toBe(false);
+  expect(Number(toTemporalFailure(err).nextRetryDelay)).toBe(AUTH_RETRY_DELAY_MS);
   const everything = [
     err.message,
     err.stack ?? '',

@@ -13,7 +13,7 @@ import {
   HubSpotServerError,
   HubSpotValidationError,
 } from '../../src/hubspot/errors';
-import { hubspotFailures, toTemporalFailure } from '../../src/temporal/hubspot-failures';
+import { AUTH_RETRY_DELAY_MS, hubspotFailures, toTemporalFailure } from '../../src/temporal/hubspot-failures';
 
 const ctx = { method: 'POST', endpoint: '/crm/v3/objects/{type}/batch/create' };
 
@@ -34,7 +34,25 @@ describe('toTemporalFailure', () => {
     ['network', new HubSpotNetworkError('reset', ctx, false, 'ECONNRESET'), false, undefined],
     ['timeout', new HubSpotNetworkError('slow', ctx, true, 'ERR_CANCELED'), false, undefined],
     ['400', new HubSpotValidationError('bad', init, [{ field: 'email', message: 'bad' }]), true, undefined],
-    ['401', new HubSpotAuthError('no', init), true, undefined],
+    ['401 on a write', new HubSpotAuthError('no', init), true, undefined],
+    [
+      '401 on a batch read',
+      new HubSpotAuthError('no', { method: 'POST', endpoint: '/crm/v3/objects/{type}/batch/read', status: 401 }),
+      false,
+      AUTH_RETRY_DELAY_MS,
+    ],
+    [
+      '403 on a GET',
+      new HubSpotAuthError('no', { method: 'GET', endpoint: '/crm/v3/objects/{type}/{id}', status: 403 }),
+      false,
+      AUTH_RETRY_DELAY_MS,
+    ],
+    [
+      '401 on a search',
+      new HubSpotAuthError('no', { method: 'POST', endpoint: '/crm/v3/objects/{type}/search', status: 401 }),
+      false,
+      AUTH_RETRY_DELAY_MS,
+    ],
     ['404', new HubSpotNotFoundError('gone', init), true, undefined],
     ['409', new HubSpotConflictError('dup', init, '7'), true, undefined],
     [

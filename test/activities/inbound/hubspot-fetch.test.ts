@@ -1,11 +1,12 @@
 // The batched record fetch takes a record for gone only when HubSpot says so (OBJECT_NOT_FOUND naming it):
 // an id a 200 answer leaves unaccounted for fails that fetch, retryably, instead of reading as a deletion.
 import { createHubSpotFetchActivities } from '../../../activities/inbound/hubspot-fetch';
-import type { HubSpotClient } from '../../../src/hubspot';
+import { HubSpotResponseShapeError, resetPortalRateLimiters, type HubSpotClient } from '../../../src/hubspot';
 import { createLogger } from '../../../src/logger';
 import { DEFAULT_MAPPING } from '../../../src/sync';
 import { propertiesFor } from '../../../src/sync/mapping';
 import { UnaccountedRecordsError } from '../../../src/sync/read-accounting';
+import { addFaults, clientFor, simRecords, startSim } from '../../hubspot/sim-admin';
 
 const record = (id: string) => ({
   id,
@@ -48,5 +49,42 @@ describe('fetchHubSpotRecord', () => {
   it('a 200 answer with no records and no errors deletes nothing: every fetch fails', async () => {
     const outcomes = await fetchAll(fetcherAnswering({ results: [], errors: [] }), ['4', '5']);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('one malformed record in a shared batch/read fails only its own fetch (simulator over HTTP)', async () => {
+    resetPortalRateLimiters();
+    const sim = await startSim();
+    try {
+      await sim.admin.post('/seed', { seedValue: 3, contacts: 3, owners: 1 });
+      const ids = [...(await simRecords(sim, 'contacts')).keys()];
+      // The second record of the answer loses its updatedAt (HubSpot documents it on every record).
+      await addFaults(sim, [
+        {
+          type: 'malformed',
+          match: 'POST /crm/v3/objects/contacts/batch/read',
+          field: 'results[1].updatedAt',
+          mode: 'null',
+        },
+      ]);
+      const client = clientFor(sim);
+      const fetcher = createHubSpotFetchActivities(
+        {
+          hubspotFor: () => client,
+          propertyCatalog: { propertiesToRead: async (_portal, type) => propertiesFor(type, DEFAULT_MAPPING) },
+          logger: createLogger('silent'),
+        },
+        { quietMs: 5, maxWaitMs: 50 },
+      );
+      const outcomes = await fetchAll(fetcher as ReturnType<typeof fetcherAnswering>, ids);
+      const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o.value as { id: string }).id)).toHaveLength(
+        2,
+      );
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]?.reason).toBeInstanceOf(HubSpotResponseShapeError);
+      expect(String(rejected[0]?.reason.message)).toMatch(/results\[1\]\.updatedAt/);
+    } finally {
+      await sim.close();
+    }
   });
 });
