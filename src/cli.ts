@@ -12,6 +12,7 @@ import { failuresCommand } from './cli/failures';
 import { pushCommand } from './cli/push';
 import { replayCommand } from './cli/replay';
 import { statusCommand } from './cli/status';
+import { portalsCommand } from './cli/portals';
 
 const COMMANDS: CliCommand[] = [
   syncCommand,
@@ -22,6 +23,7 @@ const COMMANDS: CliCommand[] = [
   failuresCommand,
   deadLettersCommand,
   replayCommand,
+  portalsCommand,
 ];
 
 const GLOBAL_OPTIONS: OptionSpec[] = [

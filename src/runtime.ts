@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { parseTokenKeys, requestsPer10s, type Config, type RateTier } from './config';
+import { requestsPer10s, type Config, type RateTier } from './config';
 import { createHubSpotClient, StaticTokenProvider, type HubSpotClient, type TokenProvider } from './hubspot';
-import { HubSpotOAuthClient } from './hubspot/oauth';
+import type { HubSpotOAuthClient } from './hubspot/oauth';
 import { InstallationDirectory } from './installations/directory';
+import { listInstallations } from './store/installations';
 import { OAuthTokenProvider } from './installations/oauth-token-provider';
-import { TokenCipher } from './installations/token-crypto';
+import type { TokenCipher } from './installations/token-crypto';
+import { oauthClient, tokenCipher } from './installations/app-credentials';
 import { pauseSyncSchedule } from './scheduled/schedules';
 import { createTemporalClient } from './temporal/client';
 import { createLogger, type Logger } from './logger';
@@ -83,7 +85,8 @@ export function createRuntime(
       })
     ).flatMap((c) => (c.watermark ? [{ portalId: c.portalId, objectType: c.objectType, watermark: c.watermark }] : [])),
   );
-  if (publicApp) metrics.measureInstallationsFrom(() => installations.installations());
+  // Read at scrape time, not from the directory's cache: a portal broken by another process shows at once.
+  if (publicApp) metrics.measureInstallationsFrom(() => listInstallations(prisma));
   return {
     config,
     logger,
@@ -98,13 +101,8 @@ export function createRuntime(
 }
 
 function createPublicApp(config: Config, prisma: PrismaClient, logger: Logger, metrics: Metrics) {
-  const cipher = new TokenCipher(parseTokenKeys(config.HUBSPOT_TOKEN_KEYS ?? ''));
-  const oauth = new HubSpotOAuthClient({
-    baseUrl: config.HUBSPOT_OAUTH_BASE_URL ?? config.HUBSPOT_BASE_URL,
-    clientId: config.HUBSPOT_CLIENT_ID ?? '',
-    clientSecret: config.HUBSPOT_CLIENT_SECRET,
-    timeoutMs: config.HUBSPOT_REQUEST_TIMEOUT_MS,
-  });
+  const cipher = tokenCipher(config);
+  const oauth = oauthClient(config);
   // Opened lazily, only when an installation breaks: its schedule is paused with the reason as the note.
   let temporal: ReturnType<typeof createTemporalClient> | undefined;
   const tokens = new OAuthTokenProvider({

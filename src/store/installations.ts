@@ -141,6 +141,7 @@ export async function consumeOAuthState(
 export const PORTAL_TABLES = [
   ...OBJECT_TYPES.map((type) => objectTypeSpec(type).table),
   'associations',
+  'association_labels',
   'sync_cursors',
   'backfill_unseen_links',
   'sync_runs',

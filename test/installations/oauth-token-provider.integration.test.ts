@@ -38,10 +38,15 @@ describe('OAuthTokenProvider', () => {
   beforeAll(() => {
     prisma = createPrisma(testDatabaseUrl());
   });
-  afterAll(() => prisma.$disconnect());
+  const installed: string[] = [];
+  afterAll(async () => {
+    await prisma.installation.deleteMany({ where: { portalId: { in: installed } } });
+    await prisma.$disconnect();
+  });
 
   async function install(accessExpiresInMs: number): Promise<string> {
     const portalId = String(randomInt(3_000_000, 2_000_000_000));
+    installed.push(portalId);
     await saveInstalled(
       prisma,
       portalId,

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   body: unknown;
   /** When the request arrived (epoch ms). */
   at: number;
+  /** The bearer token sent (tests that check which portal's token made which request). */
+  token?: string;
 }
 
 export interface InjectedResponse {
@@ -66,6 +68,7 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
         url,
         body,
         at: Date.now(),
+        ...(req.headers.authorization?.startsWith('Bearer ') ? { token: req.headers.authorization.slice(7) } : {}),
       };
       requests.push(recorded);
       const injected = interceptor?.(recorded);
