@@ -15,7 +15,8 @@ import {
 } from './hubspot';
 import type { Logger } from './logger';
 import { ensureLocalIdProperty, uniquePropertyUsable } from './outbound/hubspot-schema';
-import { PUSH_OBJECT_TYPES, type PushObjectType } from './sync/local-changes';
+import { PUSH_OBJECT_TYPES } from './sync/local-changes';
+import { CRM_OBJECT_TYPES, type CrmObjectType } from './sync/object-types';
 import { validateMappingAgainstProperties, type MappingProblem } from './sync/mapping';
 import type { MappingConfig } from './sync/mapping-types';
 
@@ -72,14 +73,16 @@ export async function checkMappingAtStartup(
 }
 
 async function checkMapping(hubspot: HubSpotClient, mapping: MappingConfig, logger?: Logger): Promise<void> {
-  const types = PUSH_OBJECT_TYPES.filter((type) => mapping[type].fields.length > 0);
-  const definitions: Partial<Record<PushObjectType, PropertyDefinition[]>> = {};
+  // Every mapped CRM type is checked (a read-only one too: its mapped properties must exist); pushed ones also
+  // get their upsert key.
+  const types = CRM_OBJECT_TYPES.filter((type) => mapping[type].fields.length > 0);
+  const definitions: Partial<Record<CrmObjectType, PropertyDefinition[]>> = {};
   for (const type of types) definitions[type] = await hubspot.getProperties(type);
 
   const problems = validateMappingAgainstProperties(mapping, definitions);
   if (problems.length > 0) throw new MappingStartupError(problems);
 
-  for (const type of types) {
+  for (const type of PUSH_OBJECT_TYPES.filter((t) => mapping[t].fields.length > 0)) {
     const defs = definitions[type] ?? [];
     await ensureLocalIdProperty(hubspot, type, defs);
     const unique = mapping[type].uniqueProperty;

@@ -5,8 +5,9 @@ import type { MappingConfig } from '../sync/mapping-types';
 import type { CrmObjectType } from '../sync/object-types';
 import { LOCAL_ID_PROPERTY } from '../sync/push-plan';
 
-// HubSpot files custom properties under a group; these are the standard "… information" groups.
-const PROPERTY_GROUP: Readonly<Record<CrmObjectType, string>> = {
+// HubSpot files custom properties under a group; these are the standard "… information" groups. Other types
+// (products, line items, engagements) use the group of one of their existing properties.
+const PROPERTY_GROUP: Readonly<Partial<Record<CrmObjectType, string>>> = {
   contacts: 'contactinformation',
   companies: 'companyinformation',
   deals: 'dealinformation',
@@ -31,7 +32,7 @@ export async function ensureLocalIdProperty(
       description: 'Id of the record in the platform database; written by hubsync so retried creates never duplicate.',
       type: 'string',
       fieldType: 'text',
-      groupName: PROPERTY_GROUP[type],
+      groupName: PROPERTY_GROUP[type] ?? definitions.find((d) => d.groupName)?.groupName ?? 'information',
       hasUniqueValue: true,
       hidden: true,
     });

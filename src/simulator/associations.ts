@@ -26,7 +26,32 @@ const TYPE_IDS: Record<string, [number, number | null]> = {
   'deals|tasks': [215, null],
   'tasks|tickets': [230, null],
   'tickets|tasks': [229, null],
+  // Engagements and line items (assoc guide, "Association type ID values"; primary ids: none).
+  ...engagementPairs('notes', { contacts: [202, 201], companies: [190, 189], deals: [214, 213], tickets: [228, 227] }),
+  ...engagementPairs('calls', { contacts: [194, 193], companies: [182, 181], deals: [206, 205], tickets: [220, 219] }),
+  ...engagementPairs('emails', { contacts: [198, 197], companies: [186, 185], deals: [210, 209], tickets: [224, 223] }),
+  ...engagementPairs('meetings', {
+    contacts: [200, 199],
+    companies: [188, 187],
+    deals: [212, 211],
+    tickets: [226, 225],
+  }),
+  'line_items|deals': [20, null],
+  'deals|line_items': [19, null],
 };
+
+/** An engagement type's pairs both ways: `{ contacts: [engagement→contact, contact→engagement] }`. */
+function engagementPairs(
+  engagement: ObjectTypeName,
+  ids: Partial<Record<ObjectTypeName, [number, number]>>,
+): Record<string, [number, number | null]> {
+  const out: Record<string, [number, number | null]> = {};
+  for (const [to, [fromEngagement, toEngagement]] of Object.entries(ids) as Array<[ObjectTypeName, [number, number]]>) {
+    out[`${engagement}|${to}`] = [fromEngagement, null];
+    out[`${to}|${engagement}`] = [toEngagement, null];
+  }
+  return out;
+}
 
 export function associationTypeIds(
   from: ObjectTypeName,

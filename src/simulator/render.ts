@@ -150,7 +150,15 @@ export function normaliseProperties(ts: TypeStore, input: unknown): Record<strin
 // lists it as required, and a create without it is refused with this body (PipedreamHQ/pipedream#12366):
 // { status: "error", message: "Error creating TASK. Some required properties were not set.",
 //   context: { properties: ["hs_timestamp"] }, category: "VALIDATION_ERROR" }.
-const REQUIRED_ON_CREATE: Partial<Record<ObjectTypeName, string[]>> = { tasks: ['hs_timestamp'] };
+// Notes, calls, emails and meetings: each guide's property table marks hs_timestamp "Required" (e.g. the notes
+// guide: "hs_timestamp: Required. This field marks the note's time of creation"); the answer's wording is the tasks one.
+const REQUIRED_ON_CREATE: Partial<Record<ObjectTypeName, string[]>> = {
+  tasks: ['hs_timestamp'],
+  notes: ['hs_timestamp'],
+  calls: ['hs_timestamp'],
+  emails: ['hs_timestamp'],
+  meetings: ['hs_timestamp'],
+};
 
 /** Throws HubSpot's "Some required properties were not set" when a create lacks a required property. */
 export function assertRequiredOnCreate(ts: TypeStore, props: Record<string, string>): void {

@@ -1,6 +1,18 @@
 // HubSpot's object types and their standard property definitions, as far as hubsync and the seed data use them.
 
-export type ObjectTypeName = 'contacts' | 'companies' | 'deals' | 'tickets' | 'tasks' | 'users';
+export type ObjectTypeName =
+  | 'contacts'
+  | 'companies'
+  | 'deals'
+  | 'tickets'
+  | 'tasks'
+  | 'users'
+  | 'products'
+  | 'line_items'
+  | 'notes'
+  | 'calls'
+  | 'emails'
+  | 'meetings';
 export type PropertyType = 'string' | 'number' | 'datetime' | 'date' | 'enumeration' | 'bool';
 
 export interface PropertyDefinition {
@@ -78,6 +90,68 @@ export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
     'hs_createdate',
     ['hs_task_subject', 'hs_task_status', 'hs_timestamp'],
     ['hs_task_subject', 'hs_task_body'],
+  ),
+  // Object type ids: developers.hubspot.com/docs/guides/crm/using-object-apis. Webhooks: generic `object.*`
+  // subscriptions (generic changelog). Default properties returned without `properties=` are _(choice)_.
+  products: info(
+    'products',
+    '0-7',
+    'PRODUCT',
+    'object',
+    'hs_lastmodifieddate',
+    'createdate',
+    ['name', 'description', 'price'],
+    ['name', 'hs_sku'],
+  ),
+  line_items: info(
+    'line_items',
+    '0-8',
+    'LINE_ITEM',
+    'object',
+    'hs_lastmodifieddate',
+    'createdate',
+    ['name', 'quantity', 'price', 'amount'],
+    ['name'],
+  ),
+  notes: info(
+    'notes',
+    '0-46',
+    'NOTE',
+    'object',
+    'hs_lastmodifieddate',
+    'hs_createdate',
+    ['hs_note_body', 'hs_timestamp'],
+    ['hs_note_body'],
+  ),
+  calls: info(
+    'calls',
+    '0-48',
+    'CALL',
+    'object',
+    'hs_lastmodifieddate',
+    'hs_createdate',
+    ['hs_call_title', 'hs_call_body', 'hs_timestamp'],
+    ['hs_call_title', 'hs_call_body'],
+  ),
+  emails: info(
+    'emails',
+    '0-49',
+    'EMAIL',
+    'object',
+    'hs_lastmodifieddate',
+    'hs_createdate',
+    ['hs_email_subject', 'hs_email_text', 'hs_timestamp'],
+    ['hs_email_subject'],
+  ),
+  meetings: info(
+    'meetings',
+    '0-47',
+    'MEETING',
+    'object',
+    'hs_lastmodifieddate',
+    'hs_createdate',
+    ['hs_meeting_title', 'hs_meeting_body', 'hs_timestamp'],
+    ['hs_meeting_title'],
   ),
   users: info(
     'users',
@@ -248,6 +322,84 @@ const STANDARD: Record<ObjectTypeName, Def[]> = {
     ['hs_task_status', 'enumeration', 'select', ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED']],
     ['hs_task_priority', 'enumeration', 'select', ['NONE', 'LOW', 'MEDIUM', 'HIGH']],
     ['hs_task_type', 'enumeration', 'select', ['CALL', 'EMAIL', 'TODO']],
+    ['hs_timestamp', 'datetime', 'date'],
+    ['hs_createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
+  ],
+  // Products (products guide: name, description, hs_sku, price), line items (line items guide: name,
+  // hs_product_id, quantity, price, amount, hs_line_item_currency_code).
+  products: [
+    ['name', 'string'],
+    ['description', 'string', 'textarea'],
+    ['hs_sku', 'string'],
+    ['price', 'number'],
+    ['createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
+  ],
+  line_items: [
+    ['name', 'string'],
+    ['hs_product_id', 'string'],
+    ['quantity', 'number'],
+    ['price', 'number'],
+    ['amount', 'number'],
+    ['hs_line_item_currency_code', 'enumeration', 'select', ['USD', 'EUR', 'GBP']],
+    ['createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
+  ],
+  // Engagements: each guide's property table (notes, calls, emails, meetings guides).
+  notes: [
+    ['hs_note_body', 'string', 'textarea'],
+    ['hs_timestamp', 'datetime', 'date'],
+    ['hs_attachment_ids', 'enumeration', 'checkbox'],
+    ['hs_createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
+  ],
+  calls: [
+    ['hs_call_title', 'string'],
+    ['hs_call_body', 'string', 'textarea'],
+    ['hs_call_direction', 'enumeration', 'select', ['INBOUND', 'OUTBOUND']],
+    ['hs_call_duration', 'number'],
+    [
+      'hs_call_status',
+      'enumeration',
+      'select',
+      [
+        'BUSY',
+        'CALLING_CRM_USER',
+        'CANCELED',
+        'COMPLETED',
+        'CONNECTING',
+        'FAILED',
+        'IN_PROGRESS',
+        'NO_ANSWER',
+        'QUEUED',
+        'RINGING',
+      ],
+    ],
+    ['hs_call_to_number', 'string'],
+    ['hs_call_from_number', 'string'],
+    ['hs_timestamp', 'datetime', 'date'],
+    ['hs_createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
+  ],
+  emails: [
+    ['hs_email_subject', 'string'],
+    ['hs_email_text', 'string', 'textarea'],
+    ['hs_email_html', 'string', 'textarea'],
+    ['hs_email_direction', 'enumeration', 'select', ['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL']],
+    ['hs_email_status', 'enumeration', 'select', ['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT']],
+    ['hs_timestamp', 'datetime', 'date'],
+    ['hs_createdate', 'datetime', 'date'],
+    ['hs_lastmodifieddate', 'datetime', 'date'],
+  ],
+  meetings: [
+    ['hs_meeting_title', 'string'],
+    ['hs_meeting_body', 'string', 'textarea'],
+    ['hs_internal_meeting_notes', 'string', 'textarea'],
+    ['hs_meeting_location', 'string'],
+    ['hs_meeting_start_time', 'datetime', 'date'],
+    ['hs_meeting_end_time', 'datetime', 'date'],
+    ['hs_meeting_outcome', 'enumeration', 'select', ['SCHEDULED', 'COMPLETED', 'RESCHEDULED', 'NO_SHOW', 'CANCELED']],
     ['hs_timestamp', 'datetime', 'date'],
     ['hs_createdate', 'datetime', 'date'],
     ['hs_lastmodifieddate', 'datetime', 'date'],

@@ -63,6 +63,8 @@ const TYPE_BY_PREFIX: Readonly<Record<string, CrmObjectType>> = {
   company: 'companies',
   deal: 'deals',
   ticket: 'tickets',
+  line_item: 'line_items',
+  product: 'products',
 };
 
 const TYPE_BY_ID: Readonly<Record<string, CrmObjectType>> = Object.fromEntries(

@@ -28,6 +28,8 @@ interface ObjectTypeSpec {
   readonly columns: Readonly<Record<string, ColumnSpec>>;
   /** Whether platform changes of this type are pushed to HubSpot. */
   readonly push: boolean;
+  /** Properties HubSpot refuses to create a record without (each type's guide marks them "Required"). */
+  readonly requiredOnCreate?: readonly string[];
   /**
    * The CRM types HubSpot associates this one with, whose associations hubsync reads and pushes (v4). Listing a
    * partner on either side is enough: the pairs are derived once, in canonical order (ASSOCIATION_PAIRS).
@@ -94,6 +96,7 @@ export const OBJECT_TYPE_REGISTRY = {
     lastModifiedProperty: 'hs_lastmodifieddate',
     table: 'tasks',
     push: true,
+    requiredOnCreate: ['hs_timestamp'],
     columns: {
       subject: text('subject'),
       body: text('body'),
@@ -116,6 +119,107 @@ export const OBJECT_TYPE_REGISTRY = {
       stage: text('stage'),
       pipeline: text('pipeline'),
       priority: text('priority'),
+      ownerId: text('owner_id'),
+    },
+  },
+  // Products and line items (object type ids: developers.hubspot.com/docs/guides/crm/using-object-apis). A line
+  // item's deal is an association (deal→line item), not a property: stored with the associations.
+  products: {
+    api: 'crm',
+    hubspotTypeId: '0-7',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'products',
+    push: false,
+    columns: {
+      name: text('name'),
+      description: text('description'),
+      sku: text('sku'),
+      price: { sql: 'price', type: 'numeric', precision: 18, scale: 2 },
+      ownerId: text('owner_id'),
+    },
+  },
+  line_items: {
+    api: 'crm',
+    hubspotTypeId: '0-8',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'line_items',
+    push: true,
+    associatesWith: ['deals'],
+    columns: {
+      name: text('name'),
+      productId: text('product_id'),
+      quantity: { sql: 'quantity', type: 'numeric', precision: 18, scale: 4 },
+      price: { sql: 'price', type: 'numeric', precision: 18, scale: 2 },
+      amount: { sql: 'amount', type: 'numeric', precision: 18, scale: 2 },
+      currency: text('currency'),
+    },
+  },
+  // Engagements: one table each, with the columns a timeline needs (when, what, who); the `engagements` view
+  // unions them (prisma/migrations/*_props_products_engagements).
+  notes: {
+    api: 'crm',
+    hubspotTypeId: '0-46',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'notes',
+    push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
+    requiredOnCreate: ['hs_timestamp'],
+    columns: {
+      body: text('body'),
+      timestamp: { sql: 'timestamp', type: 'timestamptz' },
+      ownerId: text('owner_id'),
+    },
+  },
+  calls: {
+    api: 'crm',
+    hubspotTypeId: '0-48',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'calls',
+    push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
+    requiredOnCreate: ['hs_timestamp'],
+    columns: {
+      title: text('title'),
+      body: text('body'),
+      direction: text('direction'),
+      status: text('status'),
+      durationMs: { sql: 'duration_ms', type: 'numeric', precision: 18, scale: 0 },
+      timestamp: { sql: 'timestamp', type: 'timestamptz' },
+      ownerId: text('owner_id'),
+    },
+  },
+  emails: {
+    api: 'crm',
+    hubspotTypeId: '0-49',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'emails',
+    push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
+    requiredOnCreate: ['hs_timestamp'],
+    columns: {
+      subject: text('subject'),
+      body: text('body'),
+      direction: text('direction'),
+      status: text('status'),
+      timestamp: { sql: 'timestamp', type: 'timestamptz' },
+      ownerId: text('owner_id'),
+    },
+  },
+  meetings: {
+    api: 'crm',
+    hubspotTypeId: '0-47',
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table: 'meetings',
+    push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
+    requiredOnCreate: ['hs_timestamp'],
+    columns: {
+      title: text('title'),
+      body: text('body'),
+      startTime: { sql: 'start_time', type: 'timestamptz' },
+      endTime: { sql: 'end_time', type: 'timestamptz' },
+      outcome: text('outcome'),
+      timestamp: { sql: 'timestamp', type: 'timestamptz' },
       ownerId: text('owner_id'),
     },
   },

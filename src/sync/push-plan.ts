@@ -6,7 +6,7 @@ import { shouldPushField } from './echo';
 import { fieldFingerprint, type FieldState, type SyncState } from './field-state';
 import { writeHubSpotProperties } from './mapping';
 import { writesToHubSpot, type FieldMapping, type MappingConfig } from './mapping-types';
-import type { CrmObjectType } from './object-types';
+import { objectTypeSpec, type CrmObjectType } from './object-types';
 import { FieldValueError, toHubSpotValue } from './transforms';
 import { LOCAL_ID_PROPERTY } from './local-link';
 
@@ -36,11 +36,12 @@ export interface RecordPlan {
 }
 
 /**
- * Properties HubSpot refuses to create a record without. Tasks: hs_timestamp, the due date ("Required. This
- * field marks the task's due date.", HubSpot's tasks guide). A local task without a due date is reported, not
- * given an invented one: a made-up due date would come back to the platform on the next pull.
+ * Properties HubSpot refuses to create a record without (the registry's requiredOnCreate). Tasks and
+ * engagements: hs_timestamp ("Required. This field marks the task's due date.", HubSpot's tasks guide; "marks
+ * the note's time of creation", its notes guide). A local row without one is reported, not given an invented
+ * value: a made-up time would come back to the platform on the next pull.
  */
-const REQUIRED_ON_CREATE: Partial<Record<CrmObjectType, readonly string[]>> = { tasks: ['hs_timestamp'] };
+const requiredOnCreate = (type: CrmObjectType): readonly string[] => objectTypeSpec(type).requiredOnCreate ?? [];
 
 /**
  * The fields of `row` to send: mapped toward HubSpot, in `onlyColumns` when the platform named its changed
@@ -70,7 +71,7 @@ export function planRecordPush(
     }
   }
   if (!row.hubspotId) {
-    for (const property of REQUIRED_ON_CREATE[type] ?? []) {
+    for (const property of requiredOnCreate(type)) {
       if (plan.fields.some((f) => f.field.hubspotProperty === property && f.value !== '')) continue;
       const column = mapping[type].fields.find((f) => f.hubspotProperty === property && writesToHubSpot(f))?.column;
       plan.missingOnCreate.push({

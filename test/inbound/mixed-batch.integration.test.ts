@@ -45,7 +45,7 @@ describe('a mixed webhook batch', () => {
     const portal = Number(stack.portalId);
     const at = Date.now();
     const nulls = { changeFlag: null, sourceId: null, subscriptionId: null, attemptNumber: null, appId: null };
-    const lineItemId = randomInt(1, 1_000_000);
+    const quoteId = randomInt(1, 1_000_000);
     const generic = {
       eventId: randomInt(1, 1_000_000_000),
       subscriptionId: 7,
@@ -77,7 +77,7 @@ describe('a mixed webhook batch', () => {
         occurredAt: at,
         sourceId: null,
       }),
-      { ...propertyChangeEvent(portal, lineItemId, { subscriptionType: 'line_item.creation' }), propertyName: null },
+      { ...propertyChangeEvent(portal, quoteId, { subscriptionType: 'conversation.creation' }), propertyName: null },
       {
         ...generic,
         fromObjectTypeId: '0-1',
@@ -91,9 +91,9 @@ describe('a mixed webhook batch', () => {
         ...generic,
         eventId: randomInt(1, 1_000_000_000),
         fromObjectTypeId: '0-1',
-        toObjectTypeId: '0-8',
+        toObjectTypeId: '0-14',
         fromObjectId: Number(contactId),
-        toObjectId: lineItemId,
+        toObjectId: quoteId,
         associationTypeId: 1,
         associationCategory: 'HUBSPOT_DEFINED',
       },
@@ -131,10 +131,10 @@ describe('a mixed webhook batch', () => {
       orderBy: { id: 'asc' },
     });
     expect(letters.map((l) => [l.subscriptionType, l.reason])).toEqual([
-      ['line_item.creation', 'unsynced_type'],
+      ['conversation.creation', 'unsynced_type'],
       ['object.associationChange', 'unsynced_type'],
     ]);
-    expect(letters[1]?.message).toContain('0-8');
+    expect(letters[1]?.message).toContain('0-14');
 
     const listed = await runHubsync(stackEnv(stack), 'dead-letters', '--json');
     expect(listed.code).toBe(0);

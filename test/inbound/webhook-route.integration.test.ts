@@ -186,9 +186,9 @@ describe('POST /webhooks/hubspot', () => {
   it('keeps events of types and portals hubsync does not serve as dead letters, and still answers 200', async () => {
     const otherPortal = portalId + 1;
     const raw = JSON.stringify([
-      event(71, { subscriptionType: 'object.creation', objectTypeId: '0-46', propertyName: undefined }),
-      event(72, { subscriptionType: 'line_item.creation', propertyName: undefined }),
-      event(73, { subscriptionType: 'product.propertyChange', propertyName: 'price' }),
+      event(71, { subscriptionType: 'object.creation', objectTypeId: '0-14', propertyName: undefined }),
+      event(72, { subscriptionType: 'conversation.creation', propertyName: undefined }),
+      event(73, { subscriptionType: 'object.propertyChange', objectTypeId: '0-53', propertyName: 'hs_amount_billed' }),
       { ...propertyChangeEvent(otherPortal, 74) },
     ]);
     const res = await post(raw, signedHeaders(runtime.config, raw));

@@ -118,19 +118,19 @@ describe('simulator: webhook event shapes', () => {
     const events = await delivered();
     const batches = requests;
     const types = new Set(events.map((e) => e.subscriptionType));
-    for (const t of ['line_item.creation', 'product.propertyChange', 'object.creation', 'object.propertyChange'])
+    for (const t of ['conversation.creation', 'object.creation', 'object.propertyChange', 'object.deletion'])
       expect(types).toContain(t);
     expect(
       batches.some(
         (b) =>
           b.some((e) => e.subscriptionType === 'company.creation') &&
-          b.some((e) => e.subscriptionType === 'line_item.creation'),
+          b.some((e) => e.subscriptionType === 'conversation.creation'),
       ),
     ).toBe(true);
     const foreignAssoc = events.find((e) => e.subscriptionType === 'object.associationChange');
-    expect(foreignAssoc).toMatchObject({ fromObjectTypeId: '0-8', toObjectTypeId: '0-3', associationTypeId: 20 });
+    expect(foreignAssoc).toMatchObject({ fromObjectTypeId: '0-14', toObjectTypeId: '0-3', associationTypeId: 64 });
     expect(foreignAssoc).not.toHaveProperty('objectTypeId');
-    expect(events.filter((e) => e.subscriptionType === 'object.creation').map((e) => e.objectTypeId)).toContain('0-8');
+    expect(events.filter((e) => e.subscriptionType === 'object.creation').map((e) => e.objectTypeId)).toContain('0-14');
     expect(events.some((e) => e.sourceId === null)).toBe(true);
     expect(events.some((e) => e.changeSource === null)).toBe(true);
   });

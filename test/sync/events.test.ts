@@ -37,9 +37,14 @@ describe('objectTypeOfEvent', () => {
     ['object.deletion', '0-2', 'companies'],
     ['object.restore', '0-3', 'deals'],
     ['object.associationChange', '0-5', 'tickets'],
-    ['object.creation', '0-46', undefined],
+    ['object.creation', '0-46', 'notes'],
+    ['object.propertyChange', '0-48', 'calls'],
+    ['object.creation', '0-8', 'line_items'],
+    ['line_item.propertyChange', undefined, 'line_items'],
+    ['product.creation', undefined, 'products'],
+    ['object.creation', '0-14', undefined],
     ['object.creation', undefined, undefined],
-    ['product.creation', undefined, undefined],
+    ['conversation.creation', undefined, undefined],
   ])('%s (%s) → %s', (subscriptionType, objectTypeId, expected) => {
     expect(objectTypeOfEvent({ subscriptionType, ...(objectTypeId ? { objectTypeId } : {}) })).toBe(expected);
   });

@@ -79,6 +79,77 @@ export const DEFAULT_MAPPING: MappingConfig = {
       ['ownerId', 'hubspot_owner_id'],
     ]),
   },
+  // Products are read only (the platform pushes line items, not the catalog).
+  products: {
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.products.lastModifiedProperty,
+    fields: fields(
+      [
+        ['name', 'name'],
+        ['description', 'description'],
+        ['sku', 'hs_sku'],
+        ['price', 'price', 'decimal'],
+        ['ownerId', 'hubspot_owner_id'],
+      ],
+      'fromHubSpot',
+    ),
+  },
+  line_items: {
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.line_items.lastModifiedProperty,
+    fields: [
+      ...fields([
+        ['name', 'name'],
+        ['productId', 'hs_product_id'],
+        ['quantity', 'quantity', 'decimal'],
+        ['price', 'price', 'decimal'],
+        ['currency', 'hs_line_item_currency_code'],
+      ]),
+      // HubSpot computes a line item's amount from quantity and price.
+      ...fields([['amount', 'amount', 'decimal']], 'fromHubSpot'),
+    ],
+  },
+  notes: {
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.notes.lastModifiedProperty,
+    fields: fields([
+      ['body', 'hs_note_body'],
+      ['timestamp', 'hs_timestamp', 'datetime'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  calls: {
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.calls.lastModifiedProperty,
+    fields: fields([
+      ['title', 'hs_call_title'],
+      ['body', 'hs_call_body'],
+      ['direction', 'hs_call_direction'],
+      ['status', 'hs_call_status'],
+      ['durationMs', 'hs_call_duration', 'decimal'],
+      ['timestamp', 'hs_timestamp', 'datetime'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  emails: {
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.emails.lastModifiedProperty,
+    fields: fields([
+      ['subject', 'hs_email_subject'],
+      ['body', 'hs_email_text'],
+      ['direction', 'hs_email_direction'],
+      ['status', 'hs_email_status'],
+      ['timestamp', 'hs_timestamp', 'datetime'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
+  meetings: {
+    lastModifiedProperty: OBJECT_TYPE_REGISTRY.meetings.lastModifiedProperty,
+    fields: fields([
+      ['title', 'hs_meeting_title'],
+      ['body', 'hs_meeting_body'],
+      ['startTime', 'hs_meeting_start_time', 'datetime'],
+      ['endTime', 'hs_meeting_end_time', 'datetime'],
+      ['outcome', 'hs_meeting_outcome'],
+      ['timestamp', 'hs_timestamp', 'datetime'],
+      ['ownerId', 'hubspot_owner_id'],
+    ]),
+  },
   // Owners come from GET /crm/v3/owners (read-only); the "properties" are that API's fields, with
   // userId stringified by the caller, and `updatedAt` standing in for a last-modified property.
   owners: {
