@@ -4,8 +4,10 @@
 // undoes a newer change. Batched statements only; the rules are in src/sync/associations.ts and association-read.ts.
 import { associationEndpoints, canonicalAssociation } from '../sync/associations';
 import type { AssociationFact } from '../sync/association-read';
+import type { CrmObjectType } from '../sync/object-types';
 import type { PlannedAssociation } from '../sync/pending-changes';
 import type { Db } from './prisma';
+import { tableFor } from './tables';
 
 export interface PairScope {
   portalId: string;
@@ -126,11 +128,38 @@ export async function applyAssociationChanges(
   portalId: string,
   changes: readonly PlannedAssociation[],
 ): Promise<number> {
-  const newest = new Map<string, EventRow>();
-  for (const change of changes) {
+  const located = changes.flatMap((change) => {
     const ends = associationEndpoints(change.associationType);
-    if (!ends) continue;
-    const c = canonicalAssociation(ends.fromType, change.fromObjectId, ends.toType, change.toObjectId);
+    return ends ? [{ change, ends }] : [];
+  });
+  const survivors = await survivorsOf(
+    db,
+    portalId,
+    located.flatMap(({ change, ends }) => [
+      { type: ends.fromType, id: change.fromObjectId },
+      { type: ends.toType, id: change.toObjectId },
+    ]),
+  );
+  const current = (type: CrmObjectType, id: string) => survivors.get(`${type}|${id}`) ?? id;
+  const erased = await erasedAmong(
+    db,
+    portalId,
+    located.flatMap(({ change, ends }) => [
+      { type: ends.fromType, id: change.fromObjectId },
+      { type: ends.toType, id: change.toObjectId },
+    ]),
+  );
+  const newest = new Map<string, EventRow>();
+  for (const { change, ends } of located) {
+    // A late event about a record erased for privacy must not bring its association back.
+    if (erased.has(`${ends.fromType}|${change.fromObjectId}`) || erased.has(`${ends.toType}|${change.toObjectId}`))
+      continue;
+    const c = canonicalAssociation(
+      ends.fromType,
+      current(ends.fromType, change.fromObjectId),
+      ends.toType,
+      current(ends.toType, change.toObjectId),
+    );
     const typed = !c.swapped && change.associationTypeId !== undefined && change.associationTypeId > 0;
     const row: EventRow = {
       from_type: c.fromType,
@@ -181,6 +210,66 @@ export async function applyAssociationChanges(
     rows,
   );
   return written + archivedOthers;
+}
+
+// Merge chains longer than this are not followed (each hop is one more merge of an already merged record).
+const MAX_MERGE_HOPS = 5;
+
+/**
+ * Merged-away ids among `ends`, keyed `type|id`, mapped to the record that now holds them. HubSpot moves a
+ * merged record's associations to the survivor, so an event about a merged id that arrives after the merge
+ * (a retry, a late delivery) describes the survivor's association, not the tombstone's.
+ */
+async function survivorsOf(
+  db: Db,
+  portalId: string,
+  ends: ReadonlyArray<{ type: CrmObjectType; id: string }>,
+): Promise<Map<string, string>> {
+  const key = (type: CrmObjectType, id: string) => `${type}|${id}`;
+  const mergedInto = new Map<string, string>();
+  let pending = ends;
+  for (let hop = 0; hop < MAX_MERGE_HOPS && pending.length > 0; hop++) {
+    const byType = new Map<CrmObjectType, Set<string>>();
+    for (const { type, id } of pending) byType.set(type, (byType.get(type) ?? new Set()).add(id));
+    const next: Array<{ type: CrmObjectType; id: string }> = [];
+    for (const [type, ids] of byType) {
+      const rows = await db.$queryRawUnsafe<Array<{ hubspot_id: string; merged_into_id: string }>>(
+        `SELECT hubspot_id, merged_into_id FROM ${tableFor(type).table}
+          WHERE portal_id = $1 AND hubspot_id = ANY($2::text[]) AND merged_into_id IS NOT NULL AND merged_into_id <> hubspot_id`,
+        portalId,
+        [...ids],
+      );
+      for (const row of rows) {
+        mergedInto.set(key(type, row.hubspot_id), row.merged_into_id);
+        if (!mergedInto.has(key(type, row.merged_into_id))) next.push({ type, id: row.merged_into_id });
+      }
+    }
+    pending = next;
+  }
+  const survivors = new Map<string, string>();
+  for (const { type, id } of ends) {
+    let current = id;
+    for (let hop = 0; hop < MAX_MERGE_HOPS && mergedInto.has(key(type, current)); hop++) {
+      current = mergedInto.get(key(type, current))!;
+    }
+    if (current !== id) survivors.set(key(type, id), current);
+  }
+  return survivors;
+}
+
+/** `type|id` of the ends HubSpot erased for privacy (their associations were removed with them). */
+async function erasedAmong(
+  db: Db,
+  portalId: string,
+  ends: ReadonlyArray<{ type: CrmObjectType; id: string }>,
+): Promise<Set<string>> {
+  if (ends.length === 0) return new Set();
+  const rows = await db.$queryRawUnsafe<Array<{ object_type: string; hubspot_id: string }>>(
+    `SELECT object_type, hubspot_id FROM privacy_erasures WHERE portal_id = $1 AND hubspot_id = ANY($2::text[])`,
+    portalId,
+    [...new Set(ends.map((e) => e.id))],
+  );
+  return new Set(rows.map((r) => `${r.object_type}|${r.hubspot_id}`));
 }
 
 export interface PushedAssociation {

@@ -11,6 +11,7 @@ import {
   triggerSyncSchedule,
 } from '../../src/scheduled/schedules';
 import { startManualSync } from '../../src/scheduled/start-sync';
+import { OBJECT_TYPES } from '../../src/sync/object-types';
 import type { IncrementalSyncResult, incrementalSyncWorkflow } from '../../workflows/scheduled/incremental-sync';
 import { CRM_TYPES, rewritten, rowCount, rowVersions, scheduledRun, waitFor, watermark } from './helpers';
 
@@ -81,7 +82,7 @@ describe('incremental sync', () => {
     const workflowId = await scheduledRun(stack.temporal, stack.portalId, 1);
     const result = (await stack.temporal.workflow.getHandle(workflowId).result()) as IncrementalSyncResult;
     expect(result.failed).toEqual({});
-    expect([...result.backfilled].sort()).toEqual(['companies', 'contacts', 'deals', 'owners', 'tasks', 'tickets']);
+    expect([...result.backfilled].sort()).toEqual([...OBJECT_TYPES].sort());
 
     const state = await stack.sim<{ objects: Record<string, unknown[]>; owners: unknown[] }>(
       'GET',
@@ -94,7 +95,7 @@ describe('incremental sync', () => {
     const run = await prisma().syncRun.findFirst({ where: { workflowId, portalId: stack.portalId, objectType: null } });
     expect(run).toMatchObject({ trigger: 'schedule', direction: 'inbound', status: 'completed' });
     const backfillRuns = await prisma().syncRun.findMany({ where: { portalId: stack.portalId, trigger: 'backfill' } });
-    expect(backfillRuns).toHaveLength(6);
+    expect(backfillRuns).toHaveLength(OBJECT_TYPES.length);
     expect(backfillRuns.every((r) => r.status === 'completed')).toBe(true);
   });
 

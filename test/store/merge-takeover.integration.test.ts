@@ -4,8 +4,9 @@ import { randomInt } from 'node:crypto';
 import { createInboundActivities } from '../../activities/inbound/apply';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
+import { applyAssociationChanges } from '../../src/store/associations';
 import { applyInboundRecords } from '../../src/store/hubspot-records';
-import { takeOverMergedRecords } from '../../src/store/inbound-lifecycle';
+import { eraseContact, takeOverMergedRecords } from '../../src/store/inbound-lifecycle';
 import { createPrisma } from '../../src/store/prisma';
 import { DEFAULT_MAPPING } from '../../src/sync';
 import { testDatabaseUrl } from '../support/env';
@@ -31,6 +32,50 @@ const readBeforeMerge = (at: number) => ({
 });
 
 describe('merge takeover', () => {
+  it("an association event about a merged-away id that arrives after the merge lands on the survivor's row", async () => {
+    const portalId = newPortal();
+    const at = new Date();
+    await prisma.contact.createMany({
+      data: [
+        { portalId, hubspotId: 's', email: 's@x.example' },
+        { portalId, hubspotId: 'm', email: 'm@x.example' },
+      ],
+    });
+    // m merged into s, then s (as t's merged id) into t: a late event about m belongs to t.
+    for (const [survivorId, mergedId] of [
+      ['s', 'm'],
+      ['t', 's'],
+    ] as const) {
+      await prisma.$transaction((tx) =>
+        takeOverMergedRecords(tx, {
+          portalId,
+          objectType: 'contacts',
+          survivorId,
+          primaryId: survivorId,
+          mergedIds: [mergedId],
+          at,
+        }),
+      );
+    }
+    const late = { associationType: 'CONTACT_TO_COMPANY', fromObjectId: 'm', toObjectId: 'c1', removed: false };
+    await applyAssociationChanges(prisma, portalId, [{ ...late, occurredAt: at.getTime() - 1_000 }]);
+    const rows = await prisma.association.findMany({ where: { portalId } });
+    expect(rows.map((r) => [r.fromType, r.fromId, r.toType, r.toId, r.archived])).toEqual([
+      ['companies', 'c1', 'contacts', 't', false],
+    ]);
+  });
+
+  it('an association event about a contact erased for privacy, arriving after the erasure, is not stored', async () => {
+    const portalId = newPortal();
+    const at = new Date();
+    await prisma.contact.create({ data: { portalId, hubspotId: 'e', email: 'e@x.example' } });
+    await prisma.$transaction((tx) => eraseContact(tx, { portalId, hubspotId: 'e', at }));
+    // The company's side of the link, delivered late.
+    const late = { associationType: 'COMPANY_TO_CONTACT', fromObjectId: 'c1', toObjectId: 'e', removed: false };
+    await applyAssociationChanges(prisma, portalId, [{ ...late, occurredAt: at.getTime() - 1_000 }]);
+    expect(await prisma.association.count({ where: { portalId } })).toBe(0);
+  });
+
   it('a survivor without a row never adopts a merge tombstone (it would point at itself)', async () => {
     const portalId = newPortal();
     const at = new Date();

@@ -10,6 +10,7 @@ import {
   validateMappingAgainstProperties,
   type PropertyDefinition,
 } from '../../src/sync/mapping';
+import { writesToHubSpot } from '../../src/sync/mapping-types';
 import { normalizeForCompare } from '../../src/sync/transforms';
 import { OBJECT_TYPES, type ObjectType } from '../../src/sync/object-types';
 
@@ -149,7 +150,8 @@ describe('writeHubSpotProperties', () => {
         ([type, row]) => {
           const sent = wireOf(writeHubSpotProperties(type, row, DEFAULT_MAPPING));
           const back = columnsOf(readHubSpotProperties(type, sent, DEFAULT_MAPPING));
-          for (const field of DEFAULT_MAPPING[type].fields) {
+          // Read-only types' fields (products) are never sent, so they have no round trip.
+          for (const field of DEFAULT_MAPPING[type].fields.filter(writesToHubSpot)) {
             expect(normalizeForCompare(field, back[field.column])).toBe(normalizeForCompare(field, row[field.column]));
           }
         },
@@ -191,13 +193,8 @@ describe('validateMappingAgainstProperties', () => {
     ...DEFAULT_MAPPING[type].fields.map((f) => ({ name: f.hubspotProperty, ...overrides[f.hubspotProperty] })),
     { name: DEFAULT_MAPPING[type].lastModifiedProperty, modificationMetadata: { readOnlyValue: true } },
   ];
-  const allDefs = (): Partial<Record<ObjectType, PropertyDefinition[]>> => ({
-    contacts: defsFor('contacts'),
-    companies: defsFor('companies'),
-    deals: defsFor('deals'),
-    tasks: defsFor('tasks'),
-    tickets: defsFor('tickets'),
-  });
+  const allDefs = (): Partial<Record<ObjectType, PropertyDefinition[]>> =>
+    Object.fromEntries(OBJECT_TYPES.filter((t) => t !== 'owners').map((t) => [t, defsFor(t)]));
 
   it('accepts the default mapping against matching definitions (owners need none)', () => {
     expect(validateMappingAgainstProperties(DEFAULT_MAPPING, allDefs())).toEqual([]);
