@@ -70,7 +70,7 @@ describe('parseMappingConfig', () => {
   });
 
   it('rejects unknown object types and unknown columns', () => {
-    expect(problemsOf({ notes: { fields: [] } }).some((p) => p.includes('notes'))).toBe(true);
+    expect(problemsOf({ quotes: { fields: [] } }).some((p) => p.includes('quotes'))).toBe(true);
     expect(problemsOf({ contacts: { fields: [{ column: 'fistName', hubspotProperty: 'firstname' }] } })).toEqual([
       expect.stringMatching(/^contacts\.fields\[0\]\.column: unknown column "fistName"/),
     ]);
