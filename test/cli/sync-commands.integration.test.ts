@@ -2,6 +2,7 @@
 // backfill's `progress` query.
 import { runCli } from '../../src/cli';
 import { deleteSyncSchedule, describeSyncSchedule } from '../../src/scheduled/schedules';
+import { OBJECT_TYPES } from '../../src/sync/object-types';
 import { startStack, type Stack } from '../support/stack';
 import { rowCount, waitFor } from '../scheduled/helpers';
 
@@ -56,7 +57,7 @@ describe('hubsync CLI: sync, backfill, schedule', () => {
     }
     const bad = await cli('backfill', '--objects', 'contacts,widgets');
     expect(bad.err).toBe(
-      'hubsync backfill: --objects: unknown type widgets; known: contacts, companies, deals, tasks, tickets, owners (see hubsync backfill --help)\n',
+      `hubsync backfill: --objects: unknown type widgets; known: ${OBJECT_TYPES.join(', ')} (see hubsync backfill --help)\n`,
     );
     const help = await cli('backfill', '--help');
     expect(help.code).toBe(0);
