@@ -11,6 +11,7 @@
 // (matching.numTaskqueueReadPartitions=1 / numTaskqueueWritePartitions=1) and say so in BENCH_TEMPORAL_NOTE.
 // Needs PostgreSQL and the Temporal dev server (scripts/temporal-server.sh start). Writes bench/results/backfill.{json,md}.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,9 @@ function workerConfig(simUrl: string, queue: string, requestsPer10s: number): Re
     TEMPORAL_HUBSPOT_TASK_QUEUE: `${queue}-hubspot`,
     HUBSPOT_BASE_URL: simUrl,
     HUBSPOT_ACCESS_TOKEN: TOKEN,
+    // Production refuses the repository's demo secrets; the benchmark receives no webhooks or platform calls.
+    HUBSPOT_CLIENT_SECRET: randomBytes(24).toString('hex'),
+    PLATFORM_API_KEY: randomBytes(24).toString('hex'),
     HUBSPOT_PORTAL_ID: PORTAL,
     HUBSPOT_REQUESTS_PER_10S: String(requestsPer10s),
   };
