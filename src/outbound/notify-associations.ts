@@ -6,6 +6,7 @@ import type { AssociationChange } from '../sync/association-changes';
 import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 import { associationPushWorkflowId } from '../workflow-safe/ids';
 import type { PushStartOptions } from '../workflow-safe/push-options';
+import { SIGNAL_CHUNK, SIGNAL_DEADLINE_MS } from './notify';
 import {
   associationChangesSignal,
   associationPushWorkflow,
@@ -18,9 +19,6 @@ export interface AssociationChangeReport extends AssociationChange {
   /** Defaults to the options' portal. */
   portalId?: string;
 }
-
-const SIGNAL_CHUNK = 2_000;
-const SIGNAL_DEADLINE_MS = 5_000;
 
 /** Durable once it resolves (Temporal recorded every signal); repeating a report is harmless. */
 export async function notifyAssociationChanges(

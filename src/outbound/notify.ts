@@ -59,8 +59,8 @@ export interface NotifiedWorkflow {
 }
 
 // Keeps each signal's payload far below Temporal's 2 MB limit (an entry is ~100 bytes with a few columns).
-const SIGNAL_CHUNK = 2_000;
-const SIGNAL_DEADLINE_MS = 5_000;
+export const SIGNAL_CHUNK = 2_000;
+export const SIGNAL_DEADLINE_MS = 5_000;
 
 /**
  * Signals (starting it when needed) the push workflow of each portal and object type present in `changes`.
