@@ -155,9 +155,12 @@ describe('push: platform changes reach HubSpot', () => {
       async () => (await prisma().deal.findUniqueOrThrow({ where: { id: deal.id } })).hubspotId ?? undefined,
     );
 
-    const calls = (await counters(stack)).byEndpoint;
-    expect(calls['POST /crm/v3/objects/contacts/batch/upsert']).toBeGreaterThanOrEqual(2);
-    expect(calls['POST /crm/v3/objects/deals/batch/upsert']).toBeGreaterThanOrEqual(2);
+    // The simulator counts a call when it answers, so the slow first call is counted after its retry may already
+    // have linked the rows: wait until both calls were answered (both performed), then look for duplicates.
+    const answered = (endpoint: string) => async () =>
+      ((await counters(stack)).byEndpoint[endpoint] ?? 0) >= 2 || undefined;
+    await waitFor('slow contact upsert answered', answered('POST /crm/v3/objects/contacts/batch/upsert'));
+    await waitFor('slow deal upsert answered', answered('POST /crm/v3/objects/deals/batch/upsert'));
     expect(
       (await simContacts(stack)).filter((c) => c.properties.email === 'slow@push.example').map((c) => c.id),
     ).toEqual([contactId]);
