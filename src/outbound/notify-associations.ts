@@ -5,6 +5,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { AssociationChange } from '../sync/association-changes';
 import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 import { associationPushWorkflowId } from '../workflow-safe/ids';
+import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
 import type { PushStartOptions } from '../workflow-safe/push-options';
 import { SIGNAL_CHUNK, SIGNAL_DEADLINE_MS } from './notify';
 import {
@@ -46,6 +47,7 @@ export async function notifyAssociationChanges(
           args: [args],
           signal: associationChangesSignal,
           signalArgs: [list.slice(i, i + SIGNAL_CHUNK)],
+          priority: portalPriority(portalId, PUSH_PRIORITY),
           typedSearchAttributes: new TypedSearchAttributes([
             { key: SyncDirectionKey, value: 'outbound' },
             { key: SyncTriggerKey, value: 'push' },

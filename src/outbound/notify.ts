@@ -11,6 +11,7 @@ import {
   SyncTriggerKey,
 } from '../workflow-safe/search-attributes';
 import { pushWorkflowId } from '../workflow-safe/ids';
+import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
 import type { PushStartOptions } from '../workflow-safe/push-options';
 
 export type { PushStartOptions } from '../workflow-safe/push-options';
@@ -101,6 +102,7 @@ export async function notifyLocalChanges(
           args: [args],
           signal: localChangesSignal,
           signalArgs: [group.changes.slice(i, i + SIGNAL_CHUNK)],
+          priority: portalPriority(group.portalId, PUSH_PRIORITY),
           typedSearchAttributes: new TypedSearchAttributes([
             { key: SyncDirectionKey, value: 'outbound' },
             { key: SyncTriggerKey, value: 'push' },
