@@ -8,6 +8,7 @@ import { createAssociationPushActivities, createAssociationPushStoreActivities }
 import { createSyncCursorActivities } from './scheduled/sync-cursors';
 import { createSyncPageActivities } from './scheduled/sync-pages';
 import { createAssociationPageActivities } from './scheduled/association-pages';
+import { createAssociationStoreActivities } from './scheduled/association-store';
 import { createSyncRunActivities } from './sync-runs';
 import { createPropertyCatalog } from './property-catalog';
 
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSyncRunActivities(deps),
     ...createSyncCursorActivities(deps),
+    ...createAssociationStoreActivities(deps),
     ...createInboundActivities(deps),
     ...createPushStoreActivities(deps),
     ...createAssociationPushStoreActivities(deps),

@@ -13,3 +13,6 @@ export const ASSOCIATION_SYNC = 'association-sync';
 
 /** incrementalSyncWorkflow: the backfill it starts runs at BACKFILL_PRIORITY (src/workflow-safe/priorities.ts), not the sync's. */
 export const BACKFILL_CHILD_PRIORITY = 'backfill-child-priority';
+
+/** associationSyncWorkflow: pairs with nothing to read skip their batch reads; pairs read concurrently. */
+export const ASSOCIATION_READ_SELECTED = 'association-read-selected';
