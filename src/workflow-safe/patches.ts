@@ -10,3 +10,6 @@ export const RELAY_SURVIVES_FAILED_RUN = 'outbox-relay-survives-failed-run';
 
 /** incrementalSyncWorkflow, backfillWorkflow: the run ends with the association read (a child) of its type pairs. */
 export const ASSOCIATION_SYNC = 'association-sync';
+
+/** incrementalSyncWorkflow, backfillWorkflow: the run also syncs the portal's custom objects (a child). */
+export const CUSTOM_OBJECTS = 'custom-objects';
