@@ -10,6 +10,7 @@ import { createSyncPageActivities } from './scheduled/sync-pages';
 import { createAssociationPageActivities } from './scheduled/association-pages';
 import { createCustomObjectPageActivities } from './scheduled/custom-object-pages';
 import { createCustomObjectStoreActivities } from './scheduled/custom-object-store';
+import { createAssociationStoreActivities } from './scheduled/association-store';
 import { createSyncRunActivities } from './sync-runs';
 import { createPropertyCatalog } from './property-catalog';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSyncRunActivities(deps),
     ...createSyncCursorActivities(deps),
+    ...createAssociationStoreActivities(deps),
     ...createInboundActivities(deps),
     ...createPushStoreActivities(deps),
     ...createAssociationPushStoreActivities(deps),
