@@ -16,3 +16,6 @@ export const BACKFILL_CHILD_PRIORITY = 'backfill-child-priority';
 
 /** associationSyncWorkflow: pairs with nothing to read skip their batch reads; pairs read concurrently. */
 export const ASSOCIATION_READ_SELECTED = 'association-read-selected';
+
+/** incrementalSyncWorkflow, backfillWorkflow: the run also syncs the portal's custom objects (a child). */
+export const CUSTOM_OBJECTS = 'custom-objects';
