@@ -13,3 +13,6 @@ export const ASSOCIATION_SYNC = 'association-sync';
 
 /** associationSyncWorkflow: pairs with nothing to read skip their batch reads; pairs read concurrently. */
 export const ASSOCIATION_READ_SELECTED = 'association-read-selected';
+
+/** backfillWorkflow: the progress estimate's searches run beside the first pages instead of before them. */
+export const ESTIMATE_BESIDE_PAGES = 'backfill-estimate-beside-pages';
