@@ -197,6 +197,23 @@ router.add('GET', '/__sim/state', (ctx) => {
   });
 });
 
+// A change in the account's user settings: an owner's teams, or the user deactivated (the owner is archived).
+router.add('PATCH', '/__sim/owners/:id', (ctx) => {
+  const owner = ctx.portal.store.owners.find((o) => o.id === ctx.params.id);
+  if (!owner) throw notFound(`Owner ${ctx.params.id} not found`);
+  const body = asObject(ctx.json());
+  if (body.archived !== undefined) owner.archived = body.archived === true;
+  if (body.teams !== undefined) {
+    if (!Array.isArray(body.teams)) throw validation('teams must be an array');
+    owner.teams = body.teams.map((raw) => {
+      const t = asObject(raw);
+      return { id: String(t.id), name: String(t.name), primary: t.primary === true };
+    });
+  }
+  owner.updatedAt = Date.now();
+  return ok(owner);
+});
+
 router.add('GET', '/__sim/objects/:type/:id', (ctx) => {
   const ts = adminType(ctx);
   const id = Number(ctx.params.id);

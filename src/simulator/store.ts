@@ -24,6 +24,13 @@ export interface SimRecord {
   deleted: boolean;
 }
 
+/** A team an owner belongs to, as the owners API lists it; `primary` marks the owner's primary team. */
+export interface OwnerTeam {
+  id: string;
+  name: string;
+  primary: boolean;
+}
+
 export interface Owner {
   id: string;
   email: string;
@@ -31,7 +38,10 @@ export interface Owner {
   lastName: string;
   userId: number;
   createdAt: number;
+  /** Epoch ms of the last change (teams, deactivation); createdAt until then. */
+  updatedAt?: number;
   archived: boolean;
+  teams: OwnerTeam[];
 }
 
 const LOOKUP_PROPERTIES: Partial<Record<ObjectTypeName, string[]>> = {
