@@ -10,10 +10,8 @@
 // flight per type, most partitions sit idle, so run the server with one partition per task queue
 // (matching.numTaskqueueReadPartitions=1 / numTaskqueueWritePartitions=1) and say so in BENCH_TEMPORAL_NOTE.
 // Needs PostgreSQL and the Temporal dev server (scripts/temporal-server.sh start). Writes bench/results/backfill.{json,md}.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { backfillPagesPerActivity, parseConfig, type Config } from '../src/config';
@@ -22,12 +20,27 @@ import { createPrisma, type PrismaClient } from '../src/store/prisma';
 import { OBJECT_TYPES } from '../src/sync/object-types';
 import { deleteSyncSchedule } from '../src/scheduled/schedules';
 import { startBackfill } from '../src/scheduled/start-sync';
+import { associationSyncWorkflowId } from '../src/workflow-safe/ids';
 import type { BackfillProgress } from '../workflows/scheduled/backfill';
+import { backfillPhases, type Phase, type Phases } from './support/phases';
 import { cpuOf, groupSamples, killGroup, procSample, spawnTsx } from './support/processes';
+import { REQUEST_KINDS, requestsByKind, type RequestKind } from './support/requests';
+import {
+  benchArgs,
+  DATABASE_URL,
+  hubsyncEnv,
+  loadNow,
+  machineInfo,
+  migrateBenchDatabase,
+  ROOT,
+  round,
+  simAdmin as admin,
+  TEMPORAL_ADDRESS,
+  writeResults,
+  type MachineInfo,
+} from './support/setup';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2)
-  args.set((process.argv[i] ?? '').replace(/^--/, ''), process.argv[i + 1] ?? '');
+const args = benchArgs();
 const RECORDS = Number(args.get('records') ?? 100_000);
 const CEILING_PER_10S = Number(args.get('requests-per-10s') ?? 190);
 const NAIVE_SECONDS = Number(args.get('naive-seconds') ?? 20);
@@ -36,9 +49,6 @@ const CPU_PROFILE_DIR = args.get('cpu-prof');
 // The simulator unlimited, but the worker told HubSpot allows 99 requests/s: backfillPagesPerActivity is then
 // 1, the pipeline as it was (one page per activity) — the alternative to the grouped pages, in the same run.
 const ONE_PAGE_REQUESTS_PER_10S = 990;
-const ROOT = path.resolve(__dirname, '..');
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench';
-const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const PORTAL = String(7_000_000 + Math.floor(Math.random() * 1_000_000));
 const TOKEN = 'bench-token';
 // Equal shares per type (owners come on top: the seed's default 10). HubSpot's list cursor is opaque, so
@@ -52,32 +62,13 @@ function temporalServerPid(): number | undefined {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
 }
 
-async function admin<T>(simUrl: string, method: string, p: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${simUrl}${p}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`simulator ${method} ${p} → ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 function workerConfig(simUrl: string, queue: string, requestsPer10s: number): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    DATABASE_URL,
-    TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: queue,
-    TEMPORAL_HUBSPOT_TASK_QUEUE: `${queue}-hubspot`,
-    HUBSPOT_BASE_URL: simUrl,
+  return hubsyncEnv(simUrl, queue, {
     HUBSPOT_ACCESS_TOKEN: TOKEN,
-    // Production refuses the repository's demo secrets; the benchmark receives no webhooks or platform calls.
     HUBSPOT_CLIENT_SECRET: randomBytes(24).toString('hex'),
-    PLATFORM_API_KEY: randomBytes(24).toString('hex'),
     HUBSPOT_PORTAL_ID: PORTAL,
     HUBSPOT_REQUESTS_PER_10S: String(requestsPer10s),
-  };
+  });
 }
 
 interface PipelineRun {
@@ -88,6 +79,12 @@ interface PipelineRun {
   rateLimitedOther: number;
   hubspotRequests: number;
   hubspotRequestsByEndpoint: Record<string, number>;
+  /** List pages (owners too), record batch reads, searches, property definitions, v4 association reads, labels. */
+  hubspotRequestsByKind: Record<RequestKind, number>;
+  /** Requests per second over the run ÷ the ceiling's (what the budget was used for, of what it allows). */
+  fractionOfRequestCeiling: number;
+  /** Seconds from the backfill's first event: when the setup, pages, link check and association read ran. */
+  phases: Phases;
   /** The worker's node process alone. */
   workerPeakRssMb: number;
   workerIdleRssMb: number;
@@ -184,6 +181,11 @@ async function runPipeline(
     rateLimited: Record<string, number>;
   }>(simUrl, 'GET', '/__sim/counters');
   const temporalHistoryEvents = await historyEvents(client, handle.workflowId);
+  const phases = await backfillPhases(
+    client,
+    [handle.workflowId, associationSyncWorkflowId(handle.workflowId)],
+    runStartedAt,
+  ).catch(() => ({}));
   killGroup(child);
   await new Promise((resolve) => child.once('exit', resolve));
   const rateLimited10s = counters.rateLimited.TEN_SECONDLY_ROLLING ?? 0;
@@ -195,6 +197,9 @@ async function runPipeline(
     rateLimitedOther: Object.values(counters.rateLimited).reduce((a, b) => a + b, 0) - rateLimited10s,
     hubspotRequests: counters.total,
     hubspotRequestsByEndpoint: counters.byEndpoint,
+    hubspotRequestsByKind: requestsByKind(counters.byEndpoint),
+    fractionOfRequestCeiling: round(counters.total / seconds / (requestsPer10s / 10)),
+    phases,
     workerPeakRssMb: Math.round(peak / 1024 / 1024),
     workerIdleRssMb: Math.round(workerIdleRss / 1024 / 1024),
     workerGroupPeakRssMb: Math.round(groupPeak / 1024 / 1024),
@@ -250,15 +255,8 @@ async function clearPortal(prisma: PrismaClient): Promise<void> {
   }
 }
 
-const round = (n: number): number => Math.round(n * 100) / 100;
-
 async function main(): Promise<void> {
-  const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL },
-    stdio: 'ignore',
-  });
-  if (migrate.status !== 0) throw new Error('migrating the bench database failed (is PostgreSQL up?)');
+  migrateBenchDatabase();
   const { child: simulator, match } = await spawnTsx(
     'src/simulator/main.ts',
     [
@@ -297,7 +295,7 @@ async function main(): Promise<void> {
   try {
     await clearPortal(prisma);
     const ceilingRecordsPerSecond = (CEILING_PER_10S / 10) * 100;
-    const loadBefore = round(loadavg()[0] ?? 0);
+    const loadBefore = loadNow();
     console.log(
       `seeded ${total} records; ceiling ${CEILING_PER_10S} requests/10 s = ${ceilingRecordsPerSecond} records/s; load ${loadBefore}`,
     );
@@ -328,11 +326,7 @@ async function main(): Promise<void> {
 
     const result: BenchResult = {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        loadAverage1m: { before: loadBefore, after: round(loadavg()[0] ?? 0) },
-      },
+      machine: machineInfo(loadBefore),
       // The task queue rate limit is split across the queue's partitions: say how the server was set up.
       temporal: { address: TEMPORAL_ADDRESS, note: process.env.BENCH_TEMPORAL_NOTE ?? '' },
       recordsSeeded: total,
@@ -361,12 +355,7 @@ async function main(): Promise<void> {
         ? { groupedOverOnePage: round(unlimited.recordsPerSecond / onePage.recordsPerSecond) }
         : {}),
     };
-    const name = args.get('out') ?? 'backfill';
-    mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(ROOT, `bench/results/${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(path.join(ROOT, `bench/results/${name}.md`), markdown(result));
-    console.log(markdown(result));
-    console.log(`wrote bench/results/${name}.json and ${name}.md`);
+    writeResults(args.get('out') ?? 'backfill', result, markdown(result));
   } finally {
     await deleteSyncSchedule(client, PORTAL).catch(() => undefined);
     await clearPortal(prisma).catch(() => undefined);
@@ -383,7 +372,7 @@ interface NaiveRun {
 
 interface BenchResult {
   date: string;
-  machine: { cpus: number; node: string; loadAverage1m: { before: number; after: number } };
+  machine: MachineInfo;
   temporal: { address: string; note: string };
   recordsSeeded: number;
   ceiling: { requestsPer10s: number; recordsPerSecond: number };
@@ -400,7 +389,20 @@ const perRecordUs = (run: PipelineRun, seconds: number | null): string =>
   seconds === null ? '–' : `${seconds} s (${Math.round((seconds / run.records) * 1e6)} µs/record)`;
 
 function pipelineRow(name: string, run: PipelineRun, fraction?: number): string {
-  return `| ${name} | ${run.records} | ${run.seconds} | ${run.recordsPerSecond} | ${fraction ?? '–'} | ${run.hubspotRequests} | ${run.rateLimited10s} | ${run.rateLimitedOther} | ${run.workerPeakRssMb} MB (idle ${run.workerIdleRssMb}) |`;
+  const requestShare = fraction === undefined ? '' : ` (${run.fractionOfRequestCeiling} of the request ceiling)`;
+  return `| ${name} | ${run.records} | ${run.seconds} | ${run.recordsPerSecond} | ${fraction ?? '–'} | ${run.hubspotRequests}${requestShare} | ${run.rateLimited10s} | ${run.rateLimitedOther} | ${run.workerPeakRssMb} MB (idle ${run.workerIdleRssMb}) |`;
+}
+
+function kindRow(name: string, run: PipelineRun): string {
+  return `| ${name} | ${REQUEST_KINDS.map((k) => run.hubspotRequestsByKind[k]).join(' | ')} | ${run.hubspotRequests} |`;
+}
+
+const span = (p: Phase | undefined): string =>
+  p === undefined ? '–' : `${round(p.from, 1)}–${round(p.to, 1)} s (${p.activities})`;
+
+function phaseRow(name: string, run: PipelineRun): string {
+  const p = run.phases;
+  return `| ${name} | ${span(p.setup)} | ${span(p.pages)} | ${span(p.linkCheck)} | ${span(p.associations)} | ${run.seconds} s |`;
 }
 
 function cpuRow(name: string, run: PipelineRun): string {
@@ -411,10 +413,17 @@ function cpuRow(name: string, run: PipelineRun): string {
 function markdown(r: BenchResult): string {
   const rows: string[] = [];
   const cpu: string[] = [];
+  const kinds: string[] = [];
+  const phases: string[] = [];
+  const detail = (name: string, run: PipelineRun) => {
+    cpu.push(cpuRow(name, run));
+    kinds.push(kindRow(name, run));
+    phases.push(phaseRow(name, run));
+  };
   if (r.atCeiling) {
     const name = `pipeline, ceiling ${r.ceiling.requestsPer10s} req/10 s (${r.ceiling.recordsPerSecond} rec/s), ${r.pagesPerActivity.atCeiling} page/activity`;
     rows.push(pipelineRow(name, r.atCeiling, r.atCeiling.fractionOfCeiling));
-    cpu.push(cpuRow('ceiling', r.atCeiling));
+    detail('ceiling', r.atCeiling);
   }
   if (r.naiveAtCeiling) {
     const n = r.naiveAtCeiling;
@@ -426,11 +435,11 @@ function markdown(r: BenchResult): string {
     rows.push(
       pipelineRow(`pipeline, simulator unlimited, ${r.pagesPerActivity.unlimited} pages/activity`, r.unlimited),
     );
-    cpu.push(cpuRow('unlimited', r.unlimited));
+    detail('unlimited', r.unlimited);
   }
   if (r.unlimitedOnePagePerActivity) {
     rows.push(pipelineRow('pipeline, simulator unlimited, 1 page/activity (as before)', r.unlimitedOnePagePerActivity));
-    cpu.push(cpuRow('unlimited, 1 page/activity', r.unlimitedOnePagePerActivity));
+    detail('unlimited, 1 page/activity', r.unlimitedOnePagePerActivity);
   }
   const ratios = [
     r.pipelineOverNaive === undefined ? '' : `pipeline ÷ naive loop at the ceiling: ${r.pipelineOverNaive}×`,
@@ -453,7 +462,23 @@ ${ratios.join(' · ')}
 
 Goals: ≥ 0.95 of the ceiling with 0 ten-second 429s; ≥ 6,000 records/s into PostgreSQL when HubSpot is not the limit.
 Seconds run from starting the backfill workflow to its completion (worker already running); the records/s of
-the ceiling run include the 5 estimate searches and the owners page. Worker RSS: the worker's node process alone.
+the ceiling run include the estimate searches and the owners page. Worker RSS: the worker's node process alone.
+The record ceiling is one list page of 100 per request; the request ceiling is the requests per second HubSpot allows.
+
+## Where the requests go (simulator counters)
+
+| run | ${REQUEST_KINDS.join(' | ')} | total |
+|---|${REQUEST_KINDS.map(() => '---:|').join('')}---:|
+${kinds.join('\n')}
+
+list: record list pages (owners too) · batchRead: records read back by id · search: the progress estimate's
+counts · properties: the property catalog · associationRead / associationLabels: the v4 association read.
+
+## When each phase ran (seconds from the backfill's first event; activities completed)
+
+| run | setup | pages | link check | association read | whole run |
+|---|---|---|---|---|---:|
+${phases.join('\n')}
 
 ## Where the time goes: CPU seconds per process during the run
 

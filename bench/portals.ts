@@ -6,19 +6,27 @@
 // Usage: npm run bench:portals [-- --portals 20 --records 5000 --workers 2 --small-records 100 --samples 20
 //        --timeout-seconds 900 --out portals]
 // Needs PostgreSQL and the Temporal dev server (scripts/temporal-server.sh start). Writes bench/results/<out>.{json,md}.
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createPrisma, type PrismaClient } from '../src/store/prisma';
 import { groupSamples, killGroup, spawnTsx } from './support/processes';
+import {
+  benchArgs,
+  DATABASE_URL,
+  hubsyncEnv,
+  loadNow,
+  machineInfo,
+  migrateBenchDatabase,
+  round,
+  simAdmin as sim,
+  TEMPORAL_ADDRESS,
+  writeResults,
+  type MachineInfo,
+} from './support/setup';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2)
-  args.set((process.argv[i] ?? '').replace(/^--/, ''), process.argv[i + 1] ?? '');
+const args = benchArgs();
 const num = (k: string, d: number): number => {
   const n = Number(args.get(k) ?? d);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${k} must be a positive integer`);
@@ -31,9 +39,6 @@ const SMALL_RECORDS = num('small-records', 100);
 const SAMPLES = num('samples', 20);
 const TIMEOUT_S = num('timeout-seconds', 900);
 const OUT = args.get('out') ?? 'portals';
-const ROOT = path.resolve(__dirname, '..');
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench';
-const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const BUDGET_PER_10S = 110;
 const CLIENT_ID = 'bench-client-id';
 const CLIENT_SECRET = 'bench-client-secret';
@@ -43,7 +48,6 @@ const BIG = Array.from({ length: PORTALS }, (_, i) => String(BASE + i + 1));
 const SMALL = String(BASE);
 const TYPES = ['contacts', 'companies', 'deals', 'tickets', 'tasks'] as const;
 
-const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0
@@ -61,16 +65,6 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-async function sim<T>(url: string, method: string, p: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}${p}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`simulator ${method} ${p} → ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 /** An even share of `records` over the five synced types. */
@@ -167,12 +161,7 @@ interface PortalFigure {
 }
 
 async function main(): Promise<void> {
-  const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL },
-    stdio: 'ignore',
-  });
-  if (migrate.status !== 0) throw new Error('migrating the bench database failed (is PostgreSQL up?)');
+  migrateBenchDatabase();
   const port = await freePort();
   const adminPort = await freePort();
   const serverUrl = `http://127.0.0.1:${port}`;
@@ -207,18 +196,10 @@ async function main(): Promise<void> {
   );
 
   const queue = `bench-portals-${BASE}`;
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    DATABASE_URL,
-    TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: queue,
-    TEMPORAL_HUBSPOT_TASK_QUEUE: `${queue}-hubspot`,
-    HUBSPOT_BASE_URL: simUrl,
+  const env = hubsyncEnv(simUrl, queue, {
     HUBSPOT_APP_MODE: 'public',
-    // Production refuses the repository's demo secrets; the private-app token is unused in public mode.
+    // The private-app token is unused in public mode (and production refuses the repository's demo one).
     HUBSPOT_ACCESS_TOKEN: `unused-${randomBytes(8).toString('hex')}`,
-    PLATFORM_API_KEY: randomBytes(24).toString('hex'),
     HUBSPOT_CLIENT_ID: CLIENT_ID,
     HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
     HUBSPOT_OAUTH_AUTHORIZE_URL: `${simUrl}/oauth/authorize`,
@@ -229,7 +210,7 @@ async function main(): Promise<void> {
     HUBSPOT_WEBHOOK_URL: `https://127.0.0.1:${port}/webhooks/hubspot`,
     PORT: String(port),
     ADMIN_PORT: String(adminPort),
-  };
+  });
   const workers: ChildProcess[] = [];
   for (let i = 0; i < WORKERS; i++)
     workers.push(
@@ -252,7 +233,7 @@ async function main(): Promise<void> {
   const all = [SMALL, ...BIG];
   try {
     await cleanup(prisma, client, all);
-    const loadBefore = round(loadavg()[0] ?? 0);
+    const loadBefore = loadNow();
     // The small portal alone first: installed, backfilled, then its webhook latency on an otherwise idle system.
     await install(serverUrl, simUrl, SMALL);
     await untilLoaded(prisma, new Map([[SMALL, SMALL_RECORDS]]), Date.now(), Date.now() + TIMEOUT_S * 1000);
@@ -297,11 +278,7 @@ async function main(): Promise<void> {
     });
     const result = {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        loadAverage1m: { before: loadBefore, after: round(loadavg()[0] ?? 0) },
-      },
+      machine: machineInfo(loadBefore),
       temporal: { address: TEMPORAL_ADDRESS, note: process.env.BENCH_TEMPORAL_NOTE ?? '' },
       setup: {
         portals: PORTALS,
@@ -322,11 +299,7 @@ async function main(): Promise<void> {
       workerPeakRssMb: peaks.map((b) => Math.round(b / 1024 / 1024)),
       portals: figures,
     };
-    mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(ROOT, `bench/results/${OUT}.json`), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(path.join(ROOT, `bench/results/${OUT}.md`), markdown(result));
-    console.log(markdown(result));
-    console.log(`wrote bench/results/${OUT}.json and ${OUT}.md`);
+    writeResults(OUT, result, markdown(result));
   } finally {
     clearInterval(sampler);
     await cleanup(prisma, client, all).catch(() => undefined);
@@ -337,7 +310,7 @@ async function main(): Promise<void> {
 
 function markdown(r: {
   date: string;
-  machine: { cpus: number; node: string; loadAverage1m: { before: number; after: number } };
+  machine: MachineInfo;
   temporal: { address: string; note: string };
   setup: {
     portals: number;

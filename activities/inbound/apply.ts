@@ -3,6 +3,7 @@ import type { Logger } from '../../src/logger';
 import type { Metrics } from '../../src/metrics';
 import {
   applyInboundRecords,
+  localRowExists,
   markArchived,
   type ApplyInboundResult,
   type InboundRecord,
@@ -17,6 +18,7 @@ import {
   takeOverMergedRecords,
 } from '../../src/store/inbound-lifecycle';
 import { TRANSACTION_OPTIONS, type PrismaClient } from '../../src/store/prisma';
+import { mustReadRecordFirst } from '../../src/sync/local-link';
 import type { MappingConfig } from '../../src/sync/mapping-types';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import type { DrainPlan, PlannedProperty } from '../../src/sync/pending-changes';
@@ -47,12 +49,19 @@ export interface ApplyInboundPlanInput {
   plan: DrainPlan;
   /** The full record, when the plan asked for one and HubSpot still has it. */
   record: FetchedRecord | null;
+  /**
+   * Whether the workflow read the record for this apply (a plan's full fetch, or one this apply asked for).
+   * Workflows that cannot read it on request (code older than needsRecord) leave it out: never asked then.
+   */
+  recordRead?: boolean;
   keys: InboundKey[];
   ourAppId?: string;
 }
 
 export interface ApplyInboundPlanResult {
   applied: boolean;
+  /** Nothing applied: the plan must be applied together with the record's full read (mustReadRecordFirst). */
+  needsRecord?: boolean;
   /** For the workflow's details line in the Temporal UI: counts only, never values. */
   summary: string;
 }
@@ -71,7 +80,16 @@ export function createInboundActivities(deps: InboundDeps) {
       const target = { portalId, objectType, objectId };
       const at = new Date(Math.max(0, ...input.keys.map((k) => k.occurredAt)) || Date.now());
       const mapping = await mappingOf(deps, portalId);
+      const recordRead = plan.needsFullFetch || input.recordRead === true;
       return prisma.$transaction(async (tx) => {
+        if (
+          input.recordRead !== undefined &&
+          mustReadRecordFirst(plan, {
+            recordRead,
+            rowExists: await localRowExists(tx, { portalId, objectType, hubspotId: objectId }),
+          })
+        )
+          return { applied: false, needsRecord: true, summary: 'API changes to a record without a row: read it first' };
         if ((await recordProcessedEvents(tx, target, input.keys)) === 0 && input.keys.length > 0) {
           return { applied: false, summary: `${input.keys.length} events already applied` };
         }
@@ -137,7 +155,7 @@ export function createInboundActivities(deps: InboundDeps) {
         const partial = propertyRecords(objectId, plan.properties);
         if (partial.length > 0) add(await applyInboundRecords(tx, { ...options, mode: 'partial' }, partial));
         // Asked for and not found: HubSpot no longer has the record live (deleted or merged away since).
-        const gone = plan.needsFullFetch && input.record === null;
+        const gone = recordRead && input.record === null;
         if (plan.lifecycle === 'archived' || gone) {
           // A deletion event is ordered against the row's HubSpot time (a restore or edit applied since, by an
           // earlier run of this workflow, wins); HubSpot saying the record is gone is not.

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Logger } from '../../src/logger';
 import { notifyLocalChanges, type PushStartOptions } from '../../src/outbound/notify';
+import { notifyAssociationChanges } from '../../src/outbound/notify-associations';
 import { dispatchOutbox } from '../../src/store/outbox';
 import type { PrismaClient } from '../../src/store/prisma';
 
@@ -16,7 +17,7 @@ export interface RelayOutboxInput {
 
 /**
  * A long-running, heartbeating activity: it polls the outbox and signals the push workflows through the
- * worker's own Temporal client (the same notifyLocalChanges the HTTP route uses). Polling a partial index range
+ * worker's own Temporal client (the same notifyLocalChanges and notifyAssociationChanges the HTTP route uses). Polling a partial index range
  * every half second costs PostgreSQL next to nothing, where a workflow timer per poll would bloat history.
  */
 export function createOutboxActivities({ prisma, logger }: { prisma: PrismaClient; logger: Logger }) {
@@ -28,8 +29,13 @@ export function createOutboxActivities({ prisma, logger }: { prisma: PrismaClien
       let dispatched = 0;
       while (Date.now() < deadline) {
         context.heartbeat({ dispatched });
-        const taken = await dispatchOutbox(prisma, { portalId: input.portalId, limit: input.batchSize }, (changes) =>
-          notifyLocalChanges(client, changes, input.push),
+        const taken = await dispatchOutbox(
+          prisma,
+          { portalId: input.portalId, limit: input.batchSize },
+          async ({ records, associations }) => {
+            if (records.length > 0) await notifyLocalChanges(client, records, input.push);
+            if (associations.length > 0) await notifyAssociationChanges(client, associations, input.push);
+          },
         );
         dispatched += taken;
         if (taken > 0) logger.debug({ portalId: input.portalId, taken }, 'outbox entries handed to push workflows');

@@ -20,6 +20,7 @@ import {
   unseenLinkedIds,
 } from '../../src/store/sync-cursors';
 import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
+import { saveOwnerTeams, type OwnerTeams } from '../../src/store/owner-teams';
 import { addCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
 import { mergedObjectIds } from '../../src/sync/merges';
@@ -87,17 +88,32 @@ function fromOwner(owner: Owner): InboundRecord {
   };
 }
 
+/** The teams HubSpot lists per owner (none listed: none, e.g. on tiers without teams). */
+function teamsOf(owner: Owner): OwnerTeams {
+  return {
+    hubspotId: owner.id,
+    teams: (owner.teams ?? []).map((t) => ({ id: t.id, name: t.name, primary: t.primary === true })),
+  };
+}
+
 async function fetchListPage(
   hubspot: HubSpotClient,
   objectType: ObjectType,
   opts: { after?: string; archived: boolean; properties: string[] },
-): Promise<{ records: InboundRecord[]; nextAfter?: string; archivedAt: Array<Date | undefined> }> {
+): Promise<{
+  records: InboundRecord[];
+  nextAfter?: string;
+  archivedAt: Array<Date | undefined>;
+  /** Owners only: each listed owner's teams, stored beside the row (saveOwnerTeams). */
+  teams?: OwnerTeams[];
+}> {
   if (objectType === 'owners') {
     const page = await hubspot.listOwnersPage({ after: opts.after, limit: 100, archived: opts.archived });
     return {
       records: page.results.map(fromOwner),
       nextAfter: page.nextAfter,
       archivedAt: page.results.map(() => undefined),
+      teams: page.results.map(teamsOf),
     };
   }
   const page = await hubspot.listPage(objectType, {
@@ -147,6 +163,27 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     });
   };
 
+  /**
+   * Archived owners are kept, marked archived, with their names and teams: records HubSpot reassigned still
+   * name them (hubspot_owner_id), so one archived before hubsync first listed the owners is stored too.
+   */
+  async function keepArchivedOwners(
+    portalId: string,
+    page: Awaited<ReturnType<typeof fetchListPage>>,
+  ): Promise<PageReport> {
+    const applied = await applyInboundRecords(
+      prisma,
+      applyOptions(portalId, 'owners', await mappingOf(deps, portalId)),
+      page.records,
+    );
+    await saveOwnerTeams(prisma, portalId, page.teams ?? []);
+    return {
+      ...count('owners', 'sync', page.records.length, applied),
+      archivedListed: page.records.length,
+      ...(page.nextAfter ? { next: page.nextAfter } : {}),
+    };
+  }
+
   return {
     /** One page of the records whose last-modified lies in the window (search; the 10,000 cap is the client's concern). */
     async syncChangesPage(input: ChangesPageInput): Promise<PageReport> {
@@ -181,6 +218,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         applyOptions(input.portalId, input.objectType, mapping),
         page.records,
       );
+      await saveOwnerTeams(prisma, input.portalId, page.teams ?? []);
       return {
         ...count(input.objectType, 'sync', page.records.length, applied),
         ...(page.nextAfter ? { next: page.nextAfter } : {}),
@@ -197,6 +235,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         archived: true,
         properties: ['hs_object_id'],
       });
+      if (input.objectType === 'owners') return keepArchivedOwners(input.portalId, page);
       const ids = page.records.map((r) => r.hubspotId);
       const active = new Set(
         await activeIds(prisma, { table: tableFor(input.objectType).table, portalId: input.portalId, hubspotIds: ids }),
@@ -355,6 +394,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
           page.records,
           { expected: cursor, next },
         );
+        await saveOwnerTeams(prisma, input.portalId, page.teams ?? []);
         counts = addCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
         // Not advanced: another attempt of this activity committed the page first; the workflow asks again.
         if (complete || !advanced || !more) return { ...counts, done, complete };

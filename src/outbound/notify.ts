@@ -1,5 +1,6 @@
 // How a platform tells hubsync that its records changed, for platforms that hold a Temporal client themselves.
-// The HTTP route POST /platform/changes and the outbox relay go through the same function.
+// The HTTP route POST /platform/changes and the outbox relay go through the same function (associations:
+// notify-associations.ts; what both share: signal-push.ts).
 import type { Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../config';
@@ -12,6 +13,7 @@ import {
 } from '../workflow-safe/search-attributes';
 import { pushWorkflowId } from '../workflow-safe/ids';
 import type { PushStartOptions } from '../workflow-safe/push-options';
+import { groupByPortal, signalInChunks, type PortalCheck } from './signal-push';
 
 export type { PushStartOptions } from '../workflow-safe/push-options';
 import { localChangesSignal, pushWorkflow, type PushWorkflowInput } from '../../workflows/outbound/push';
@@ -25,10 +27,7 @@ export interface LocalChangeReport extends LocalChange {
   portalId?: string;
 }
 
-/** A change that names no portal where there is no default one (public-app mode). */
-export class PortalRequiredError extends Error {
-  override readonly name = 'PortalRequiredError';
-}
+export { PortalRequiredError, UnknownPortalError, type PortalCheck } from './signal-push';
 
 export function pushStartOptions(
   config: Pick<
@@ -58,66 +57,57 @@ export interface NotifiedWorkflow {
   changes: number;
 }
 
-// Keeps each signal's payload far below Temporal's 2 MB limit (an entry is ~100 bytes with a few columns).
-export const SIGNAL_CHUNK = 2_000;
-export const SIGNAL_DEADLINE_MS = 5_000;
-
 /**
  * Signals (starting it when needed) the push workflow of each portal and object type present in `changes`.
  * Once this resolves the changes are durable: Temporal has recorded them and the workflow will push them.
  * It rejects when Temporal did not accept every signal; calling again with the same changes is safe (a record
- * reported twice is pushed once, and a push of unchanged fields sends nothing).
+ * reported twice is pushed once, and a push of unchanged fields sends nothing). A change without a portal where
+ * there is no default one, or for a portal not in `check.servedPortals`, rejects the whole call, naming it.
  */
 export async function notifyLocalChanges(
   client: Client,
   changes: readonly LocalChangeReport[],
   options: PushStartOptions,
+  check: PortalCheck = {},
 ): Promise<NotifiedWorkflow[]> {
-  const groups = new Map<string, { portalId: string; objectType: PushObjectType; changes: LocalChange[] }>();
-  const unnamed = changes.findIndex((c) => !c.portalId && !options.defaultPortalId);
-  if (unnamed >= 0)
-    throw new PortalRequiredError(`changes[${unnamed}].portalId: required (public-app mode serves many portals)`);
-  for (const { objectType, portalId = options.defaultPortalId, localId, fields } of changes) {
-    const workflowId = pushWorkflowId(portalId, objectType);
-    const group = groups.get(workflowId) ?? { portalId, objectType, changes: [] };
-    group.changes.push(fields === undefined ? { localId } : { localId, fields });
-    groups.set(workflowId, group);
-  }
+  const groups = groupByPortal(
+    'changes',
+    changes,
+    options.defaultPortalId,
+    (portalId, c) => pushWorkflowId(portalId, c.objectType),
+    check,
+  );
   const notified: NotifiedWorkflow[] = [];
-  for (const [workflowId, group] of groups) {
+  for (const [workflowId, { portalId, reports }] of groups) {
+    const objectType = reports[0]!.objectType;
+    const list: LocalChange[] = reports.map(({ localId, fields }) =>
+      fields === undefined ? { localId } : { localId, fields },
+    );
     const args: PushWorkflowInput = {
-      portalId: group.portalId,
-      objectType: group.objectType,
+      portalId,
+      objectType,
       hubspotTaskQueue: options.hubspotTaskQueue,
       batchWindowMs: options.batchWindowMs,
       idleTimeoutMs: options.idleTimeoutMs,
     };
-    for (let i = 0; i < group.changes.length; i += SIGNAL_CHUNK) {
-      // A bounded wait: the caller (an HTTP request, a relay holding row locks) must learn "not accepted" promptly.
-      await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-        client.workflow.signalWithStart(pushWorkflow, {
-          workflowId,
-          taskQueue: options.taskQueue,
-          args: [args],
-          signal: localChangesSignal,
-          signalArgs: [group.changes.slice(i, i + SIGNAL_CHUNK)],
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: SyncDirectionKey, value: 'outbound' },
-            { key: SyncTriggerKey, value: 'push' },
-            { key: PortalIdKey, value: group.portalId },
-            { key: HubSpotObjectTypeKey, value: group.objectType },
-          ]),
-          staticSummary: `PostgreSQL → HubSpot: ${group.objectType} of portal ${group.portalId}`,
-          staticDetails: `Gathers the platform's ${group.objectType} changes and writes them to HubSpot in batches of up to 100 (batch update / upsert). Query pushStatus for counts; refusals are in sync_failures (hubsync failures).`,
-        }),
-      );
-    }
-    notified.push({
-      workflowId,
-      portalId: group.portalId,
-      objectType: group.objectType,
-      changes: group.changes.length,
-    });
+    await signalInChunks(client, list, (chunk) =>
+      client.workflow.signalWithStart(pushWorkflow, {
+        workflowId,
+        taskQueue: options.taskQueue,
+        args: [args],
+        signal: localChangesSignal,
+        signalArgs: [chunk],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SyncDirectionKey, value: 'outbound' },
+          { key: SyncTriggerKey, value: 'push' },
+          { key: PortalIdKey, value: portalId },
+          { key: HubSpotObjectTypeKey, value: objectType },
+        ]),
+        staticSummary: `PostgreSQL → HubSpot: ${objectType} of portal ${portalId}`,
+        staticDetails: `Gathers the platform's ${objectType} changes and writes them to HubSpot in batches of up to 100 (batch update / upsert). Query pushStatus for counts; refusals are in sync_failures (hubsync failures).`,
+      }),
+    );
+    notified.push({ workflowId, portalId, objectType, changes: list.length });
   }
   return notified;
 }

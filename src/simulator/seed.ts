@@ -78,6 +78,7 @@ export function seedPortal(store: PortalStore, opts: SeedOptions): SeedResult {
       userId: 9000000 + n,
       createdAt: from,
       archived: false,
+      teams: seededTeams(n),
     };
     store.owners.push(owner);
     users.push(
@@ -213,4 +214,18 @@ function makeProps(
     default:
       return {};
   }
+}
+
+// Teams of a seeded owner: each has a primary team, every third one a second team too (HubSpot lists every team
+// an owner is on, one of them primary: the owners reference's `teams` example).
+const SEED_TEAMS = [
+  { id: '178588', name: 'West Coast Sales' },
+  { id: '178589', name: 'East Coast Sales' },
+  { id: '178590', name: 'Support' },
+];
+function seededTeams(n: number) {
+  const primary = SEED_TEAMS[n % SEED_TEAMS.length]!;
+  const teams = [{ ...primary, primary: true }];
+  if (n % 3 === 0) teams.push({ ...SEED_TEAMS[(n + 1) % SEED_TEAMS.length]!, primary: false });
+  return teams;
 }

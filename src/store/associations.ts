@@ -132,28 +132,20 @@ export async function applyAssociationChanges(
     const ends = associationEndpoints(change.associationType);
     return ends ? [{ change, ends }] : [];
   });
-  const survivors = await survivorsOf(
-    db,
-    portalId,
-    located.flatMap(({ change, ends }) => [
-      { type: ends.fromType, id: change.fromObjectId },
-      { type: ends.toType, id: change.toObjectId },
-    ]),
-  );
+  const ends = located.flatMap(({ change, ends }) => [
+    { type: ends.fromType, id: change.fromObjectId },
+    { type: ends.toType, id: change.toObjectId },
+  ]);
+  const survivors = await survivorsOf(db, portalId, ends);
   const current = (type: CrmObjectType, id: string) => survivors.get(`${type}|${id}`) ?? id;
-  const erased = await erasedAmong(
-    db,
-    portalId,
-    located.flatMap(({ change, ends }) => [
-      { type: ends.fromType, id: change.fromObjectId },
-      { type: ends.toType, id: change.toObjectId },
-    ]),
-  );
+  const erased = await erasedAmong(db, portalId, [...ends, ...ends.map((e) => ({ ...e, id: current(e.type, e.id) }))]);
+  const isErased = (type: CrmObjectType, id: string) =>
+    erased.has(`${type}|${id}`) || erased.has(`${type}|${current(type, id)}`);
   const newest = new Map<string, EventRow>();
   for (const { change, ends } of located) {
-    // A late event about a record erased for privacy must not bring its association back.
-    if (erased.has(`${ends.fromType}|${change.fromObjectId}`) || erased.has(`${ends.toType}|${change.toObjectId}`))
-      continue;
+    // A late event about a record erased for privacy, or merged into one erased since, must not bring its
+    // association back.
+    if (isErased(ends.fromType, change.fromObjectId) || isErased(ends.toType, change.toObjectId)) continue;
     const c = canonicalAssociation(
       ends.fromType,
       current(ends.fromType, change.fromObjectId),

@@ -214,3 +214,16 @@ export async function markArchived(
     input.eventAt ? input.eventAt.toISOString() : null,
   );
 }
+
+/** Whether the portal has a row (live, archived or a tombstone) for this HubSpot id. */
+export async function localRowExists(
+  db: Db,
+  input: { portalId: string; objectType: ObjectType; hubspotId: string },
+): Promise<boolean> {
+  const rows = await db.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM ${tableFor(input.objectType).table} WHERE portal_id = $1 AND hubspot_id = $2`,
+    input.portalId,
+    input.hubspotId,
+  );
+  return rows.length > 0;
+}

@@ -73,3 +73,22 @@ export function accountForAssociationRead(
   }
   return out;
 }
+
+/** What hubsync holds of one type pair before its association read. */
+export interface PairHoldings {
+  /** Live linked rows of the pair's from type, of its to type. */
+  readonly fromHeld: boolean;
+  readonly toHeld: boolean;
+  /** Live associations of the pair stored. */
+  readonly stored: boolean;
+}
+
+/**
+ * Whether a pair's associations need reading (the v4 batch reads of its from end). An association joins two
+ * records, so with no live linked row at either end HubSpot can list none hubsync could store, and with none
+ * stored there is nothing to archive either: the pair costs no read. Its label definitions are read regardless
+ * (platform changes resolve labels of any pair).
+ */
+export function pairNeedsRead(holdings: PairHoldings): boolean {
+  return (holdings.fromHeld && holdings.toHeld) || holdings.stored;
+}

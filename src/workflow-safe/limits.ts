@@ -18,6 +18,13 @@ export function historyIsLong(
   return info.continueAsNewSuggested || info.historyLength > limit;
 }
 
+/**
+ * Type pairs whose associations one association read reads at a time. An association page is one request and
+ * ~0.1 s from schedule to the next schedule, so about 4 pairs keep HubSpot's 19 requests/s busy; more would
+ * only queue on the HubSpot task queue ahead of webhook fetches and pushes.
+ */
+export const ASSOCIATION_PAIRS_IN_FLIGHT = 4;
+
 /** Page activities: one page is well under a second; a dead worker's page is retried after this long. */
 export const PAGE_ACTIVITY_TIMEOUT = '20s';
 export const PAGE_RETRY: RetryPolicy = {

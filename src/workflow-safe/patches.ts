@@ -10,3 +10,9 @@ export const RELAY_SURVIVES_FAILED_RUN = 'outbox-relay-survives-failed-run';
 
 /** incrementalSyncWorkflow, backfillWorkflow: the run ends with the association read (a child) of its type pairs. */
 export const ASSOCIATION_SYNC = 'association-sync';
+
+/** associationSyncWorkflow: pairs with nothing to read skip their batch reads; pairs read concurrently. */
+export const ASSOCIATION_READ_SELECTED = 'association-read-selected';
+
+/** incrementalSyncWorkflow, backfillWorkflow: the run also syncs the portal's custom objects (a child). */
+export const CUSTOM_OBJECTS = 'custom-objects';

@@ -1,6 +1,8 @@
 // Associations the platform creates or removes reach HubSpot (the simulator) with their type and label through
 // POST /platform/changes and the association push workflow; the webhooks HubSpot sends back for them are echoes
-// and write nothing.
+// and write nothing. The same holds for association intents the platform commits to the outbox table.
+import { pushStartOptions } from '../../src/outbound/notify';
+import { startOutboxRelay } from '../../src/outbound/start-outbox-relay';
 import { startManualSync } from '../../src/scheduled/start-sync';
 import { startStack, type Stack } from '../support/stack';
 import { counters, postChanges, resetCounters, waitFor } from './helpers';
@@ -137,6 +139,101 @@ describe('associations pushed from the platform', () => {
     );
     await webhooksSettled();
     expect(await v4Writes()).toEqual(['POST /crm/v4/associations/companies/contacts/batch/archive ×1']);
+  });
+
+  it('relays association intents committed to the outbox: created with the label, echo-free, then removed', async () => {
+    const { id: companyId } = await hubspot<{ id: string }>('POST', '/crm/v3/objects/companies', {
+      properties: { name: 'Initech', domain: 'initech.example' },
+    });
+    const { id: contactId } = await hubspot<{ id: string }>('POST', '/crm/v3/objects/contacts', {
+      properties: { email: 'peter@initech.example' },
+    });
+    const label = await hubspot<{ results: Array<{ typeId: number }> }>(
+      'POST',
+      '/crm/v4/associations/companies/contacts/labels',
+      { label: 'Budget holder', name: 'budget_holder' },
+    );
+    const labelTypeId = label.results[0]!.typeId;
+    await (
+      await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, ['contacts', 'companies'])
+    ).result();
+    const { prisma } = stack.runtime;
+    const company = await prisma.company.findFirstOrThrow({
+      where: { portalId: stack.portalId, hubspotId: companyId },
+    });
+    const contact = await prisma.contact.findFirstOrThrow({
+      where: { portalId: stack.portalId, hubspotId: contactId },
+    });
+    const relayId = await startOutboxRelay(stack.temporal, pushStartOptions(stack.runtime.config), stack.portalId, {
+      pollIntervalMs: 100,
+      activityRunMs: 5_000,
+    });
+    try {
+      // The platform's own change and its intents in one transaction: the same association twice (relayed once),
+      // and one of a pair hubsync does not associate (a failure naming it; the others go on).
+      await resetCounters(stack);
+      const intent = {
+        portalId: stack.portalId,
+        objectType: 'contacts',
+        localId: contact.id,
+        associationToType: 'companies',
+        associationToId: company.id,
+        associationLabel: 'Budget holder',
+      };
+      await prisma.$transaction(async (tx) => {
+        await tx.contact.update({ where: { id: contact.id }, data: { jobTitle: 'Budget owner' } });
+        await tx.outboxEntry.createMany({
+          data: [
+            intent,
+            intent,
+            { ...intent, associationToType: 'owners', associationToId: company.id, associationLabel: null },
+          ],
+        });
+      });
+      await waitFor('association in HubSpot', async () => ((await inHubSpot(companyId)).length > 0 ? true : undefined));
+      expect((await inHubSpot(companyId)).sort()).toEqual(
+        [`${contactId}:280:HUBSPOT_DEFINED:`, `${contactId}:${labelTypeId}:USER_DEFINED:Budget holder`].sort(),
+      );
+      const stored = await waitFor('association stored', async () => {
+        const r = await rows(companyId, contactId);
+        return r.length > 0 ? r : undefined;
+      });
+      expect(stored.map((r) => [r.association_type_id, r.label, r.archived])).toEqual([
+        [labelTypeId, 'Budget holder', false],
+      ]);
+      await webhooksSettled();
+      expect(
+        (await rows(companyId, contactId)).map((r) => [r.association_type_id, r.archived, r.updated_at.getTime()]),
+      ).toEqual(stored.map((r) => [r.association_type_id, r.archived, r.updated_at.getTime()]));
+      expect(await v4Writes()).toEqual(['POST /crm/v4/associations/companies/contacts/batch/create ×1']);
+      const refused = await prisma.syncFailure.findMany({
+        where: { portalId: stack.portalId, localId: contact.id, category: 'INVALID_OUTBOX_ENTRY' },
+      });
+      expect(refused.map((f) => f.message)).toEqual([
+        expect.stringMatching(/^outbox entry \d+: contacts and owners are not associated by hubsync$/),
+      ]);
+
+      // Removed through the outbox (the whole association): archived in HubSpot and here, one archive call.
+      await resetCounters(stack);
+      await prisma.outboxEntry.create({
+        data: { ...intent, associationLabel: null, associationRemove: true },
+      });
+      await waitFor('association archived in HubSpot', async () =>
+        (await inHubSpot(companyId)).length === 0 ? true : undefined,
+      );
+      await waitFor('association archived here', async () =>
+        (await rows(companyId, contactId)).every((r) => r.archived) ? true : undefined,
+      );
+      await webhooksSettled();
+      expect(await v4Writes()).toEqual(['POST /crm/v4/associations/companies/contacts/batch/archive ×1']);
+      expect(
+        await prisma.outboxEntry.count({
+          where: { localId: contact.id, associationToType: { not: null }, dispatchedAt: null },
+        }),
+      ).toBe(0);
+    } finally {
+      await stack.temporal.workflow.getHandle(relayId).terminate('test done');
+    }
   });
 
   it('refuses an unknown label or an unassociated pair with 400 naming the field, and accepts nothing of it', async () => {

@@ -18,14 +18,19 @@ const BUDGET = {
   backfill: (records: number) => Math.ceil(records / 100) + 2,
   incremental: (changes: number) => Math.ceil(changes / 200) + Math.ceil(changes / 100) + 3,
   /**
-   * Associations, per type pair, after a backfill and on every sync run: one v4 batch read per 1,000 linked
-   * records of the pair's from end (its first type in name order) and one read of the pair's label definitions.
+   * Associations, per type pair, after a backfill and on every sync run: one read of the pair's label
+   * definitions, and one v4 batch read per 1,000 linked records of the pair's from end (its first type in name
+   * order) — none when either end holds no linked row and no association of the pair is stored.
    */
-  associations: (fromRecords: number) => ({ reads: Math.ceil(fromRecords / 1000), labels: 1 }),
+  associations: (fromRecords: number, toRecords: number) => ({
+    reads: toRecords === 0 ? 0 : Math.ceil(fromRecords / 1000),
+    labels: 1,
+  }),
 };
 
 const OLD = { modifiedFrom: '2024-01-01T00:00:00.000Z', modifiedTo: '2024-06-01T00:00:00.000Z' };
-const SEEDED = { contacts: 1_050, companies: 320 } as const;
+const SEEDED = { contacts: 1_050, companies: 320, deals: 0 } as const;
+const TYPES = ['contacts', 'companies', 'deals'] as const;
 
 // At HubSpot's published limits one backfill page per activity; at a budget this high, ten pages in sequence
 // (the next one's request running while the current one is written): the same calls either way.
@@ -53,19 +58,26 @@ describe.each([
     Object.entries(byEndpoint)
       .filter(([endpoint]) => endpoint.includes(`/crm/v3/objects/${type}`))
       .reduce((sum, [, n]) => sum + n, 0);
-  // contacts and companies: one pair, read from companies (the v4 endpoints of any other pair are never called).
+  // Contacts, companies and deals (none in this portal): three pairs, each read from its first type; the two
+  // pairs with deals cost their labels only (the v4 endpoints of any other pair are never called).
   const expectAssociationBudget = (byEndpoint: Record<string, number>) => {
     const v4 = Object.fromEntries(Object.entries(byEndpoint).filter(([endpoint]) => endpoint.includes('/crm/v4/')));
-    const budget = BUDGET.associations(SEEDED.companies);
-    expect(v4).toEqual({
-      'POST /crm/v4/associations/companies/contacts/batch/read': budget.reads,
-      'GET /crm/v4/associations/companies/contacts/labels': budget.labels,
-    });
+    const expected: Record<string, number> = {};
+    for (const [from, to] of [
+      ['companies', 'contacts'],
+      ['companies', 'deals'],
+      ['contacts', 'deals'],
+    ] as const) {
+      const budget = BUDGET.associations(SEEDED[from], SEEDED[to]);
+      expected[`GET /crm/v4/associations/${from}/${to}/labels`] = budget.labels;
+      if (budget.reads > 0) expected[`POST /crm/v4/associations/${from}/${to}/batch/read`] = budget.reads;
+    }
+    expect(v4).toEqual(expected);
   };
   const backfill = async (restart: boolean) =>
     (
       await startBackfill(stack.temporal, stack.portalId, stack.runtime.config, {
-        objectTypes: ['contacts', 'companies'],
+        objectTypes: [...TYPES],
         restart,
       })
     ).result();
@@ -80,6 +92,7 @@ describe.each([
       expect(calls[`POST /crm/v3/objects/${type}/batch/read`] ?? 0).toBe(0);
       expect(callsFor(calls, type)).toBeLessThanOrEqual(BUDGET.backfill(SEEDED[type]));
     }
+    expect(callsFor(calls, 'deals')).toBeLessThanOrEqual(BUDGET.backfill(0));
     expectAssociationBudget(calls);
     expect(
       await stack.runtime.prisma.association.count({ where: { portalId: stack.portalId, archived: false } }),
@@ -127,7 +140,7 @@ describe.each([
     }
     await resetCounters();
     const result = await (
-      await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, ['contacts', 'companies'])
+      await startManualSync(stack.temporal, stack.portalId, stack.runtime.config, [...TYPES])
     ).result();
     expect(result.counts.contacts?.updated).toBe(changes);
     const calls = await callsByEndpoint();

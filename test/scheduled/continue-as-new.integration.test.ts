@@ -1,9 +1,10 @@
 // Long runs continue as new without losing or repeating a page: the history limit is lowered so a few
 // thousand records cross it several times.
 import { startStack, type Stack } from '../support/stack';
-import { incrementalSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { associationSyncWorkflowId, incrementalSyncWorkflowId } from '../../src/workflow-safe/ids';
 import type { BackfillProgress } from '../../workflows/scheduled/backfill';
 import type { IncrementalSyncResult } from '../../workflows/scheduled/incremental-sync';
+import type { PageCounts } from '../../src/sync/page-counts';
 import { rowCount, watermark } from './helpers';
 
 jest.setTimeout(180_000);
@@ -76,5 +77,55 @@ describe('continue-as-new', () => {
     expect(run?.status).toBe('completed');
     expect((await stack.temporal.workflow.getHandle(child).describe()).runId).not.toBe(run?.runId);
     expect(await watermark(stack.runtime.prisma, stack.portalId, 'contacts')).toBeGreaterThan(since);
+  });
+
+  it('association read: pairs read side by side across runs, every page once, a pair with an empty end costs its labels only', async () => {
+    const state = await stack.sim<{ objects: Record<'contacts' | 'deals', Array<{ id: string }>> }>(
+      'GET',
+      '/__sim/state?types=contacts,deals',
+    );
+    // Contacts past the first 1,000 (the second page of the contacts→deals read) and before it.
+    const pairs = [0, 1, 2, 1200, 1300, 1499].map((i, n) => [
+      state.objects.contacts[i]!.id,
+      state.objects.deals[n]!.id,
+    ]);
+    for (const [contact, deal] of pairs)
+      await stack.sim('POST', '/__sim/associations', {
+        fromType: 'contacts',
+        fromId: contact,
+        toType: 'deals',
+        toId: deal,
+      });
+    await stack.sim('DELETE', '/__sim/counters');
+
+    const workflowId = associationSyncWorkflowId(`continue-as-new:${stack.portalId}`);
+    const handle = await start<PageCounts>('associationSyncWorkflow', workflowId, {
+      portalId: stack.portalId,
+      hubspotTaskQueue: stack.runtime.config.TEMPORAL_HUBSPOT_TASK_QUEUE,
+      // No companies in this portal.
+      pairs: [
+        ['companies', 'contacts'],
+        ['companies', 'deals'],
+        ['contacts', 'deals'],
+      ],
+      historyLimit: 12,
+    });
+    const counts = await handle.result();
+    expect(counts).toMatchObject({ fetched: pairs.length });
+    expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+    const v4 = Object.entries(
+      (await stack.sim<{ byEndpoint: Record<string, number> }>('GET', '/__sim/counters')).byEndpoint,
+    ).filter(([endpoint]) => endpoint.includes('/crm/v4/'));
+    expect(Object.fromEntries(v4)).toEqual({
+      'GET /crm/v4/associations/companies/contacts/labels': 1,
+      'GET /crm/v4/associations/companies/deals/labels': 1,
+      'GET /crm/v4/associations/contacts/deals/labels': 1,
+      'POST /crm/v4/associations/contacts/deals/batch/read': 2,
+    });
+    const stored = await stack.runtime.prisma.association.findMany({
+      where: { portalId: stack.portalId, fromType: 'contacts', toType: 'deals', archived: false },
+      select: { fromId: true, toId: true },
+    });
+    expect(stored.map((a) => [a.fromId, a.toId]).sort()).toEqual([...pairs].sort());
   });
 });

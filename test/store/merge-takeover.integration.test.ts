@@ -76,6 +76,26 @@ describe('merge takeover', () => {
     expect(await prisma.association.count({ where: { portalId } })).toBe(0);
   });
 
+  it('an association event about a merged-away contact whose survivor was erased since is not stored', async () => {
+    // Chaos seed 1 × 300: m merged into s after s's erasure was applied; the company's event about m came last.
+    const portalId = newPortal();
+    const at = new Date();
+    await prisma.$transaction((tx) => eraseContact(tx, { portalId, hubspotId: 's', at }));
+    await prisma.$transaction((tx) =>
+      takeOverMergedRecords(tx, {
+        portalId,
+        objectType: 'contacts',
+        survivorId: 's',
+        primaryId: 's',
+        mergedIds: ['m'],
+        at,
+      }),
+    );
+    const late = { associationType: 'COMPANY_TO_CONTACT', fromObjectId: 'c1', toObjectId: 'm', removed: false };
+    await applyAssociationChanges(prisma, portalId, [{ ...late, occurredAt: at.getTime() - 1_000 }]);
+    expect(await prisma.association.count({ where: { portalId } })).toBe(0);
+  });
+
   it('a survivor without a row never adopts a merge tombstone (it would point at itself)', async () => {
     const portalId = newPortal();
     const at = new Date();

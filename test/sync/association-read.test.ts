@@ -1,4 +1,4 @@
-import { accountForAssociationRead } from '../../src/sync/association-read';
+import { accountForAssociationRead, pairNeedsRead } from '../../src/sync/association-read';
 
 const types = (...ids: number[]) => ids.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null }));
 
@@ -49,5 +49,18 @@ describe('accountForAssociationRead', () => {
       [],
     );
     expect(read.found).toEqual([{ fromId: '1', toId: '10', typeId: 1000, category: 'USER_DEFINED', label: 'Manager' }]);
+  });
+});
+
+describe('pairNeedsRead', () => {
+  it('reads a pair only when both ends hold linked rows or associations of it are stored', () => {
+    expect(pairNeedsRead({ fromHeld: true, toHeld: true, stored: false })).toBe(true);
+    // An empty end: HubSpot can list no association hubsync could store.
+    expect(pairNeedsRead({ fromHeld: true, toHeld: false, stored: false })).toBe(false);
+    expect(pairNeedsRead({ fromHeld: false, toHeld: true, stored: false })).toBe(false);
+    expect(pairNeedsRead({ fromHeld: false, toHeld: false, stored: false })).toBe(false);
+    // Stored associations whose records are gone: the read is what archives them.
+    expect(pairNeedsRead({ fromHeld: true, toHeld: false, stored: true })).toBe(true);
+    expect(pairNeedsRead({ fromHeld: false, toHeld: false, stored: true })).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InboundActivities, InboundKey } from '../../activities/inbound/apply';
-import type { HubSpotFetchActivities } from '../../activities/inbound/hubspot-fetch';
+import type { FetchedRecord, HubSpotFetchActivities } from '../../activities/inbound/hubspot-fetch';
 import { dedupeKey, type HubSpotWebhookEvent } from '../../src/sync/events';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import {
@@ -125,16 +125,21 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
     arrivedDuringApply = [];
     let outcome: { summary: string };
     try {
-      const fetched = plan.needsFullFetch ? await fetchHubSpotRecord({ portalId, objectType, objectId }) : null;
-      outcome = await applyInboundPlan({
-        portalId,
-        objectType,
-        objectId,
-        plan,
-        record: fetched,
-        keys,
-        ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}),
-      });
+      const read = () => fetchHubSpotRecord({ portalId, objectType, objectId });
+      const apply = (record: FetchedRecord | null, recordRead: boolean) =>
+        applyInboundPlan({
+          portalId,
+          objectType,
+          objectId,
+          plan,
+          record,
+          recordRead,
+          keys,
+          ...(input.ourAppId ? { ourAppId: input.ourAppId } : {}),
+        });
+      const result = await apply(plan.needsFullFetch ? await read() : null, plan.needsFullFetch);
+      // The apply may ask for the record first (mustReadRecordFirst): histories from before never hold that answer.
+      outcome = result.needsRecord ? await apply(await read(), true) : result;
     } catch (err) {
       // Before this patch a failed fetch or apply failed the workflow and its drained events were lost.
       if (!(err instanceof ActivityFailure) || !patched(KEEP_EVENTS_ON_FAILURE)) throw err;

@@ -18,7 +18,12 @@ import type {
   AssociationPushStoreActivities,
 } from '../../activities/outbound/association-push';
 import { associationChangeKey, laterChange, type AssociationChange } from '../../src/sync/association-changes';
-import { historyIsLong, PUSH_WORKFLOW_HISTORY_LIMIT } from '../../src/workflow-safe/limits';
+import {
+  historyIsLong,
+  PUSH_BATCH_RETRY,
+  PUSH_WORKFLOW_HISTORY_LIMIT,
+  STORE_RETRY,
+} from '../../src/workflow-safe/limits';
 
 export interface AssociationPushInput {
   portalId: string;
@@ -58,11 +63,11 @@ export async function associationPushWorkflow(input: AssociationPushInput): Prom
   const { pushAssociations } = proxyActivities<AssociationPushActivities>({
     taskQueue: input.hubspotTaskQueue,
     startToCloseTimeout: '3m',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+    retry: PUSH_BATCH_RETRY,
   });
   const { recordAssociationFailures } = proxyActivities<AssociationPushStoreActivities>({
     startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', maximumInterval: '30s' },
+    retry: STORE_RETRY,
   });
   const waitMs = input.waitMs ?? 5_000;
   const maxWaits = input.maxWaits ?? 12;
@@ -96,7 +101,7 @@ export async function associationPushWorkflow(input: AssociationPushInput): Prom
     try {
       result = await pushAssociations({ portalId: input.portalId, changes: batch.map((p) => p.change), workflowId });
     } catch (err) {
-      // Only a non-retryable failure gets here: recorded, so later changes are not blocked behind it.
+      // A non-retryable failure or spent attempts: recorded, so later changes are not blocked behind it.
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
       await recordAssociationFailures({

@@ -107,9 +107,10 @@ function renderOwner(o: Owner) {
     userId: o.userId,
     userIdIncludingInactive: o.userId,
     createdAt: iso(o.createdAt),
-    updatedAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt ?? o.createdAt),
     archived: o.archived,
-    teams: [],
+    // Only an owner on a team has the field: teams exist on some tiers only (owners API description).
+    ...(o.teams.length > 0 ? { teams: o.teams.map((t) => ({ id: t.id, name: t.name, primary: t.primary })) } : {}),
   };
 }
 
