@@ -29,7 +29,8 @@ import {
 } from '../../src/workflow-safe/ids';
 import { STORE_RETRY } from '../../src/workflow-safe/limits';
 import { associationSyncWorkflow } from './association-sync';
-import { ASSOCIATION_SYNC, CUSTOM_OBJECTS } from '../../src/workflow-safe/patches';
+import { ASSOCIATION_SYNC, BACKFILL_CHILD_PRIORITY, CUSTOM_OBJECTS } from '../../src/workflow-safe/patches';
+import { BACKFILL_PRIORITY, portalPriority } from '../../src/workflow-safe/priorities';
 import { customObjectSyncWorkflow } from './custom-object-sync';
 import { backfillWorkflow } from './backfill';
 import { objectSyncWorkflow } from './object-sync';
@@ -226,6 +227,7 @@ async function runBackfill(
       ],
       // A backfill is long and resumable: it outlives a cancelled or terminated sync run.
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...(patched(BACKFILL_CHILD_PRIORITY) ? { priority: portalPriority(input.portalId, BACKFILL_PRIORITY) } : {}),
       typedSearchAttributes: [
         { key: PortalIdKey, value: input.portalId },
         { key: SyncTriggerKey, value: 'backfill' },
