@@ -8,6 +8,8 @@ import { createAssociationPushActivities, createAssociationPushStoreActivities }
 import { createSyncCursorActivities } from './scheduled/sync-cursors';
 import { createSyncPageActivities } from './scheduled/sync-pages';
 import { createAssociationPageActivities } from './scheduled/association-pages';
+import { createCustomObjectPageActivities } from './scheduled/custom-object-pages';
+import { createCustomObjectStoreActivities } from './scheduled/custom-object-store';
 import { createAssociationStoreActivities } from './scheduled/association-store';
 import { createSyncRunActivities } from './sync-runs';
 import { createPropertyCatalog } from './property-catalog';
@@ -23,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAssociationPushStoreActivities(deps),
     ...createOutboxActivities(deps),
     ...createRetentionActivities(deps),
+    ...createCustomObjectStoreActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/inbound/hubspot-fetch.ts).
     ...createHubSpotFetchActivities(
@@ -44,6 +47,7 @@ export function createHubSpotActivities(deps: ActivityDeps) {
   return {
     ...createSyncPageActivities(deps),
     ...createAssociationPageActivities(deps),
+    ...createCustomObjectPageActivities(deps),
     ...createPushActivities(deps),
     ...createAssociationPushActivities(deps),
   };

@@ -19,6 +19,7 @@ import {
   associationPushWorkflowId,
   associationSyncWorkflowId,
   backfillWorkflowId,
+  customObjectSyncWorkflowId,
   inboundObjectWorkflowId,
   objectSyncWorkflowId,
   outboxRelayWorkflowId,
@@ -91,12 +92,32 @@ async function inboundRefused(stack: Stack): Promise<void> {
 async function syncs(stack: Stack): Promise<void> {
   const { temporal: client, portalId, runtime } = stack;
   const { config } = runtime;
+  // A custom object type with a record associated with a contact, for the backfill's custom-object child.
+  const car = await stack.sim<{ objectTypeId: string }>('POST', '/__sim/schemas', {
+    name: 'car',
+    labels: { singular: 'Car', plural: 'Cars' },
+    properties: [{ name: 'vin', label: 'VIN', type: 'string', fieldType: 'text' }],
+    associatedObjects: ['CONTACT'],
+  });
+  const beetle = await stack.sim<{ id: string }>('POST', `/__sim/objects/${car.objectTypeId}`, {
+    properties: { vin: 'VIN-1' },
+  });
+  const ann = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
+    properties: { email: 'ann@histories.example' },
+  });
+  await stack.sim('POST', '/__sim/associations', {
+    fromType: car.objectTypeId,
+    fromId: beetle.id,
+    toType: 'contacts',
+    toId: ann.id,
+  });
   // The portal's first run hands every type to the backfill; the second is incremental, with the link check.
   const first = await startManualSync(client, portalId, config);
   await first.result();
   await save(client, 'incremental-sync-first-run', first.workflowId);
   await save(client, 'backfill', backfillWorkflowId(portalId));
   await save(client, 'association-sync', associationSyncWorkflowId(backfillWorkflowId(portalId)));
+  await save(client, 'custom-object-sync', customObjectSyncWorkflowId(backfillWorkflowId(portalId)));
   const second = await startManualSync(client, portalId, { ...config, LINK_CHECK_INTERVAL_MS: 0 }, ['contacts']);
   await second.result();
   await save(client, 'incremental-sync', second.workflowId);

@@ -23,6 +23,9 @@ LOG_FILE="$DATA_DIR/server-$TEMPORAL_PORT.log"
 # One task-queue partition: Temporal splits a queue's maxTaskQueueActivitiesPerSecond evenly across partitions,
 # so with the default 4 a HubSpot queue with few pages in flight delivers well under its limit (0.81 vs 0.99 of
 # the ceiling in bench:backfill). In production, scope this to the HubSpot queue.
+# matching.enableFairness (implies matching.useNewMatcher, the priority-aware matcher; both off by default in
+# server 1.29.1): task priority, fairness by key (hubsync's key is the portal) and per-key rate limits
+# (UpdateTaskQueueConfig), proved by test/temporal/priority-fairness.integration.test.ts.
 # TEMPORAL_UI_CODEC_ENDPOINT (e.g. http://127.0.0.1:9465/codec, hubsync's admin listener): the Web UI asks it,
 # from the browser, to decrypt payloads sealed with TEMPORAL_PAYLOAD_KEY.
 TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-}"
@@ -94,6 +97,7 @@ start() {
     --dynamic-config-value 'history.timerProcessorMaxTimeShift="1ms"' \
     --dynamic-config-value matching.numTaskqueueReadPartitions=1 \
     --dynamic-config-value matching.numTaskqueueWritePartitions=1 \
+    --dynamic-config-value matching.enableFairness=true \
     "${sa_flags[@]}" >"$LOG_FILE" 2>&1 &
   echo $! >"$PID_FILE"
   local deadline=$((SECONDS + 90))

@@ -91,6 +91,9 @@ const envSchema = z
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('hubsync'),
     TEMPORAL_HUBSPOT_TASK_QUEUE: z.string().min(1).default('hubsync-hubspot'),
+    // The cluster runs with matching.enableFairness: the HubSpot queue's rate is one budget per portal (its
+    // fairness key), set with UpdateTaskQueueConfig, instead of one budget all portals share.
+    TEMPORAL_FAIRNESS: flag.default(false),
     TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
     // TLS turns on by itself when a CA, a client certificate or an API key is set; TEMPORAL_TLS=true alone trusts
     // the system's CAs (Temporal Cloud).

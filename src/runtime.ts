@@ -50,16 +50,21 @@ export function createRuntime(
   const publicApp = config.HUBSPOT_APP_MODE === 'public' ? createPublicApp(config, prisma, logger, metrics) : undefined;
   const tokens: TokenProvider = publicApp?.tokens ?? new StaticTokenProvider(config.HUBSPOT_ACCESS_TOKEN);
   const clients = new Map<string, HubSpotClient>();
+  // A public app's portal: its installation's tier as last read (the directory re-reads the table every
+  // INSTALLATIONS_CACHE_MS), so a tier changed in the table applies to the next call without a restart.
+  const budgetOf = (portalId: string): number =>
+    requestsPer10s(
+      publicApp ? { HUBSPOT_RATE_TIER: (installations.rateTierOf(portalId) ?? 'public-app') as RateTier } : config,
+    );
   const hubspotFor = (portalId: string): HubSpotClient => {
     let client = clients.get(portalId);
+    if (client && publicApp) client.limiter.setBudget(budgetOf(portalId));
     if (!client) {
       client = createHubSpotClient({
         baseUrl: config.HUBSPOT_BASE_URL,
         portalId,
         tokens,
-        requestsPer10s: requestsPer10s(
-          publicApp ? { HUBSPOT_RATE_TIER: (installations.rateTierOf(portalId) ?? 'public-app') as RateTier } : config,
-        ),
+        requestsPer10s: budgetOf(portalId),
         maxConcurrency: config.HUBSPOT_MAX_CONCURRENCY,
         timeoutMs: config.HUBSPOT_REQUEST_TIMEOUT_MS,
         accountTimeZone: config.HUBSPOT_ACCOUNT_TIMEZONE,

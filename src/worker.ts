@@ -13,6 +13,7 @@ import { dataConverterOption } from './temporal/payload-codec';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server';
 import { ensureInstallationsOnStart } from './installations/lifecycle';
 import { createTemporalClient } from './temporal/client';
+import { applyPerPortalRateLimit } from './temporal/fairness';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -55,10 +56,16 @@ async function main(): Promise<void> {
       : undefined;
   if (metricsServer) logger.info({ url: metricsServer.url }, 'worker metrics');
 
+  const perPortalRate = await withTemporalClient(config, (temporal) =>
+    applyPerPortalRateLimit(temporal.connection, config),
+  );
+  if (perPortalRate !== undefined)
+    logger.info(
+      { hubspotTaskQueue: config.TEMPORAL_HUBSPOT_TASK_QUEUE, perPortalRate },
+      'HubSpot queue limited per portal',
+    );
   if (runtime.publicApp) {
-    const temporal = createTemporalClient(config);
-    await ensureInstallationsOnStart(prisma, temporal.client, config, logger);
-    await temporal.connection.close();
+    await withTemporalClient(config, (temporal) => ensureInstallationsOnStart(prisma, temporal.client, config, logger));
   } else {
     await ensureScheduleOnStart(config, logger);
     await ensureOutboxRelayOnStart(config, logger);
@@ -71,6 +78,18 @@ async function main(): Promise<void> {
   await workerSet.run();
   await Promise.allSettled([connection.close(), prisma.$disconnect(), metricsServer?.close()]);
   logger.info('worker stopped');
+}
+
+async function withTemporalClient<T>(
+  config: Parameters<typeof createTemporalClient>[0],
+  use: (temporal: ReturnType<typeof createTemporalClient>) => Promise<T>,
+): Promise<T> {
+  const temporal = createTemporalClient(config);
+  try {
+    return await use(temporal);
+  } finally {
+    await temporal.connection.close();
+  }
 }
 
 main().catch((err) => {

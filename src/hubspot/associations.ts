@@ -2,6 +2,7 @@ import {
   type BatchInputError,
   type BatchOutcome,
   type CrmObjectType,
+  type CrmTypeRef,
   BATCH_LIMIT,
   chunk,
   toInputErrors,
@@ -40,7 +41,7 @@ export class AssociationsApi {
   constructor(private readonly transport: Transport) {}
 
   /** The association types HubSpot defines from one type to another, labelled or not (one direction). */
-  async labels(from: CrmObjectType, to: CrmObjectType): Promise<AssociationLabelDefinition[]> {
+  async labels(from: CrmTypeRef, to: CrmTypeRef): Promise<AssociationLabelDefinition[]> {
     const { data } = await this.transport.request({
       method: 'GET',
       endpoint: '/crm/v4/associations/{from}/{to}/labels',
@@ -50,7 +51,7 @@ export class AssociationsApi {
     return data.results.map((r) => ({ category: r.category, typeId: r.typeId, label: r.label ?? null }));
   }
 
-  async read(from: CrmObjectType, to: CrmObjectType, ids: string[]): Promise<BatchOutcome<AssociationsOf>> {
+  async read(from: CrmTypeRef, to: CrmTypeRef, ids: string[]): Promise<BatchOutcome<AssociationsOf>> {
     const byId = new Map<string, AssociatedRecord[]>();
     const errors: BatchInputError[] = [];
     const indexOf = new Map<string, number>();

@@ -1,10 +1,5 @@
-import {
-  type CrmObjectType,
-  type ObjectsApi,
-  type SearchFilter,
-  type SearchRequest,
-  LAST_MODIFIED_PROPERTY,
-} from './objects';
+import { lastModifiedPropertyOf } from '../sync/custom-objects';
+import { type CrmTypeRef, type ObjectsApi, type SearchFilter, type SearchRequest } from './objects';
 import type { CrmObject } from './schemas';
 
 // Every record whose last-modified lies in [from, to], exactly once, however many there are.
@@ -22,7 +17,7 @@ export const SEARCH_PAGE_LIMIT = 200;
 /** Plain JSON, so a workflow can hold it between activity calls. */
 export interface ChangeWindowCursor {
   v: 1;
-  type: CrmObjectType;
+  type: CrmTypeRef;
   from: number;
   to: number;
   /** Every record modified before `pos` has been delivered; none at `pos` yet unless paging by id. */
@@ -55,11 +50,11 @@ export function parseTimestamp(value: string | null | undefined): number | undef
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export function lastModifiedMs(type: CrmObjectType, record: CrmObject): number {
-  return parseTimestamp(record.properties[LAST_MODIFIED_PROPERTY[type]]) ?? Date.parse(record.updatedAt);
+export function lastModifiedMs(type: CrmTypeRef, record: CrmObject): number {
+  return parseTimestamp(record.properties[lastModifiedPropertyOf(type)]) ?? Date.parse(record.updatedAt);
 }
 
-export function initialCursor(type: CrmObjectType, window: ChangeWindow): ChangeWindowCursor {
+export function initialCursor(type: CrmTypeRef, window: ChangeWindow): ChangeWindowCursor {
   const from = toMs(window.from);
   return { v: 1, type, from, to: toMs(window.to), pos: from };
 }
@@ -73,7 +68,7 @@ export const SEARCH_BODY_LIMIT = 3_000;
  * the mapped properties are read with batch/read (POST, 100 ids a call).
  */
 export function planQuery(cursor: ChangeWindowCursor, pageSize: number): SearchRequest {
-  const lastModified = LAST_MODIFIED_PROPERTY[cursor.type];
+  const lastModified = lastModifiedPropertyOf(cursor.type);
   const props = [lastModified, 'hs_object_id'];
   const limit = Math.min(pageSize, SEARCH_PAGE_LIMIT);
   if (cursor.byId) {
@@ -137,7 +132,7 @@ export function advance(cursor: ChangeWindowCursor, results: CrmObject[], pageSi
 
 export async function changedSincePage(
   objects: Pick<ObjectsApi, 'search' | 'batchRead'>,
-  type: CrmObjectType,
+  type: CrmTypeRef,
   window: ChangeWindow,
   cursor?: ChangeWindowCursor,
   opts: ChangeWindowOptions = {},
@@ -165,11 +160,11 @@ export async function changedSincePage(
  */
 async function withProperties(
   objects: Pick<ObjectsApi, 'batchRead'>,
-  type: CrmObjectType,
+  type: CrmTypeRef,
   found: CrmObject[],
   properties: string[],
 ): Promise<CrmObject[]> {
-  const lastModified = LAST_MODIFIED_PROPERTY[type];
+  const lastModified = lastModifiedPropertyOf(type);
   const extra = properties.filter((p) => p !== lastModified && p !== 'hs_object_id');
   if (found.length === 0 || extra.length === 0) return found;
   const read = await objects.batchRead(
@@ -186,7 +181,7 @@ async function withProperties(
 
 export async function* changedSince(
   objects: Pick<ObjectsApi, 'search' | 'batchRead'>,
-  type: CrmObjectType,
+  type: CrmTypeRef,
   from: Date | string | number,
   to: Date | string | number,
   opts: ChangeWindowOptions = {},

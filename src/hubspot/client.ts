@@ -18,11 +18,13 @@ import {
   type BatchReadOptions,
   type BatchOutcome,
   type CrmObjectType,
+  type CrmTypeRef,
   type ListOptions,
   type Properties,
   type SearchRequest,
   ObjectsApi,
 } from './objects';
+import { type CustomObjectSchema, listCustomObjectSchemas } from './custom-schemas';
 import { type OwnersPageOptions, OwnersApi } from './owners';
 import { createProperty, getProperties, type NewPropertyDefinition } from './properties';
 import { type PortalRateLimiter, portalRateLimiter } from './rate-limiter';
@@ -53,30 +55,27 @@ export interface HubSpotClient {
   readonly portalId: string;
   /** The portal's shared limiter (observability, tests). */
   readonly limiter: PortalRateLimiter;
-  listPage(type: CrmObjectType, opts?: ListOptions): Promise<{ results: CrmObject[]; nextAfter?: string }>;
-  list(type: CrmObjectType, opts?: ListOptions): AsyncIterable<CrmObject[]>;
+  listPage(type: CrmTypeRef, opts?: ListOptions): Promise<{ results: CrmObject[]; nextAfter?: string }>;
+  list(type: CrmTypeRef, opts?: ListOptions): AsyncIterable<CrmObject[]>;
   get(
-    type: CrmObjectType,
+    type: CrmTypeRef,
     id: string,
     opts?: { properties?: string[]; idProperty?: string; associations?: string[] },
   ): Promise<CrmObject>;
-  search(
-    type: CrmObjectType,
-    body: SearchRequest,
-  ): Promise<{ total: number; results: CrmObject[]; nextAfter?: string }>;
+  search(type: CrmTypeRef, body: SearchRequest): Promise<{ total: number; results: CrmObject[]; nextAfter?: string }>;
   changedSincePage(
-    type: CrmObjectType,
+    type: CrmTypeRef,
     window: ChangeWindow,
     cursor?: ChangeWindowCursor,
     opts?: ChangeWindowOptions,
   ): Promise<{ results: CrmObject[]; next?: ChangeWindowCursor }>;
   changedSince(
-    type: CrmObjectType,
+    type: CrmTypeRef,
     from: Date | string,
     to: Date | string,
     opts?: ChangeWindowOptions,
   ): AsyncIterable<CrmObject[]>;
-  batchRead(type: CrmObjectType, ids: string[], opts?: BatchReadOptions): Promise<BatchOutcome<CrmObject>>;
+  batchRead(type: CrmTypeRef, ids: string[], opts?: BatchReadOptions): Promise<BatchOutcome<CrmObject>>;
   batchCreate(
     type: CrmObjectType,
     inputs: Array<{ properties: Properties; associations?: AssociationInput[] }>,
@@ -97,9 +96,11 @@ export interface HubSpotClient {
   listUsersPage(opts?: { after?: string; limit?: number }): Promise<{ results: AccountUser[]; nextAfter?: string }>;
   users(opts?: { limit?: number }): AsyncIterable<AccountUser[]>;
   getProperties(type: CrmObjectType): Promise<PropertyDefinition[]>;
+  /** Every custom object type of the account (schemas API), with property and association definitions. */
+  customObjectSchemas(): Promise<CustomObjectSchema[]>;
   createProperty(type: CrmObjectType, definition: NewPropertyDefinition): Promise<PropertyDefinition>;
-  readAssociations(from: CrmObjectType, to: CrmObjectType, ids: string[]): Promise<BatchOutcome<AssociationsOf>>;
-  associationLabels(from: CrmObjectType, to: CrmObjectType): Promise<AssociationLabelDefinition[]>;
+  readAssociations(from: CrmTypeRef, to: CrmTypeRef, ids: string[]): Promise<BatchOutcome<AssociationsOf>>;
+  associationLabels(from: CrmTypeRef, to: CrmTypeRef): Promise<AssociationLabelDefinition[]>;
   createAssociations(
     from: CrmObjectType,
     to: CrmObjectType,
@@ -162,6 +163,7 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     listUsersPage: (o) => owners.listUsersPage(o),
     users: (o) => owners.users(o),
     getProperties: (type) => getProperties(transport, type),
+    customObjectSchemas: () => listCustomObjectSchemas(transport),
     createProperty: (type, definition) => createProperty(transport, type, definition),
     readAssociations: (from, to, ids) => associations.read(from, to, ids),
     associationLabels: (from, to) => associations.labels(from, to),

@@ -9,6 +9,7 @@ export {
   type BatchOutcome,
   type BatchReadOptions,
   type CrmObjectType,
+  type CrmTypeRef,
   type ListOptions,
   MALFORMED_RECORD_CATEGORY,
   type Properties,
@@ -18,6 +19,7 @@ export {
 } from './objects';
 export type { AccountUser, CrmObject, Owner, PropertyDefinition } from './schemas';
 export type { NewPropertyDefinition } from './properties';
+export type { CustomObjectSchema } from './custom-schemas';
 export {
   type ChangeWindow,
   type ChangeWindowCursor,

@@ -12,10 +12,15 @@ import {
 } from './schemas';
 import type { Transport } from './transport';
 import type { CrmObjectType } from '../sync/object-types';
+import type { CustomObjectTypeId } from '../sync/custom-objects';
 
 // CRM object endpoints (v3) for the five standard objects hubsync syncs.
 
 export { CRM_OBJECT_TYPES, LAST_MODIFIED_PROPERTY, type CrmObjectType } from '../sync/object-types';
+export type { CustomObjectTypeId } from '../sync/custom-objects';
+
+/** A type the read endpoints take: a synced CRM type, or a custom object by its objectTypeId. */
+export type CrmTypeRef = CrmObjectType | CustomObjectTypeId;
 
 export const BATCH_LIMIT = 100;
 export const LIST_LIMIT = 100;
@@ -184,7 +189,7 @@ export class ObjectsApi {
    * page is at most 100 records, a batch read's limit) brings the properties; a record gone in between is
    * left out of the page, as it is of HubSpot's list by then.
    */
-  async listPage(type: CrmObjectType, opts: ListOptions = {}): Promise<{ results: CrmObject[]; nextAfter?: string }> {
+  async listPage(type: CrmTypeRef, opts: ListOptions = {}): Promise<{ results: CrmObject[]; nextAfter?: string }> {
     const viaBatchRead = propertiesQueryChars(opts.properties) > MAX_PROPERTIES_QUERY_CHARS;
     const { data } = await this.transport.request({
       method: 'GET',
@@ -214,7 +219,7 @@ export class ObjectsApi {
     return { results, ...paging };
   }
 
-  async *list(type: CrmObjectType, opts: ListOptions = {}): AsyncIterable<CrmObject[]> {
+  async *list(type: CrmTypeRef, opts: ListOptions = {}): AsyncIterable<CrmObject[]> {
     let after = opts.after;
     do {
       const page = await this.listPage(type, { ...opts, after });
@@ -224,7 +229,7 @@ export class ObjectsApi {
   }
 
   async get(
-    type: CrmObjectType,
+    type: CrmTypeRef,
     id: string,
     opts: { properties?: string[]; idProperty?: string; associations?: string[] } = {},
   ): Promise<CrmObject> {
@@ -254,7 +259,7 @@ export class ObjectsApi {
   }
 
   async search(
-    type: CrmObjectType,
+    type: CrmTypeRef,
     body: SearchRequest,
   ): Promise<{ total: number; results: CrmObject[]; nextAfter?: string }> {
     const { data } = await this.transport.request({
@@ -272,7 +277,7 @@ export class ObjectsApi {
     };
   }
 
-  async batchRead(type: CrmObjectType, ids: string[], opts: BatchReadOptions = {}): Promise<BatchOutcome<CrmObject>> {
+  async batchRead(type: CrmTypeRef, ids: string[], opts: BatchReadOptions = {}): Promise<BatchOutcome<CrmObject>> {
     const unique = [...new Set(ids)];
     const outcome: BatchOutcome<CrmObject> = { results: [], errors: [] };
     for (const part of chunk(unique, BATCH_LIMIT)) {

@@ -116,6 +116,13 @@ export class PortalRateLimiter {
     this.configuredPer10s = Math.min(this.configuredPer10s, requestsPer10s);
   }
 
+  /** Replaces the budget (an installation's rate tier changed); a raised one lets waiting requests go at once. */
+  setBudget(requestsPer10s: number): void {
+    if (requestsPer10s === this.configuredPer10s) return;
+    this.configuredPer10s = requestsPer10s;
+    this.pump();
+  }
+
   /** The number of general requests allowed in one window right now. */
   get generalCapacity(): number {
     const limit = Math.min(this.configuredPer10s, this.announcedMax ?? Number.POSITIVE_INFINITY);

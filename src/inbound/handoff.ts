@@ -15,6 +15,7 @@ import {
   SyncTriggerKey,
 } from '../workflow-safe/search-attributes';
 import { inboundObjectWorkflowId } from '../workflow-safe/ids';
+import { portalPriority, WEBHOOK_PRIORITY } from '../workflow-safe/priorities';
 
 // The durable hand-off of webhook events: one signal-with-start per record, so a record's events always
 // reach the same workflow, which starts on the first event and is still there for the next.
@@ -156,6 +157,7 @@ async function signalWithStart(client: Client, group: ObjectEvents, options: Han
     args: [input],
     signal: hubspotEventsSignal,
     signalArgs: [group.events],
+    priority: portalPriority(portalId, WEBHOOK_PRIORITY),
     typedSearchAttributes: [
       { key: PortalIdKey, value: portalId },
       { key: HubSpotObjectTypeKey, value: objectType },

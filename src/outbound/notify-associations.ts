@@ -5,6 +5,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { AssociationChange } from '../sync/association-changes';
 import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 import { associationPushWorkflowId } from '../workflow-safe/ids';
+import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
 import type { PushStartOptions } from '../workflow-safe/push-options';
 import { groupByPortal, signalInChunks, type PortalCheck } from './signal-push';
 import {
@@ -48,6 +49,7 @@ export async function notifyAssociationChanges(
         args: [args],
         signal: associationChangesSignal,
         signalArgs: [chunk],
+        priority: portalPriority(portalId, PUSH_PRIORITY),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: SyncDirectionKey, value: 'outbound' },
           { key: SyncTriggerKey, value: 'push' },

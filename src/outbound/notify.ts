@@ -12,6 +12,7 @@ import {
   SyncTriggerKey,
 } from '../workflow-safe/search-attributes';
 import { pushWorkflowId } from '../workflow-safe/ids';
+import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
 import type { PushStartOptions } from '../workflow-safe/push-options';
 import { groupByPortal, signalInChunks, type PortalCheck } from './signal-push';
 
@@ -97,6 +98,7 @@ export async function notifyLocalChanges(
         args: [args],
         signal: localChangesSignal,
         signalArgs: [chunk],
+        priority: portalPriority(portalId, PUSH_PRIORITY),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: SyncDirectionKey, value: 'outbound' },
           { key: SyncTriggerKey, value: 'push' },

@@ -7,6 +7,7 @@ import { pushStartOptions, type PushStartOptions } from './notify';
 import { outboxRelayWorkflow, type OutboxRelayInput } from '../../workflows/outbound/outbox-relay';
 import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 import { outboxRelayWorkflowId } from '../workflow-safe/ids';
+import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
 
 /** Starts the portal's outbox relay unless it already runs (the worker calls this at start; safe to repeat). */
 export async function startOutboxRelay(
@@ -21,6 +22,7 @@ export async function startOutboxRelay(
     taskQueue: push.taskQueue,
     args: [{ portalId, push, ...tuning }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    priority: portalPriority(portalId, PUSH_PRIORITY),
     typedSearchAttributes: new TypedSearchAttributes([
       { key: SyncDirectionKey, value: 'outbound' },
       { key: SyncTriggerKey, value: 'push' },

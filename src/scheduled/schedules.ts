@@ -5,6 +5,7 @@ import {
   ScheduleOverlapPolicy,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
+import type { Priority } from '@temporalio/common';
 import { createTemporalClient } from '../temporal/client';
 import type { TemporalConnectionConfig } from '../temporal/connection-options';
 import type { Config } from '../config';
@@ -12,6 +13,7 @@ import type { Logger } from '../logger';
 import type { incrementalSyncWorkflow } from '../../workflows/scheduled/incremental-sync';
 import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 import { incrementalSyncWorkflowId, syncScheduleId } from '../workflow-safe/ids';
+import { portalPriority, SYNC_PRIORITY } from '../workflow-safe/priorities';
 
 // The Temporal Schedule that runs a portal's incremental sync every SYNC_INTERVAL_MS. Overlap SKIP: a tick
 // that comes while a run (or the first run's backfill) is still going is dropped, not queued, because the
@@ -29,16 +31,17 @@ export type ScheduleConfig = Pick<
 
 const MIN_CATCHUP_MS = 60_000;
 
-function scheduleAction(
-  portalId: string,
-  config: ScheduleConfig,
-): ScheduleOptionsStartWorkflowAction<typeof incrementalSyncWorkflow> {
+// The SDK's type leaves out `priority`, which its encoder sends and its describe() returns.
+type SyncAction = ScheduleOptionsStartWorkflowAction<typeof incrementalSyncWorkflow> & { priority: Priority };
+
+function scheduleAction(portalId: string, config: ScheduleConfig): SyncAction {
   return {
     type: 'startWorkflow',
     workflowType: 'incrementalSyncWorkflow',
     // The server appends the tick's timestamp, so each run has its own readable id.
     workflowId: incrementalSyncWorkflowId(portalId, 'scheduled'),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    priority: portalPriority(portalId, SYNC_PRIORITY),
     args: [
       {
         portalId,
@@ -89,6 +92,8 @@ export async function ensureSyncSchedule(
       current.action.type === 'startWorkflow' &&
       current.action.taskQueue === action.taskQueue &&
       JSON.stringify(current.action.args) === JSON.stringify(action.args) &&
+      current.action.priority?.priorityKey === action.priority.priorityKey &&
+      current.action.priority?.fairnessKey === action.priority.fairnessKey &&
       current.policies.overlap === policies.overlap &&
       current.policies.catchupWindow === policies.catchupWindow;
     return upToDate ? 'unchanged' : await update();

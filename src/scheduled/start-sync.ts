@@ -5,6 +5,7 @@ import type { backfillWorkflow } from '../../workflows/scheduled/backfill';
 import type { incrementalSyncWorkflow } from '../../workflows/scheduled/incremental-sync';
 import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 import { backfillWorkflowId, incrementalSyncWorkflowId } from '../workflow-safe/ids';
+import { BACKFILL_PRIORITY, portalPriority, SYNC_PRIORITY } from '../workflow-safe/priorities';
 
 // Starting sync runs on demand (the CLI, tests, the demo); the schedule starts the hourly ones.
 
@@ -26,6 +27,7 @@ export async function startManualSync(
   return client.workflow.start('incrementalSyncWorkflow', {
     workflowId: incrementalSyncWorkflowId(portalId, `manual-${new Date().toISOString()}`),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    priority: portalPriority(portalId, SYNC_PRIORITY),
     args: [
       {
         portalId,
@@ -59,6 +61,7 @@ export async function startBackfill(
     workflowId: backfillWorkflowId(portalId),
     workflowIdConflictPolicy: 'USE_EXISTING',
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    priority: portalPriority(portalId, BACKFILL_PRIORITY),
     args: [
       {
         portalId,

@@ -12,6 +12,7 @@ import type { SimRecord, TypeStore } from './store';
 import { registerAdminOAuthRoutes } from './admin-oauth';
 import { registerAdminPortalRoutes } from './admin-portals';
 import { registerAdminWebhookRoutes } from './admin-webhooks';
+import { createSchema } from './routes/schemas';
 
 const router = new Router();
 
@@ -55,7 +56,7 @@ const ok = (body: unknown = { ok: true }, status = 200): Reply => ({ status, bod
 function adminType(ctx: Ctx): TypeStore {
   const info = objectTypeFromSegment(ctx.params.type ?? '');
   if (!info) throw validation(`unknown object type ${ctx.params.type}`);
-  return ctx.portal.store.types[info.name];
+  return ctx.portal.store.of(info.name);
 }
 
 function record(ts: TypeStore, id: string | undefined): SimRecord {
@@ -178,9 +179,7 @@ router.add('GET', '/__sim/state', (ctx) => {
   const includeArchived = ctx.query.get('includeArchived') !== 'false';
   const objects: Record<string, unknown[]> = {};
   for (const t of types)
-    objects[t] = [...store.types[t].byId.values()]
-      .filter((r) => includeArchived || !r.archived)
-      .map((r) => renderFull(r));
+    objects[t] = [...store.of(t).byId.values()].filter((r) => includeArchived || !r.archived).map((r) => renderFull(r));
   const associations = store.associations.all().map((e) => ({
     fromType: e.fromType,
     fromId: String(e.fromId),
@@ -196,6 +195,9 @@ router.add('GET', '/__sim/state', (ctx) => {
     users: store.owners.map((o) => ({ id: String(o.userId), email: o.email })),
   });
 });
+
+// A custom object schema, as the schemas API creates one (a user defining it in HubSpot's settings).
+router.add('POST', '/__sim/schemas', createSchema);
 
 // A change in the account's user settings: an owner's teams, or the user deactivated (the owner is archived).
 router.add('PATCH', '/__sim/owners/:id', (ctx) => {
@@ -264,8 +266,8 @@ router.add('POST', '/__sim/associations', (ctx) => {
   const from = objectTypeFromSegment(String(b.fromType ?? ''));
   const to = objectTypeFromSegment(String(b.toType ?? ''));
   if (!from || !to) throw validation('fromType and toType are required');
-  const a = record(ctx.portal.store.types[from.name], String(b.fromId));
-  const c = record(ctx.portal.store.types[to.name], String(b.toId));
+  const a = record(ctx.portal.store.of(from.name), String(b.fromId));
+  const c = record(ctx.portal.store.of(to.name), String(b.toId));
   return ok({
     ok: true,
     // `labelTypeId`: a user gives the association that custom label (from → to) in HubSpot's UI.
@@ -290,7 +292,7 @@ router.add('POST', '/__sim/last-modified', (ctx) => {
   const b = asObject(ctx.json());
   const info = objectTypeFromSegment(String(b.objectType ?? ''));
   if (!info || !Array.isArray(b.ids)) throw validation('objectType and ids are required');
-  const ts = ctx.portal.store.types[info.name];
+  const ts = ctx.portal.store.of(info.name);
   const at = toMs(b.at);
   for (const id of b.ids) ctx.portal.store.touch(record(ts, String(id)), at, true);
   return ok({ updated: b.ids.length });

@@ -40,6 +40,20 @@ const TYPE_IDS: Record<string, [number, number | null]> = {
   'deals|line_items': [19, null],
 };
 
+/**
+ * A custom object's association with another type, both directions, with the ids its schema names (schemas spec,
+ * AssociationDefinition: "id … A unique ID for this association"): the unlabeled type of each direction.
+ */
+export function defineCustomAssociationTypes(
+  from: ObjectTypeName,
+  to: ObjectTypeName,
+  forward: number,
+  reverse: number,
+): void {
+  TYPE_IDS[`${from}|${to}`] = [forward, null];
+  TYPE_IDS[`${to}|${from}`] = [reverse, null];
+}
+
 /** An engagement type's pairs both ways: `{ contacts: [engagement→contact, contact→engagement] }`. */
 function engagementPairs(
   engagement: ObjectTypeName,

@@ -2,7 +2,7 @@
 // the search index and the webhook events stay consistent.
 import { associationTypeIds } from './associations';
 import { HubSpotError } from './http-util';
-import { OBJECT_TYPES, type ObjectTypeName } from './schema';
+import { typeInfo, type ObjectTypeName } from './schema';
 import type { PortalStore, SimRecord } from './store';
 
 /** Who made a change, as webhook events report it. */
@@ -73,7 +73,7 @@ export class Mutator {
 
   /** Throws HubSpot's conflict when a unique value (contact email, custom unique property) is taken by another record. */
   assertUnique(type: ObjectTypeName, props: Record<string, string>, selfId?: number): void {
-    const ts = this.portal.types[type];
+    const ts = this.portal.of(type);
     for (const [name, value] of Object.entries(props)) {
       if (value === '' || !ts.properties.get(name)?.hasUniqueValue) continue;
       const other = ts.lookup(name, value).find((r) => r.id !== selfId && !r.archived);
@@ -83,7 +83,7 @@ export class Mutator {
       throw new HubSpotError(
         409,
         'CONFLICT',
-        `A ${OBJECT_TYPES[type].singular.toLowerCase()} with the unique value "${value}" for property "${name}" already exists. Existing ID: ${other.id}`,
+        `A ${typeInfo(type).singular.toLowerCase()} with the unique value "${value}" for property "${name}" already exists. Existing ID: ${other.id}`,
       );
     }
   }
@@ -140,7 +140,7 @@ export class Mutator {
     if (primary.id === merged.id) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge an object with itself');
     if (primary.archived || merged.archived)
       throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge archived objects');
-    const ts = this.portal.types[primary.type];
+    const ts = this.portal.of(primary.type);
     const props: Record<string, string> = {};
     let moved = 0;
     for (const [k, v] of Object.entries(merged.props)) {

@@ -1,7 +1,7 @@
 // Records in and out: HubSpot's JSON shape on the way out, property validation and normalisation on the way in.
 import { associationTypeIds } from './associations';
 import { type ErrorDetail, HubSpotError, iso, validation } from './http-util';
-import { OBJECT_TYPES, type ObjectTypeName } from './schema';
+import { typeInfo, type ObjectTypeName } from './schema';
 import { propertyValue, type PortalStore, type SimRecord, type TypeStore } from './store';
 
 export interface RenderOptions {
@@ -11,7 +11,7 @@ export interface RenderOptions {
 }
 
 export function renderRecord(portal: PortalStore, rec: SimRecord, opts: RenderOptions = {}): Record<string, unknown> {
-  const info = OBJECT_TYPES[rec.type];
+  const info = typeInfo(rec.type);
   const names = opts.properties && opts.properties.length > 0 ? opts.properties : info.defaultProperties;
   const properties: Record<string, string | null> = {};
   for (const name of names) properties[name] = propertyValue(rec, name) ?? null;
@@ -37,7 +37,7 @@ export function renderRecord(portal: PortalStore, rec: SimRecord, opts: RenderOp
     const assoc: Record<string, unknown> = {};
     for (const to of opts.associations) {
       const results: Array<{ id: string; type: string }> = [];
-      const base = `${info.singular}_to_${OBJECT_TYPES[to].singular}`.toLowerCase();
+      const base = `${info.singular}_to_${typeInfo(to).singular}`.toLowerCase();
       const primaryId = associationTypeIds(rec.type, to)?.primary;
       for (const { toId, typeIds } of portal.associations.targets(rec.type, rec.id, to)) {
         for (const typeId of typeIds)
@@ -52,7 +52,7 @@ export function renderRecord(portal: PortalStore, rec: SimRecord, opts: RenderOp
 
 /** Every stored and derived property, for the admin state dump. */
 export function renderFull(rec: SimRecord, mergedInto?: number): Record<string, unknown> {
-  const info = OBJECT_TYPES[rec.type];
+  const info = typeInfo(rec.type);
   const properties: Record<string, string> = { ...rec.props, hs_object_id: String(rec.id) };
   properties[info.createdProperty] = iso(rec.createdAt);
   properties[info.lastModifiedProperty] = iso(rec.lm);
@@ -162,7 +162,7 @@ const REQUIRED_ON_CREATE: Partial<Record<ObjectTypeName, string[]>> = {
 
 /** Throws HubSpot's "Some required properties were not set" when a create lacks a required property. */
 export function assertRequiredOnCreate(ts: TypeStore, props: Record<string, string>): void {
-  const missing = (REQUIRED_ON_CREATE[ts.type] ?? []).filter((name) => (props[name] ?? '') === '');
+  const missing = (REQUIRED_ON_CREATE[ts.type] ?? ts.requiredOnCreate).filter((name) => (props[name] ?? '') === '');
   if (missing.length > 0)
     throw new HubSpotError(
       400,

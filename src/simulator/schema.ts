@@ -1,6 +1,7 @@
 // HubSpot's object types and their standard property definitions, as far as hubsync and the seed data use them.
+import { customTypeFromSegment, customTypeInfo } from './custom-types';
 
-export type ObjectTypeName =
+export type StandardTypeName =
   | 'contacts'
   | 'companies'
   | 'deals'
@@ -13,6 +14,9 @@ export type ObjectTypeName =
   | 'calls'
   | 'emails'
   | 'meetings';
+/** A custom object type, named by its objectTypeId (`2-…`, custom objects guide). */
+export type CustomTypeName = `2-${string}`;
+export type ObjectTypeName = StandardTypeName | CustomTypeName;
 export type PropertyType = 'string' | 'number' | 'datetime' | 'date' | 'enumeration' | 'bool';
 
 export interface PropertyDefinition {
@@ -40,7 +44,7 @@ export interface ObjectTypeInfo {
   searchableProperties: string[];
 }
 
-export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
+export const OBJECT_TYPES: Record<StandardTypeName, ObjectTypeInfo> = {
   contacts: info(
     'contacts',
     '0-1',
@@ -166,7 +170,7 @@ export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
 };
 
 function info(
-  name: ObjectTypeName,
+  name: StandardTypeName,
   typeId: string,
   singular: string,
   webhookPrefix: string,
@@ -195,9 +199,20 @@ for (const t of Object.values(OBJECT_TYPES)) {
   BY_SEGMENT.set(t.singular.toLowerCase(), t);
 }
 
-/** Resolves a path segment (`contacts`, `0-1`, `contact`) to an object type. */
+/** Resolves a path segment (`contacts`, `0-1`, `contact`; a custom type's id or fully qualified name) to a type. */
 export function objectTypeFromSegment(segment: string): ObjectTypeInfo | undefined {
-  return BY_SEGMENT.get(segment.toLowerCase());
+  return BY_SEGMENT.get(segment.toLowerCase()) ?? customTypeFromSegment(segment);
+}
+
+/** A type's facts: standard, or a custom type defined through the schemas API. */
+export function typeInfo(type: ObjectTypeName): ObjectTypeInfo {
+  const known = isStandardType(type) ? OBJECT_TYPES[type] : customTypeInfo(type);
+  if (!known) throw new Error(`unknown object type ${type}`);
+  return known;
+}
+
+export function isStandardType(type: string): type is StandardTypeName {
+  return Object.prototype.hasOwnProperty.call(OBJECT_TYPES, type);
 }
 
 type Def = [name: string, type: PropertyType, fieldType?: string, options?: string[]];
@@ -207,7 +222,14 @@ const common: Def[] = [
   ['hs_merged_object_ids', 'enumeration', 'checkbox'],
 ];
 
-const STANDARD: Record<ObjectTypeName, Def[]> = {
+// The properties every custom object has besides those its schema defines: HubSpot's generic created and
+// last-modified names (with hs_object_id, in `common`) _(choice: the names the other generic objects use)_.
+const CUSTOM_OBJECT_STANDARD: Def[] = [
+  ['hs_createdate', 'datetime'],
+  ['hs_lastmodifieddate', 'datetime'],
+];
+
+const STANDARD: Record<StandardTypeName, Def[]> = {
   contacts: [
     ['email', 'string'],
     ['firstname', 'string'],
@@ -427,7 +449,8 @@ const CALCULATED = new Set([
 
 export function standardProperties(type: ObjectTypeName): Map<string, PropertyDefinition> {
   const map = new Map<string, PropertyDefinition>();
-  for (const [name, propType, fieldType, options] of [...STANDARD[type], ...common]) {
+  const defs = isStandardType(type) ? STANDARD[type] : CUSTOM_OBJECT_STANDARD;
+  for (const [name, propType, fieldType, options] of [...defs, ...common]) {
     map.set(name, {
       name,
       label: name
@@ -458,7 +481,7 @@ export function renderPropertyDefinition(
     type: def.type,
     fieldType: def.fieldType,
     description: '',
-    groupName: `${OBJECT_TYPES[type].singular.toLowerCase()}information`,
+    groupName: `${typeInfo(type).singular.toLowerCase()}information`,
     options: def.options,
     displayOrder: -1,
     calculated: def.calculated,

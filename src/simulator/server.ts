@@ -11,6 +11,7 @@ import { registerAssociationRoutes } from './routes/associations';
 import { registerBatchRoutes } from './routes/batch';
 import { registerMetaRoutes } from './routes/meta';
 import { registerObjectRoutes } from './routes/objects';
+import { registerSchemaRoutes } from './routes/schemas';
 import { handleOAuth, isOAuthPath, oauthEndpoint } from './routes/oauth';
 import { objectTypeFromSegment } from './schema';
 import type { SimState } from './state';
@@ -23,6 +24,7 @@ export function buildRouter(): Router {
   registerObjectRoutes(router);
   registerAssociationRoutes(router);
   registerMetaRoutes(router);
+  registerSchemaRoutes(router);
   return router;
 }
 

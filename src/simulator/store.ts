@@ -1,13 +1,17 @@
 // One portal's records with the indexes list and search need: by id (active / archived), by unique or lookup
 // properties, and a search index by (last-modified, id) that trails writes by the configured indexing lag.
 import { AssociationStore } from './associations';
+import type { CustomSchema } from './custom-types';
+import { HubSpotError } from './http-util';
 import { OrderedIndex } from './ordered-index';
 import {
   OBJECT_TYPES,
   standardProperties,
+  typeInfo,
   type ObjectTypeInfo,
   type ObjectTypeName,
   type PropertyDefinition,
+  type StandardTypeName,
 } from './schema';
 
 export interface SimRecord {
@@ -62,12 +66,18 @@ export class TypeStore {
   /** merged-away id → survivor id */
   readonly aliases = new Map<number, number>();
   properties: Map<string, PropertyDefinition>;
+  /** A custom object schema's requiredProperties (standard types: render.ts). */
+  requiredOnCreate: string[] = [];
   /** Archived custom properties: listed only with `archived=true`, not writable. */
   readonly archivedProperties = new Map<string, PropertyDefinition>();
 
-  constructor(readonly type: ObjectTypeName) {
-    this.info = OBJECT_TYPES[type];
+  constructor(
+    readonly type: ObjectTypeName,
+    ownProperties: PropertyDefinition[] = [],
+  ) {
+    this.info = typeInfo(type);
     this.properties = standardProperties(type);
+    for (const def of ownProperties) this.properties.set(def.name, def);
     this.resetLookups();
   }
 
@@ -117,7 +127,10 @@ export class TypeStore {
 }
 
 export class PortalStore {
-  readonly types: Record<ObjectTypeName, TypeStore>;
+  readonly types: Record<StandardTypeName, TypeStore>;
+  /** The portal's custom object types (schemas API), by objectTypeId. */
+  readonly custom = new Map<string, TypeStore>();
+  readonly schemas = new Map<string, CustomSchema>();
   readonly associations = new AssociationStore();
   owners: Owner[] = [];
   nextId = 100001;
@@ -131,14 +144,23 @@ export class PortalStore {
     this.types = this.freshTypes();
   }
 
-  private freshTypes(): Record<ObjectTypeName, TypeStore> {
-    const t = {} as Record<ObjectTypeName, TypeStore>;
-    for (const name of Object.keys(OBJECT_TYPES) as ObjectTypeName[]) t[name] = new TypeStore(name);
+  private freshTypes(): Record<StandardTypeName, TypeStore> {
+    const t = {} as Record<StandardTypeName, TypeStore>;
+    for (const name of Object.keys(OBJECT_TYPES) as StandardTypeName[]) t[name] = new TypeStore(name);
     return t;
+  }
+
+  /** The store of a type this portal has: every standard one, and the custom ones its schemas define. */
+  of(type: ObjectTypeName): TypeStore {
+    const ts = type in this.types ? this.types[type as StandardTypeName] : this.custom.get(type);
+    if (!ts) throw new HubSpotError(400, 'VALIDATION_ERROR', `Unable to infer object type from: ${type}`);
+    return ts;
   }
 
   reset(): void {
     Object.assign(this.types, this.freshTypes());
+    this.custom.clear();
+    this.schemas.clear();
     this.associations.clear();
     this.owners = [];
     this.nextId = 100001;
@@ -154,7 +176,7 @@ export class PortalStore {
     lm: number,
     immediate = false,
   ): SimRecord {
-    const ts = this.types[type];
+    const ts = this.of(type);
     const rec: SimRecord = {
       id: this.nextId++,
       type,
@@ -175,7 +197,7 @@ export class PortalStore {
 
   /** Applies property changes (value '' removes); returns the names whose value changed. */
   applyProperties(rec: SimRecord, props: Record<string, string>): string[] {
-    const ts = this.types[rec.type];
+    const ts = this.of(rec.type);
     const changed: string[] = [];
     for (const [name, value] of Object.entries(props)) if ((rec.props[name] ?? '') !== value) changed.push(name);
     if (changed.length === 0) return changed;
@@ -196,7 +218,7 @@ export class PortalStore {
 
   archive(rec: SimRecord, at: number): void {
     if (rec.archived) return;
-    const ts = this.types[rec.type];
+    const ts = this.of(rec.type);
     ts.removeLookups(rec);
     ts.active.remove(rec.id, rec.id);
     rec.archived = true;
@@ -207,7 +229,7 @@ export class PortalStore {
 
   restore(rec: SimRecord, lm: number): void {
     if (!rec.archived) return;
-    const ts = this.types[rec.type];
+    const ts = this.of(rec.type);
     ts.archived.remove(rec.id, rec.id);
     rec.archived = false;
     rec.archivedAt = 0;
@@ -218,7 +240,7 @@ export class PortalStore {
 
   /** Removes a record for good (GDPR delete, merged-away record). */
   purge(rec: SimRecord): void {
-    const ts = this.types[rec.type];
+    const ts = this.of(rec.type);
     if (rec.archived) ts.archived.remove(rec.id, rec.id);
     else {
       ts.removeLookups(rec);
@@ -238,7 +260,7 @@ export class PortalStore {
 
   /** Makes the search index reflect a record's current state. */
   applyIndex(rec: SimRecord): void {
-    const ts = this.types[rec.type];
+    const ts = this.of(rec.type);
     const visible = !rec.archived && !rec.deleted;
     if (rec.searchLm >= 0) {
       ts.searchByLm.remove(rec.searchLm, rec.id);
@@ -278,7 +300,7 @@ export class PortalStore {
 
 /** A property's value as HubSpot reports it, including the derived ones. */
 export function propertyValue(rec: SimRecord, name: string): string | undefined {
-  const info = OBJECT_TYPES[rec.type];
+  const info = typeInfo(rec.type);
   if (name === 'hs_object_id') return String(rec.id);
   if (name === info.lastModifiedProperty) return new Date(rec.lm).toISOString();
   if (name === info.createdProperty) return new Date(rec.createdAt).toISOString();

@@ -8,7 +8,7 @@ import type { Faults } from './faults';
 import { FOREIGN_EVENTS } from './foreign-events';
 import type { EventDraft } from './mutations';
 import { Prng } from './prng';
-import { OBJECT_TYPES } from './schema';
+import { typeInfo } from './schema';
 import { signatureHeaders, type SignatureVersion } from './signatures';
 
 export interface WebhookSubscriptionOptions {
@@ -352,13 +352,13 @@ function shapeOf(
   d: EventDraft,
   format: 'legacy' | 'generic',
 ): { subscriptionType: string; fields: Record<string, unknown> } {
-  const info = OBJECT_TYPES[d.objectType];
+  const info = typeInfo(d.objectType);
   const generic = d.action !== 'privacyDeletion' && (format === 'generic' || info.webhookPrefix === 'object');
   const subscriptionType = `${generic ? 'object' : info.webhookPrefix}.${d.action}`;
   if (d.action !== 'associationChange' || !d.association) {
     return { subscriptionType, fields: generic ? { ...d.fields, objectTypeId: info.typeId } : d.fields };
   }
-  const to = OBJECT_TYPES[d.association.toType];
+  const to = typeInfo(d.association.toType);
   if (!generic)
     return { subscriptionType, fields: { ...d.fields, associationType: `${info.singular}_TO_${to.singular}` } };
   const { fromObjectId, toObjectId, associationRemoved, isPrimaryAssociation, ...common } = d.fields;

@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
-import { backfillPagesPerActivity, requestsPer10s } from '../config';
+import { hubspotQueueWorkerRate } from './fairness';
 import { activityHeartbeats } from './activity-heartbeats';
 import { activityLogContext } from './activity-logging';
 import { hubspotFailures } from './hubspot-failures';
@@ -16,7 +16,7 @@ export interface WorkerSetOptions {
     | 'HUBSPOT_RATE_TIER'
     | 'HUBSPOT_REQUESTS_PER_10S'
     | 'TEMPORAL_PAYLOAD_KEY'
-  >;
+  > & { TEMPORAL_FAIRNESS?: boolean };
   /** Store-only activities, on the main queue beside the workflows. */
   activities: object;
   /** Activities that call HubSpot: on their own queue, whose server-side rate keeps a whole fleet under the limit. */
@@ -32,10 +32,11 @@ export interface WorkerSet {
 }
 
 /**
- * The two workers one hubsync worker process runs. The HubSpot queue's `maxTaskQueueActivitiesPerSecond` is
- * enforced by the Temporal server across every worker polling it, so adding workers never exceeds HubSpot's
- * rate: a HubSpot-calling activity makes one request (a backfill activity up to backfillPagesPerActivity,
- * so the activity rate is divided by that), and activities/s × requests per activity ≤ requests/s.
+ * The two workers one hubsync worker process runs. The HubSpot queue's rate is enforced by the Temporal server
+ * across every worker polling it, so adding workers never exceeds HubSpot's rate: a HubSpot-calling activity
+ * makes one request (a backfill activity up to backfillPagesPerActivity, so the activity rate is divided by
+ * that). The rate is `maxTaskQueueActivitiesPerSecond`, or with TEMPORAL_FAIRNESS one per portal
+ * (src/temporal/fairness.ts).
  */
 export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
   const { connection, config } = options;
@@ -66,7 +67,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         activities: options.hubspotActivities,
         ...shared,
         interceptors,
-        maxTaskQueueActivitiesPerSecond: requestsPer10s(config) / 10 / backfillPagesPerActivity(requestsPer10s(config)),
+        ...queueRate(hubspotQueueWorkerRate(config)),
         shutdownGraceTime: '10s',
       }),
     );
@@ -78,4 +79,8 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
     },
     shutdown: () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
   };
+}
+
+function queueRate(perSecond: number | undefined): Pick<WorkerOptions, 'maxTaskQueueActivitiesPerSecond'> {
+  return perSecond === undefined ? {} : { maxTaskQueueActivitiesPerSecond: perSecond };
 }

@@ -44,3 +44,8 @@ export function associationSyncWorkflowId(parentWorkflowId: string): string {
 export function associationPushWorkflowId(portalId: string): string {
   return `push:${portalId}:associations`;
 }
+
+/** The custom-object part of a sync run or backfill (`parentWorkflowId` is the run's). */
+export function customObjectSyncWorkflowId(parentWorkflowId: string): string {
+  return `${parentWorkflowId}:custom-objects`;
+}

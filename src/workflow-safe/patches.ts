@@ -11,5 +11,11 @@ export const RELAY_SURVIVES_FAILED_RUN = 'outbox-relay-survives-failed-run';
 /** incrementalSyncWorkflow, backfillWorkflow: the run ends with the association read (a child) of its type pairs. */
 export const ASSOCIATION_SYNC = 'association-sync';
 
+/** incrementalSyncWorkflow: the backfill it starts runs at BACKFILL_PRIORITY (src/workflow-safe/priorities.ts), not the sync's. */
+export const BACKFILL_CHILD_PRIORITY = 'backfill-child-priority';
+
 /** associationSyncWorkflow: pairs with nothing to read skip their batch reads; pairs read concurrently. */
 export const ASSOCIATION_READ_SELECTED = 'association-read-selected';
+
+/** incrementalSyncWorkflow, backfillWorkflow: the run also syncs the portal's custom objects (a child). */
+export const CUSTOM_OBJECTS = 'custom-objects';

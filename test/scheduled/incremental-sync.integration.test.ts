@@ -12,6 +12,8 @@ import {
 } from '../../src/scheduled/schedules';
 import { startManualSync } from '../../src/scheduled/start-sync';
 import { OBJECT_TYPES } from '../../src/sync/object-types';
+import { backfillWorkflowId } from '../../src/workflow-safe/ids';
+import { BACKFILL_PRIORITY, SYNC_PRIORITY } from '../../src/workflow-safe/priorities';
 import type { IncrementalSyncResult, incrementalSyncWorkflow } from '../../workflows/scheduled/incremental-sync';
 import { CRM_TYPES, rewritten, rowCount, rowVersions, scheduledRun, waitFor, watermark } from './helpers';
 
@@ -75,6 +77,7 @@ describe('incremental sync', () => {
     await resumeSyncSchedule(stack.temporal, stack.portalId);
     await paused(false);
     const description = await describeSyncSchedule(stack.temporal, stack.portalId);
+    expect(description.action.priority).toMatchObject({ priorityKey: SYNC_PRIORITY, fairnessKey: stack.portalId });
     expect(description.policies.overlap).toBe('SKIP');
     expect(description.policies.catchupWindow).toBe(config.SYNC_INTERVAL_MS);
 
@@ -97,6 +100,16 @@ describe('incremental sync', () => {
     const backfillRuns = await prisma().syncRun.findMany({ where: { portalId: stack.portalId, trigger: 'backfill' } });
     expect(backfillRuns).toHaveLength(OBJECT_TYPES.length);
     expect(backfillRuns.every((r) => r.status === 'completed')).toBe(true);
+    // The run has the sync's priority, the backfill it started the backfill's (both: the portal as fairness key).
+    const priorityOf = async (id: string) => {
+      const p = (await stack.temporal.workflow.getHandle(id).describe()).raw.workflowExecutionInfo?.priority;
+      return { priorityKey: p?.priorityKey, fairnessKey: p?.fairnessKey };
+    };
+    expect(await priorityOf(workflowId)).toEqual({ priorityKey: SYNC_PRIORITY, fairnessKey: stack.portalId });
+    expect(await priorityOf(backfillWorkflowId(stack.portalId))).toEqual({
+      priorityKey: BACKFILL_PRIORITY,
+      fairnessKey: stack.portalId,
+    });
   });
 
   it('picks up exactly the records changed since the last run: 25,000 changes, 12,000 sharing one timestamp', async () => {

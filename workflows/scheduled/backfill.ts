@@ -17,10 +17,11 @@ import {
 import type { SyncCursorActivities } from '../../activities/scheduled/sync-cursors';
 import type { SyncPageActivities } from '../../activities/scheduled/sync-pages';
 import type { SyncRunActivities } from '../../activities/sync-runs';
-import { associationPairsWithin, type ObjectType } from '../../src/sync/object-types';
-import { associationSyncWorkflowId } from '../../src/workflow-safe/ids';
+import { associationPairsWithin, OBJECT_TYPES, type ObjectType } from '../../src/sync/object-types';
+import { associationSyncWorkflowId, customObjectSyncWorkflowId } from '../../src/workflow-safe/ids';
 import { associationSyncWorkflow } from './association-sync';
-import { ASSOCIATION_SYNC } from '../../src/workflow-safe/patches';
+import { customObjectSyncWorkflow } from './custom-object-sync';
+import { ASSOCIATION_SYNC, CUSTOM_OBJECTS } from '../../src/workflow-safe/patches';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import {
   historyIsLong,
@@ -64,6 +65,8 @@ export interface BackfillProgress {
   types: Partial<Record<ObjectType, TypeProgress>>;
   /** What the association read after the load did (absent before it ran). */
   associations?: PageCounts;
+  /** What the load of the custom objects did (a backfill of every type loads them all). */
+  customObjects?: PageCounts;
 }
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
@@ -208,6 +211,22 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
         },
       ],
       staticSummary: `associations of ${pairs.map((p) => p.join('→')).join(', ')}`,
+    });
+  }
+  if (OBJECT_TYPES.every((type) => input.objectTypes.includes(type)) && patched(CUSTOM_OBJECTS)) {
+    summary.customObjects = await executeChild(customObjectSyncWorkflow, {
+      workflowId: customObjectSyncWorkflowId(info.workflowId),
+      args: [
+        {
+          portalId,
+          hubspotTaskQueue: input.hubspotTaskQueue,
+          to: Date.now(), // the workflow clock
+          overlapMs: 0,
+          reload: true,
+          ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}),
+        },
+      ],
+      staticSummary: 'custom objects: load',
     });
   }
   return summary;

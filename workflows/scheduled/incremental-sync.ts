@@ -21,10 +21,17 @@ import {
   SyncDirectionKey,
   SyncTriggerKey,
 } from '../../src/workflow-safe/search-attributes';
-import { associationSyncWorkflowId, backfillWorkflowId, objectSyncWorkflowId } from '../../src/workflow-safe/ids';
+import {
+  associationSyncWorkflowId,
+  backfillWorkflowId,
+  customObjectSyncWorkflowId,
+  objectSyncWorkflowId,
+} from '../../src/workflow-safe/ids';
 import { STORE_RETRY } from '../../src/workflow-safe/limits';
 import { associationSyncWorkflow } from './association-sync';
-import { ASSOCIATION_SYNC } from '../../src/workflow-safe/patches';
+import { ASSOCIATION_SYNC, BACKFILL_CHILD_PRIORITY, CUSTOM_OBJECTS } from '../../src/workflow-safe/patches';
+import { BACKFILL_PRIORITY, portalPriority } from '../../src/workflow-safe/priorities';
+import { customObjectSyncWorkflow } from './custom-object-sync';
 import { backfillWorkflow } from './backfill';
 import { objectSyncWorkflow } from './object-sync';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
@@ -55,6 +62,9 @@ export interface IncrementalSyncResult {
   /** What the association read did (absent when the backfill of this run read them, or nothing was synced). */
   associations?: PageCounts;
   associationsFailed?: string;
+  /** What the custom-object sync did (a run of every type; absent when this run's backfill loaded them). */
+  customObjects?: PageCounts;
+  customObjectsFailed?: string;
 }
 
 const store = proxyActivities<SyncCursorActivities & SyncRunActivities>({
@@ -144,6 +154,30 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
         result.associationsFailed = (err as Error).message;
       }
     }
+    if (input.objectTypes === undefined && toBackfill.length === 0 && patched(CUSTOM_OBJECTS)) {
+      try {
+        result.customObjects = await executeChild(customObjectSyncWorkflow, {
+          workflowId: customObjectSyncWorkflowId(info.workflowId),
+          args: [
+            {
+              portalId,
+              hubspotTaskQueue,
+              to,
+              overlapMs: input.overlapMs,
+              ...(input.historyLimit ? { historyLimit: input.historyLimit } : {}),
+            },
+          ],
+          typedSearchAttributes: [
+            { key: PortalIdKey, value: portalId },
+            { key: SyncTriggerKey, value: trigger },
+            { key: SyncDirectionKey, value: 'inbound' },
+          ],
+          staticSummary: 'custom objects: changes',
+        });
+      } catch (err) {
+        result.customObjectsFailed = (err as Error).message;
+      }
+    }
   } catch (err) {
     await CancellationScope.nonCancellable(() =>
       store.closeSyncRun({ runKey: info.runId, status: 'failed', counts: {}, error: (err as Error).message }),
@@ -152,11 +186,16 @@ export async function incrementalSyncWorkflow(input: IncrementalSyncInput): Prom
   }
 
   const total = (Object.values(result.counts) as PageCounts[]).reduce((sum, c) => addCounts(sum, c), emptyCounts());
-  const failedTypes = [...Object.keys(result.failed), ...(result.associationsFailed ? ['associations'] : [])];
+  const failedTypes = [
+    ...Object.keys(result.failed),
+    ...(result.associationsFailed ? ['associations'] : []),
+    ...(result.customObjectsFailed ? ['custom objects'] : []),
+  ];
   setCurrentDetails(
     [
       ...Object.entries(result.counts).map(([type, counts]) => `${type}: ${describeCounts(counts as PageCounts)}`),
       ...(result.associations ? [`associations: ${describeCounts(result.associations)}`] : []),
+      ...(result.customObjects ? [`custom objects: ${describeCounts(result.customObjects)}`] : []),
       ...(result.backfilled.length > 0 ? [`backfilled: ${result.backfilled.join(', ')}`] : []),
       ...failedTypes.map((type) => `${type} FAILED`),
     ].join('\n'),
@@ -188,6 +227,7 @@ async function runBackfill(
       ],
       // A backfill is long and resumable: it outlives a cancelled or terminated sync run.
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...(patched(BACKFILL_CHILD_PRIORITY) ? { priority: portalPriority(input.portalId, BACKFILL_PRIORITY) } : {}),
       typedSearchAttributes: [
         { key: PortalIdKey, value: input.portalId },
         { key: SyncTriggerKey, value: 'backfill' },

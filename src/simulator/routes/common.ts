@@ -9,7 +9,7 @@ export function typeStore(ctx: Ctx, param = 'type'): TypeStore {
   const segment = ctx.params[param] ?? '';
   const info = objectTypeFromSegment(segment);
   if (!info) throw new HubSpotError(400, 'VALIDATION_ERROR', `Unable to infer object type from: ${segment}`);
-  return ctx.portal.store.types[info.name];
+  return ctx.portal.store.of(info.name);
 }
 
 export function associationTypes(ctx: Ctx): ObjectTypeName[] {

@@ -6,7 +6,7 @@ import type { Ctx, Router } from '../router';
 import type { TypeStore } from '../store';
 import { parseSearch } from '../search';
 import { runSearch } from '../search-plan';
-import { OBJECT_TYPES, objectTypeFromSegment } from '../schema';
+import { objectTypeFromSegment, typeInfo } from '../schema';
 import { findRecord, objectNotFound, renderOptions, typeStore } from './common';
 
 const encodeAfter = (id: number): string => Buffer.from(String(id)).toString('base64url');
@@ -93,9 +93,9 @@ function parseCreateAssociations(ctx: Ctx, ts: TypeStore, raw: unknown) {
     const toType = targets.size === 1 ? [...targets][0] : undefined;
     if (!toType)
       throw invalidAssociationType(ts.info.singular, typeIds.filter((t) => !targetOfType(ts.type, t)).join(', '));
-    const target = ctx.portal.store.types[toType].resolve(id);
+    const target = ctx.portal.store.of(toType).resolve(id);
     if (!target || target.archived)
-      throw validation(`One or more associated objects do not exist: ${OBJECT_TYPES[toType].singular} ${id}`);
+      throw validation(`One or more associated objects do not exist: ${typeInfo(toType).singular} ${id}`);
     const primaryId = associationTypeIds(ts.type, toType)?.primary;
     return { to: target, primary: primaryId !== null && typeIds.includes(primaryId as number) };
   });

@@ -1,0 +1,233 @@
+import { Context } from '@temporalio/activity';
+import { HubSpotAuthError, type ChangeWindowCursor, type CrmObject } from '../../src/hubspot';
+import { countLiveAssociations, archiveStale, countStale, saveListed } from '../../src/store/associations';
+import {
+  archiveCustomRecords,
+  liveCustomRecordIds,
+  readCustomTypes,
+  saveCustomTypes,
+  upsertCustomRecords,
+  type CustomRecord,
+} from '../../src/store/custom-objects';
+import { inTransaction } from '../../src/store/prisma';
+import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
+import { accountForAssociationRead } from '../../src/sync/association-read';
+import { associationPartners, isCustomObjectTypeId, type CustomObjectTypeId } from '../../src/sync/custom-objects';
+import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
+import type { CrmObjectType } from '../../src/sync/object-types';
+import { emptyCounts } from '../../src/sync/page-counts';
+import type { RecordSyncDeps } from '../deps';
+import { readableProperties } from '../property-catalog';
+import { ASSOCIATION_READ_IDS } from './association-pages';
+import type { PageReport } from './sync-pages';
+
+// The custom-object part of the backfill and the hourly sync, on the HubSpot task queue, one HubSpot request per
+// activity as the queue's rate assumes: the schemas (one GET lists every type with its properties and
+// associations, so no properties call per type), then per type its list pages (first load) or change-window
+// search pages, its archived list, and its associations (v4 batch read from the custom end). Records go to the
+// generic custom_object_records table with every readable property. Read-only: nothing is pushed to HubSpot.
+
+export interface DiscoveredType {
+  objectTypeId: CustomObjectTypeId;
+  /** Epoch ms the last complete run reached; null: never loaded (the run lists every record). */
+  watermark: number | null;
+  /** Types whose associations with this one are read from its end. */
+  partners: Array<CrmObjectType | CustomObjectTypeId>;
+}
+
+const fromCrmObject = (record: CrmObject): CustomRecord => ({
+  hubspotId: record.id,
+  properties: record.properties,
+  archived: record.archived,
+  createdAt: record.createdAt ? new Date(record.createdAt) : null,
+  updatedAt: new Date(record.updatedAt),
+  archivedAt: record.archivedAt ? new Date(record.archivedAt) : null,
+});
+
+export function createCustomObjectPageActivities(deps: RecordSyncDeps) {
+  const { prisma } = deps;
+  const propertiesOf = async (portalId: string, objectTypeId: string): Promise<string[]> => {
+    const [row] = await readCustomTypes(prisma, portalId, [objectTypeId]);
+    if (!row) throw new Error(`custom object type ${objectTypeId} of portal ${portalId} was never discovered`);
+    return row.properties;
+  };
+  const apply = async (portalId: string, objectTypeId: string, records: CrmObject[]) => {
+    const applied = await upsertCustomRecords(prisma, { portalId, objectTypeId }, records.map(fromCrmObject));
+    for (const result of ['inserted', 'updated', 'unchanged'] as const)
+      if (applied[result] > 0)
+        deps.metrics.eventsApplied.inc({ object_type: 'custom', source: 'sync', result }, applied[result]);
+    return { ...emptyCounts(), fetched: records.length, ...applied };
+  };
+
+  return {
+    /**
+     * The account's custom object types, read again on every run so a type created meanwhile is synced from this
+     * run on. An account whose token may not read schemas (403: custom objects need their scope and an Enterprise
+     * subscription) has none to sync: a warning, not a failed run.
+     */
+    async discoverCustomObjectTypes(input: { portalId: string }): Promise<DiscoveredType[]> {
+      let schemas;
+      try {
+        schemas = (await deps.hubspotFor(input.portalId).customObjectSchemas()).filter((s) => s.archived !== true);
+      } catch (err) {
+        if (!(err instanceof HubSpotAuthError && err.status === 403)) throw err;
+        deps.logger.warn(
+          { portalId: input.portalId, err: err.message },
+          'custom object schemas are not readable with this token: custom objects are not synced',
+        );
+        return [];
+      }
+      await saveCustomTypes(
+        prisma,
+        input.portalId,
+        schemas.map((s) => ({
+          objectTypeId: s.objectTypeId,
+          name: s.name,
+          fullyQualifiedName: s.fullyQualifiedName ?? null,
+          labelSingular: s.labels.singular ?? null,
+          labelPlural: s.labels.plural ?? null,
+          primaryDisplayProperty: s.primaryDisplayProperty ?? null,
+          properties: readableProperties(s.properties),
+          associations: s.associations.map((a) => ({ ...a, name: a.name ?? null })),
+        })),
+        new Date(),
+      );
+      const ids = schemas.map((s) => s.objectTypeId);
+      const stored = await readCustomTypes(prisma, input.portalId, ids);
+      return stored
+        .filter((row): row is typeof row & { objectTypeId: CustomObjectTypeId } =>
+          isCustomObjectTypeId(row.objectTypeId),
+        )
+        .map((row) => ({
+          objectTypeId: row.objectTypeId,
+          watermark: row.watermark?.getTime() ?? null,
+          partners: associationPartners(row.objectTypeId, row.associations, ids),
+        }));
+    },
+
+    /** One page of the type's full list (its first load), every readable property. */
+    async customListPage(input: {
+      portalId: string;
+      objectTypeId: CustomObjectTypeId;
+      after?: string;
+    }): Promise<PageReport> {
+      const page = await deps.hubspotFor(input.portalId).listPage(input.objectTypeId, {
+        after: input.after,
+        limit: 100,
+        properties: await propertiesOf(input.portalId, input.objectTypeId),
+      });
+      return {
+        ...(await apply(input.portalId, input.objectTypeId, page.results)),
+        ...(page.nextAfter ? { next: page.nextAfter } : {}),
+      };
+    },
+
+    /** One page of the records whose hs_lastmodifieddate lies in the window (search, then batch read). */
+    async customChangesPage(input: {
+      portalId: string;
+      objectTypeId: CustomObjectTypeId;
+      window: { from: number; to: number };
+      cursor?: string;
+    }): Promise<PageReport> {
+      const cursor = input.cursor === undefined ? undefined : (JSON.parse(input.cursor) as ChangeWindowCursor);
+      const page = await deps.hubspotFor(input.portalId).changedSincePage(input.objectTypeId, input.window, cursor, {
+        properties: await propertiesOf(input.portalId, input.objectTypeId),
+      });
+      return {
+        ...(await apply(input.portalId, input.objectTypeId, page.results)),
+        ...(page.next ? { next: JSON.stringify(page.next) } : {}),
+      };
+    },
+
+    /** One page of HubSpot's archived list of the type (archiving does not move last-modified). */
+    async customArchivedPage(input: {
+      portalId: string;
+      objectTypeId: CustomObjectTypeId;
+      after?: string;
+    }): Promise<PageReport> {
+      const page = await deps.hubspotFor(input.portalId).listPage(input.objectTypeId, {
+        after: input.after,
+        limit: 100,
+        archived: true,
+        properties: ['hs_object_id'],
+      });
+      // Bulk archives share one archivedAt, so grouping keeps this to a statement or two per page.
+      const byTime = new Map<string, string[]>();
+      for (const record of page.results) {
+        const at = record.archivedAt ?? record.updatedAt;
+        byTime.set(at, [...(byTime.get(at) ?? []), record.id]);
+      }
+      let archived = 0;
+      for (const [at, ids] of byTime) archived += await archiveCustomRecords(prisma, input, ids, new Date(at));
+      return {
+        ...emptyCounts(),
+        archivedListed: page.results.length,
+        archived,
+        ...(page.nextAfter ? { next: page.nextAfter } : {}),
+      };
+    },
+
+    /**
+     * One page of a custom type's associations with one partner, for up to 1,000 of its live records, stored as
+     * the standard pairs are (src/store/associations.ts): what HubSpot lists is saved, a row it no longer lists
+     * is archived only for records it answered for, within the mass-archive guard.
+     */
+    async customAssociationsPage(input: {
+      portalId: string;
+      objectTypeId: CustomObjectTypeId;
+      toType: CrmObjectType | CustomObjectTypeId;
+      after?: string;
+      archivedSoFar?: number;
+    }): Promise<PageReport> {
+      const { portalId, objectTypeId, toType } = input;
+      const ids = await liveCustomRecordIds(prisma, {
+        portalId,
+        objectTypeId,
+        after: input.after,
+        limit: ASSOCIATION_READ_IDS,
+      });
+      if (ids.length === 0) return emptyCounts();
+      const readAt = new Date();
+      const answer = await deps.hubspotFor(portalId).readAssociations(objectTypeId, toType, ids);
+      const read = accountForAssociationRead(ids, answer.results, answer.errors);
+      const snapshot = { portalId, fromType: objectTypeId, toType, answered: read.answered, found: read.found, readAt };
+      const archivedSoFar = input.archivedSoFar ?? 0;
+      const outcome = await inTransaction(prisma, async (tx) => {
+        const written = await saveListed(tx, snapshot);
+        const stale = await countStale(tx, snapshot);
+        const guard = {
+          linkedRows: (await countLiveAssociations(tx, snapshot)) + archivedSoFar,
+          archivedSoFar,
+          maxShare: deps.config.MASS_ARCHIVE_MAX_SHARE,
+          minCount: deps.config.MASS_ARCHIVE_MIN_COUNT,
+        };
+        if (stale > 0 && !mayArchive(guard, stale)) return { written, archived: 0, refused: stale, guard };
+        return { written, archived: stale > 0 ? await archiveStale(tx, snapshot) : 0, refused: 0, guard };
+      });
+      if (outcome.refused > 0) {
+        await recordFailures(prisma, [
+          {
+            portalId,
+            objectType: objectTypeId,
+            direction: 'inbound',
+            operation: 'association-sync',
+            category: MASS_ARCHIVE_REFUSED,
+            message: `the association sync would archive ${archivedSoFar + outcome.refused} of ${outcome.guard.linkedRows} ${objectTypeId}→${toType} associations in one run (allowed: ${archiveAllowance(outcome.guard)}; MASS_ARCHIVE_MAX_SHARE, MASS_ARCHIVE_MIN_COUNT); archived none of them`,
+            workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
+          },
+        ]);
+        deps.metrics.massArchiveRefused.inc({ object_type: 'custom' });
+      }
+      return {
+        ...emptyCounts(),
+        fetched: read.found.length,
+        updated: outcome.written,
+        archived: outcome.archived,
+        archiveRefused: outcome.refused,
+        ...(ids.length === ASSOCIATION_READ_IDS ? { next: ids[ids.length - 1]! } : {}),
+      };
+    },
+  };
+}
+
+export type CustomObjectPageActivities = ReturnType<typeof createCustomObjectPageActivities>;
