@@ -4,7 +4,7 @@
 // ten-second 429s, the webhook → row latency (p50/p99) of one small portal while the others backfill beside the
 // same figure on the idle system, and the workers' peak RSS.
 // Usage: npm run bench:portals [-- --portals 20 --records 5000 --workers 2 --small-records 100 --samples 20
-//        --timeout-seconds 900 --out portals]
+//        --timeout-seconds 900 --fairness on|off --out portals]
 // Needs PostgreSQL and the Temporal dev server (scripts/temporal-server.sh start). Writes bench/results/<out>.{json,md}.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +39,9 @@ const SMALL_RECORDS = num('small-records', 100);
 const SAMPLES = num('samples', 20);
 const TIMEOUT_S = num('timeout-seconds', 900);
 const OUT = args.get('out') ?? 'portals';
+// on: the workers run with TEMPORAL_FAIRNESS=true (the dev server has matching.enableFairness): each portal's
+// HubSpot activities limited to its own budget by the server; off: one tier's budget shared by every portal.
+const FAIRNESS = (args.get('fairness') ?? 'on') === 'on';
 const BUDGET_PER_10S = 110;
 const CLIENT_ID = 'bench-client-id';
 const CLIENT_SECRET = 'bench-client-secret';
@@ -210,6 +213,7 @@ async function main(): Promise<void> {
     HUBSPOT_WEBHOOK_URL: `https://127.0.0.1:${port}/webhooks/hubspot`,
     PORT: String(port),
     ADMIN_PORT: String(adminPort),
+    TEMPORAL_FAIRNESS: String(FAIRNESS),
   });
   const workers: ChildProcess[] = [];
   for (let i = 0; i < WORKERS; i++)
@@ -286,6 +290,7 @@ async function main(): Promise<void> {
         workers: WORKERS,
         smallPortalRecords: SMALL_RECORDS,
         budgetPer10s: BUDGET_PER_10S,
+        fairness: FAIRNESS,
       },
       installSeconds: round(installSeconds),
       seconds: round(seconds),
@@ -318,6 +323,7 @@ function markdown(r: {
     workers: number;
     smallPortalRecords: number;
     budgetPer10s: number;
+    fairness: boolean;
   };
   installSeconds: number;
   seconds: number;
@@ -339,6 +345,7 @@ ${r.setup.portals} portals × ${r.setup.recordsPerPortal} records (20 % each of 
 each installed through the OAuth redirect flow (hubsync's /oauth/install → the simulator's consent page → /oauth/callback)
 and backfilled at once on the public-app budget of ${r.setup.budgetPer10s} requests per 10 s per portal. One more
 portal of ${r.setup.smallPortalRecords} records takes webhooks (a contact created in "HubSpot", timed until its row is in PostgreSQL).
+Task-queue priority (webhooks 1, backfills 4) and the portal as fairness key are always set; ${r.setup.fairness ? 'TEMPORAL_FAIRNESS=true: the HubSpot queue limited per portal by the server (`--fairness off`: one budget shared by all)' : "TEMPORAL_FAIRNESS=false (`--fairness off`): the HubSpot queue has one budget, the tier's, shared by every portal"}.
 
 | figure | value |
 |---|---:|

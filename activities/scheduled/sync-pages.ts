@@ -29,13 +29,16 @@ import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
 import type { MappingConfig } from '../../src/sync/mapping-types';
 import { mappingOf, type RecordSyncDeps } from '../deps';
 import { createPropertyCatalog } from '../property-catalog';
+import { createPagePrefetch } from './page-prefetch';
 
 // The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
 // writes it to PostgreSQL in one batched statement, then returns only a cursor and counts (records never
 // enter workflow history). They run on the HubSpot task queue, so the server-side activity rate caps the
 // whole fleet; each makes one HubSpot request (a change-window page may need a second search when a full
 // page shares one timestamp; a backfill activity lists backfillPagesPerActivity pages, and the queue's rate
-// is divided by that). Search requests are further held to 5/s by the client's portal limiter.
+// is divided by that; it also requests the page after its last, for the type's next activity (page-prefetch.ts):
+// one request per activity still, the first of a type's chain aside). Search requests are further held to 5/s by
+// the client's portal limiter.
 
 export type SyncPageDeps = RecordSyncDeps & {
   config: Pick<Config, 'HUBSPOT_APP_ID' | 'HUBSPOT_RATE_TIER' | 'HUBSPOT_REQUESTS_PER_10S'>;
@@ -138,6 +141,7 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       ? Promise.resolve([])
       : catalog.propertiesToRead(portalId, objectType, { refresh: firstPage });
   const pagesPerActivity = backfillPagesPerActivity(requestsPer10s(deps.config));
+  const prefetch = createPagePrefetch<Awaited<ReturnType<typeof fetchListPage>>>();
   const applyOptions = (portalId: string, objectType: ObjectType, mapping: MappingConfig) => ({
     portalId,
     objectType,
@@ -359,7 +363,8 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
     /**
      * The backfill's next pages (backfillPagesPerActivity of them): read from the cursor the last committed page
      * left in sync_cursors, each page written with the cursor's move in one transaction, so a retry after a
-     * crash continues exactly there. The next page's request runs while this one is written.
+     * crash continues exactly there. The next page's request runs while this one is written, and the one after
+     * the group's last is left for the type's next activity.
      */
     async backfillPage(input: { portalId: string; objectType: ObjectType }): Promise<BackfillPageReport> {
       const [state] = await readCursors(prisma, input.portalId, [input.objectType]);
@@ -378,16 +383,22 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         request.catch(() => undefined); // a prefetch this activity stops before reading must not go unhandled
         return request;
       };
+      const prefetchKey = (after: string) =>
+        [input.portalId, input.objectType, state.backfillStartedAt, after, properties.join(',')].join('\u0000');
       let counts = emptyCounts();
-      let cursor = state.backfillCursor;
-      let listing = list(cursor);
+      const first = state.backfillCursor;
+      const prefetched = first === null ? undefined : prefetch.take(prefetchKey(first));
+      // A prefetch that failed is asked again, as a request of this activity.
+      let listing = prefetched ? prefetched.catch(() => list(first)) : list(first);
+      let cursor = first;
       // A slow database ends the group early, far from the activity's timeout (PAGE_ACTIVITY_TIMEOUT).
       const groupUntil = Date.now() + GROUP_BUDGET_MS;
       for (let pages = 1; ; pages++) {
         const page = await listing;
         const next = page.nextAfter ?? null;
         const more = next !== null && pages < pagesPerActivity && Date.now() < groupUntil;
-        if (more) listing = list(next);
+        // The next page is requested now, while this one is written: by this activity, or for the next one.
+        if (next !== null) listing = list(next);
         const { done, complete, advanced, ...applied } = await applyBackfillPage(
           prisma,
           applyOptions(input.portalId, input.objectType, mapping),
@@ -397,7 +408,10 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
         await saveOwnerTeams(prisma, input.portalId, page.teams ?? []);
         counts = addCounts(counts, count(input.objectType, 'backfill', page.records.length, applied));
         // Not advanced: another attempt of this activity committed the page first; the workflow asks again.
-        if (complete || !advanced || !more) return { ...counts, done, complete };
+        if (complete || !advanced || !more) {
+          if (next !== null && advanced && !complete) prefetch.put(prefetchKey(next), listing);
+          return { ...counts, done, complete };
+        }
         cursor = next;
       }
     },

@@ -22,6 +22,8 @@ export interface CursorState {
   backfillCursor: string | null;
   backfillDone: number;
   backfillStarted: boolean;
+  /** Epoch ms the running (or last) backfill began; null before the first. */
+  backfillStartedAt: number | null;
   backfillComplete: boolean;
   /** Epoch ms: the window end of the last run that checked the type's links (null: never). */
   linksCheckedAt: number | null;
@@ -47,6 +49,7 @@ function toState(objectType: ObjectType, row: CursorRow | undefined): CursorStat
     backfillCursor: row?.backfill_cursor ?? null,
     backfillDone: row?.backfill_done ?? 0,
     backfillStarted: Boolean(row?.backfill_started_at),
+    backfillStartedAt: row?.backfill_started_at ? row.backfill_started_at.getTime() : null,
     backfillComplete: Boolean(row?.backfill_completed_at),
     linksCheckedAt: row?.links_checked_at ? row.links_checked_at.getTime() : null,
     backfillLinksTracked: row?.backfill_links_tracked ?? false,

@@ -17,5 +17,8 @@ export const BACKFILL_CHILD_PRIORITY = 'backfill-child-priority';
 /** associationSyncWorkflow: pairs with nothing to read skip their batch reads; pairs read concurrently. */
 export const ASSOCIATION_READ_SELECTED = 'association-read-selected';
 
+/** backfillWorkflow: the progress estimate's searches run beside the first pages instead of before them. */
+export const ESTIMATE_BESIDE_PAGES = 'backfill-estimate-beside-pages';
+
 /** incrementalSyncWorkflow, backfillWorkflow: the run also syncs the portal's custom objects (a child). */
 export const CUSTOM_OBJECTS = 'custom-objects';

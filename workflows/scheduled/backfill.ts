@@ -21,7 +21,7 @@ import { associationPairsWithin, OBJECT_TYPES, type ObjectType } from '../../src
 import { associationSyncWorkflowId, customObjectSyncWorkflowId } from '../../src/workflow-safe/ids';
 import { associationSyncWorkflow } from './association-sync';
 import { customObjectSyncWorkflow } from './custom-object-sync';
-import { ASSOCIATION_SYNC, CUSTOM_OBJECTS } from '../../src/workflow-safe/patches';
+import { ASSOCIATION_SYNC, CUSTOM_OBJECTS, ESTIMATE_BESIDE_PAGES } from '../../src/workflow-safe/patches';
 import { addCounts, describeCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import {
   historyIsLong,
@@ -102,13 +102,15 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
   const runKey = input.carried?.runKey ?? info.runId;
   const runKeyOf = (type: ObjectType) => `${runKey}:${type}`;
 
+  let estimating: Promise<void> | undefined;
   if (!input.carried) {
     const states = await store.beginBackfill({
       portalId,
       objectTypes: input.objectTypes,
       restart: input.restart ?? false,
     });
-    const totals = await hubspot.estimateTotals({ portalId, objectTypes: input.objectTypes });
+    const besidePages = patched(ESTIMATE_BESIDE_PAGES);
+    const totals = besidePages ? {} : await hubspot.estimateTotals({ portalId, objectTypes: input.objectTypes });
     for (const state of states) {
       types[state.objectType] = {
         done: state.backfillDone,
@@ -118,16 +120,35 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
         ...(state.backfillLinksTracked ? { linksTracked: true } : {}),
         counts: emptyCounts(),
       };
-      if (!state.backfillComplete) {
-        await store.openSyncRun({
-          runKey: runKeyOf(state.objectType),
-          portalId,
-          objectType: state.objectType,
-          direction: 'inbound',
-          trigger: 'backfill',
-          workflowId: info.workflowId,
-        });
-      }
+    }
+    const openRuns = states
+      .filter((state) => !state.backfillComplete)
+      .map(
+        (state) => () =>
+          store.openSyncRun({
+            runKey: runKeyOf(state.objectType),
+            portalId,
+            objectType: state.objectType,
+            direction: 'inbound',
+            trigger: 'backfill',
+            workflowId: info.workflowId,
+          }),
+      );
+    if (besidePages) {
+      // The estimate feeds only the progress query: the pages do not wait for its searches (5 a second), and a
+      // failed estimate leaves the totals unknown.
+      estimating = hubspot.estimateTotals({ portalId, objectTypes: input.objectTypes }).then(
+        (estimated) => {
+          for (const [type, total] of Object.entries(estimated) as Array<[ObjectType, number]>) {
+            const progress = types[type];
+            if (progress) progress.total = total;
+          }
+        },
+        () => undefined,
+      );
+      await Promise.all(openRuns.map((open) => open()));
+    } else {
+      for (const open of openRuns) await open();
     }
   }
 
@@ -184,6 +205,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     ([, p]) => (!p.complete || p.linksChecked === false) && p.failed === undefined,
   );
   const outcomes = await Promise.allSettled(pending.map(([type, progress]) => load(type, progress)));
+  await estimating;
   const summary = summarize(types);
   setCurrentDetails(
     `backfill: ${summary.done} of ~${summary.estimatedTotal} records; ${describeCounts(sumCounts(types))}`,
