@@ -5,38 +5,18 @@
 import { runCli } from '../src/cli';
 import { parseConfig } from '../src/config';
 import { createPrisma } from '../src/store/prisma';
+import { simulatorAdmin } from '../src/simulator/admin-client';
+import { stepWaiter } from './demo-steps';
 
 const config = parseConfig();
 const portals = (process.env.DEMO_PORTALS ?? '').split(',').filter(Boolean);
 const perType = Number(process.env.DEMO_SEED ?? 500);
 const apiUrl = `http://127.0.0.1:${config.PORT}`;
-const simUrl = config.HUBSPOT_BASE_URL;
 const prisma = createPrisma(config.DATABASE_URL, { poolSize: 2 });
-const STEP_TIMEOUT_MS = 120_000;
 
+const sim = simulatorAdmin(config.HUBSPOT_BASE_URL);
+const until = stepWaiter(120_000, 'data/demo/*.log');
 const say = (text = ''): boolean => process.stdout.write(`${text}\n`);
-
-async function sim<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${simUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`simulator ${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return { value, ms: Date.now() - started };
-    if (Date.now() - started > STEP_TIMEOUT_MS)
-      throw new Error(`${what} did not happen within ${STEP_TIMEOUT_MS / 1000} s (see data/demo/*.log)`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** What a merchant's browser does when they click "Connect HubSpot" and approve on HubSpot's consent page. */
 async function install(portalId: string): Promise<void> {

@@ -6,6 +6,8 @@
 import { runCli } from '../src/cli';
 import { parseConfig } from '../src/config';
 import { createPrisma } from '../src/store/prisma';
+import { simulatorAdmin } from '../src/simulator/admin-client';
+import { stepWaiter } from './demo-steps';
 
 const config = parseConfig();
 const portalId = config.HUBSPOT_PORTAL_ID;
@@ -14,37 +16,15 @@ const writeToPortal = simulated || process.env.DEMO_WRITE_TO_PORTAL === '1';
 const apiUrl = `http://127.0.0.1:${config.PORT}`;
 const uiUrl = config.TEMPORAL_UI_URL.replace(/\/$/, '');
 const prisma = createPrisma(config.DATABASE_URL, { poolSize: 2 });
-const STEP_TIMEOUT_MS = 60_000;
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const sim = simulatorAdmin(config.HUBSPOT_BASE_URL);
+const until = stepWaiter(60_000, 'data/demo/worker.log');
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
 /** A list of runs in the Temporal UI filtered by a search attribute query. */
 function uiQuery(query: string): string {
   return `${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(query)}`;
-}
-
-async function sim<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${config.HUBSPOT_BASE_URL}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`simulator ${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-/** Polls until `check` returns a value; the step fails with `what` after STEP_TIMEOUT_MS. */
-async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return { value, ms: Date.now() - started };
-    if (Date.now() - started > STEP_TIMEOUT_MS)
-      throw new Error(`${what} did not happen within ${STEP_TIMEOUT_MS / 1000} s (see data/demo/worker.log)`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 type Row = Record<string, unknown>;

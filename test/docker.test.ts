@@ -31,7 +31,7 @@ describe('Docker', () => {
     const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
-    for (const devOnly of ['tsx', 'jest', 'playwright-core', 'typescript', 'ts-jest'])
+    for (const devOnly of ['tsx', 'jest', 'playwright-core', 'typescript', '@swc/jest'])
       expect(Object.keys(pkg.dependencies)).not.toContain(devOnly);
   });
 

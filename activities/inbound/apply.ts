@@ -1,4 +1,4 @@
-import { absorbedByMerge, mergedObjectIds } from '../../src/sync/merges';
+import { mergeTakeover, type MergeTakeover } from '../../src/sync/merges';
 import type { Logger } from '../../src/logger';
 import type { Metrics } from '../../src/metrics';
 import {
@@ -96,19 +96,10 @@ export function createInboundActivities(deps: InboundDeps) {
         // What the record absorbed (a pending merge) follows it wherever it went since: into its erasure, or
         // into the survivor of a later merge. Skipped, the absorbed rows would stay live for good once that last
         // record is erased: no survivor lists them any more for the sync's safety net.
-        const takeOverPlannedMerge = async (survivorId: string) =>
-          plan.merge
-            ? takeOverMergedRecords(tx, {
-                portalId,
-                objectType,
-                survivorId,
-                primaryId: plan.merge.primaryObjectId,
-                mergedIds: absorbedByMerge(survivorId, plan.merge),
-                at,
-              })
-            : undefined;
+        const takeOver = async (takeover: MergeTakeover | undefined) =>
+          takeover ? takeOverMergedRecords(tx, { portalId, objectType, ...takeover, at }) : undefined;
         const erase = async (): Promise<void> => {
-          await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
+          await takeOver(mergeTakeover(objectId, plan.merge));
           if (objectType === 'contacts') await eraseContact(tx, { portalId, hubspotId: objectId, at });
         };
         if (plan.lifecycle === 'privacyDeleted') {
@@ -126,34 +117,17 @@ export function createInboundActivities(deps: InboundDeps) {
         const survivor = await mergedInto(tx, { portalId, objectType, hubspotId: objectId });
         if (survivor) {
           if (!plan.merge) return { applied: false, summary: `merged into ${survivor}: ignored` };
-          await takeOverPlannedMerge(survivor);
+          await takeOver(mergeTakeover(objectId, plan.merge, { mergedInto: survivor }));
           return { applied: true, summary: `merged into ${survivor}: its late merge handed over` };
         }
-        // The record was merged away before its own events were applied (HubSpot reads it as the survivor).
-        // The survivor lists every id it absorbed, the former primary included, so a lost merge webhook loses
-        // nothing but the primary's name: without it the oldest local row is the one the survivor adopts.
+        // The record was merged away before its own events were applied: HubSpot reads it as the survivor.
         if (input.record && input.record.id !== objectId) {
-          const mergedIds = absorbedByMerge(input.record.id, {
-            primaryObjectId: plan.merge?.primaryObjectId ?? objectId,
-            mergedObjectIds: [
-              objectId,
-              ...(plan.merge?.mergedObjectIds ?? []),
-              ...mergedObjectIds(input.record.id, input.record.properties),
-            ],
-          });
-          await takeOverMergedRecords(tx, {
-            portalId,
-            objectType,
-            survivorId: input.record.id,
-            primaryId: plan.merge?.primaryObjectId ?? null,
-            mergedIds,
-            at,
-          });
+          await takeOver(mergeTakeover(objectId, plan.merge, { readAs: input.record }));
           return { applied: true, summary: `merged into ${input.record.id}` };
         }
 
         const notes: string[] = [];
-        const merged = await takeOverPlannedMerge(plan.merge?.newObjectId || objectId);
+        const merged = await takeOver(mergeTakeover(objectId, plan.merge));
         if (merged)
           notes.push(
             `merge: ${merged.archived} archived, ${merged.associationsMoved} links moved${merged.adopted ? ', row adopted' : ''}`,

@@ -4,7 +4,13 @@ import type { HubSpotOAuthClient } from '../hubspot/oauth';
 import type { Logger } from '../logger';
 import { pushStartOptions } from '../outbound/notify';
 import { startOutboxRelay } from '../outbound/start-outbox-relay';
-import { deleteSyncSchedule, ensureSyncSchedule, pauseSyncSchedule, resumeSyncSchedule } from '../scheduled/schedules';
+import {
+  deleteSyncSchedule,
+  ensureSyncSchedule,
+  pauseSyncSchedule,
+  resumeSyncSchedule,
+  type ScheduleConfig,
+} from '../scheduled/schedules';
 import { startBackfill } from '../scheduled/start-sync';
 import { deletePortalRows, findInstallation, listInstallations, setInstallationState } from '../store/installations';
 import type { PrismaClient } from '../store/prisma';
@@ -17,18 +23,9 @@ import type { TokenCipher } from './token-crypto';
 // backfill — started, paused, resumed and stopped together. The installations row says what should run; these
 // functions make Temporal agree, and each is safe to repeat.
 
-export type LifecycleConfig = Pick<
-  Config,
-  | 'TEMPORAL_TASK_QUEUE'
-  | 'TEMPORAL_HUBSPOT_TASK_QUEUE'
-  | 'SYNC_INTERVAL_MS'
-  | 'SYNC_WINDOW_OVERLAP_MS'
-  | 'LINK_CHECK_INTERVAL_MS'
-  | 'HUBSPOT_PORTAL_ID'
-  | 'HUBSPOT_APP_MODE'
-  | 'PUSH_BATCH_WINDOW_MS'
-  | 'WORKFLOW_IDLE_TIMEOUT_MS'
->;
+/** What the schedule needs, and what the outbox relay and the backfill add to it. */
+export type LifecycleConfig = ScheduleConfig &
+  Pick<Config, 'HUBSPOT_PORTAL_ID' | 'HUBSPOT_APP_MODE' | 'PUSH_BATCH_WINDOW_MS' | 'WORKFLOW_IDLE_TIMEOUT_MS'>;
 
 /** Schedule (unpaused), outbox relay and, when asked, the initial backfill (attaches to a running one). */
 export async function startInstallation(

@@ -28,8 +28,6 @@ export interface ApplyInboundOptions extends ApplyOptions {
 
 export type ApplyInboundResult = ApplyCounts;
 
-export type { FieldState, SyncState } from '../sync/field-state';
-
 interface StoredRow {
   id: string;
   hubspot_id: string;

@@ -26,3 +26,50 @@ export function absorbedByMerge(
 ): string[] {
   return [...new Set([merge.primaryObjectId, ...merge.mergedObjectIds])].filter((id) => id !== survivorId);
 }
+
+/** A merge event as the webhook path plans it (PlannedMerge in pending-changes.ts). */
+export interface MergeEventPlan {
+  primaryObjectId: string;
+  mergedObjectIds: readonly string[];
+  /** The merge's survivor; '' or absent when the event did not name a new record. */
+  newObjectId?: string;
+}
+
+/** Which records a survivor takes over locally: the one row it adopts is the primary's, when known. */
+export interface MergeTakeover {
+  survivorId: string;
+  primaryId: string | null;
+  mergedIds: string[];
+}
+
+/**
+ * The merge takeover due when a record's webhook events are applied, by where the record's truth is now:
+ * - `here` (absent): the record, or the new record its pending merge created, is the survivor;
+ * - `mergedInto`: an earlier merge already handed the record to a local survivor, which takes over the
+ *   pending merge as well;
+ * - `readAs`: HubSpot answered the record's read with another record (it was merged away before its events
+ *   were applied). That survivor lists every id it absorbed, the former primary included, so a lost merge
+ *   webhook loses nothing but the primary's name: without it the oldest local row is the one adopted.
+ * Undefined when there is nothing to take over (no pending merge, and the record reads as itself).
+ */
+export function mergeTakeover(
+  objectId: string,
+  merge: MergeEventPlan | undefined,
+  where?: { mergedInto: string } | { readAs: { id: string; properties: Readonly<Record<string, string | null>> } },
+): MergeTakeover | undefined {
+  if (where && 'readAs' in where) {
+    const survivorId = where.readAs.id;
+    const mergedIds = absorbedByMerge(survivorId, {
+      primaryObjectId: merge?.primaryObjectId ?? objectId,
+      mergedObjectIds: [
+        objectId,
+        ...(merge?.mergedObjectIds ?? []),
+        ...mergedObjectIds(survivorId, where.readAs.properties),
+      ],
+    });
+    return { survivorId, primaryId: merge?.primaryObjectId ?? null, mergedIds };
+  }
+  if (!merge) return undefined;
+  const survivorId = where?.mergedInto ?? (merge.newObjectId || objectId);
+  return { survivorId, primaryId: merge.primaryObjectId, mergedIds: absorbedByMerge(survivorId, merge) };
+}

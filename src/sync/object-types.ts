@@ -39,6 +39,26 @@ interface ObjectTypeSpec {
 
 const text = <S extends string>(sql: S) => ({ sql, type: 'text' }) as const;
 
+/**
+ * An engagement type: associated with the four record types, pushed, created only with its hs_timestamp
+ * (required by each engagement's guide); every engagement has a timestamp and an owner besides `columns`.
+ */
+const engagement = <const T extends string, const I extends string, const C extends Record<string, ColumnSpec>>(
+  table: T,
+  hubspotTypeId: I,
+  columns: C,
+) =>
+  ({
+    api: 'crm',
+    hubspotTypeId,
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    table,
+    push: true,
+    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
+    requiredOnCreate: ['hs_timestamp'],
+    columns: { ...columns, timestamp: { sql: 'timestamp', type: 'timestamptz' }, ownerId: text('owner_id') },
+  }) as const;
+
 export const OBJECT_TYPE_REGISTRY = {
   contacts: {
     api: 'crm',
@@ -156,73 +176,27 @@ export const OBJECT_TYPE_REGISTRY = {
   },
   // Engagements: one table each, with the columns a timeline needs (when, what, who); the `engagements` view
   // unions them (prisma/migrations/*_props_products_engagements).
-  notes: {
-    api: 'crm',
-    hubspotTypeId: '0-46',
-    lastModifiedProperty: 'hs_lastmodifieddate',
-    table: 'notes',
-    push: true,
-    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
-    requiredOnCreate: ['hs_timestamp'],
-    columns: {
-      body: text('body'),
-      timestamp: { sql: 'timestamp', type: 'timestamptz' },
-      ownerId: text('owner_id'),
-    },
-  },
-  calls: {
-    api: 'crm',
-    hubspotTypeId: '0-48',
-    lastModifiedProperty: 'hs_lastmodifieddate',
-    table: 'calls',
-    push: true,
-    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
-    requiredOnCreate: ['hs_timestamp'],
-    columns: {
-      title: text('title'),
-      body: text('body'),
-      direction: text('direction'),
-      status: text('status'),
-      durationMs: { sql: 'duration_ms', type: 'numeric', precision: 18, scale: 0 },
-      timestamp: { sql: 'timestamp', type: 'timestamptz' },
-      ownerId: text('owner_id'),
-    },
-  },
-  emails: {
-    api: 'crm',
-    hubspotTypeId: '0-49',
-    lastModifiedProperty: 'hs_lastmodifieddate',
-    table: 'emails',
-    push: true,
-    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
-    requiredOnCreate: ['hs_timestamp'],
-    columns: {
-      subject: text('subject'),
-      body: text('body'),
-      direction: text('direction'),
-      status: text('status'),
-      timestamp: { sql: 'timestamp', type: 'timestamptz' },
-      ownerId: text('owner_id'),
-    },
-  },
-  meetings: {
-    api: 'crm',
-    hubspotTypeId: '0-47',
-    lastModifiedProperty: 'hs_lastmodifieddate',
-    table: 'meetings',
-    push: true,
-    associatesWith: ['contacts', 'companies', 'deals', 'tickets'],
-    requiredOnCreate: ['hs_timestamp'],
-    columns: {
-      title: text('title'),
-      body: text('body'),
-      startTime: { sql: 'start_time', type: 'timestamptz' },
-      endTime: { sql: 'end_time', type: 'timestamptz' },
-      outcome: text('outcome'),
-      timestamp: { sql: 'timestamp', type: 'timestamptz' },
-      ownerId: text('owner_id'),
-    },
-  },
+  notes: engagement('notes', '0-46', { body: text('body') }),
+  calls: engagement('calls', '0-48', {
+    title: text('title'),
+    body: text('body'),
+    direction: text('direction'),
+    status: text('status'),
+    durationMs: { sql: 'duration_ms', type: 'numeric', precision: 18, scale: 0 },
+  }),
+  emails: engagement('emails', '0-49', {
+    subject: text('subject'),
+    body: text('body'),
+    direction: text('direction'),
+    status: text('status'),
+  }),
+  meetings: engagement('meetings', '0-47', {
+    title: text('title'),
+    body: text('body'),
+    startTime: { sql: 'start_time', type: 'timestamptz' },
+    endTime: { sql: 'end_time', type: 'timestamptz' },
+    outcome: text('outcome'),
+  }),
   owners: {
     api: 'owners',
     hubspotTypeId: null,

@@ -7,18 +7,17 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities, createHubSpotActivities } from '../../activities';
 import { buildApp } from '../../src/http/app';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { simulatorAdmin } from '../../src/simulator/admin-client';
 import { temporalConnectionOptions } from '../../src/temporal/connection-options';
-import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
 import { describeSyncSchedule } from '../../src/scheduled/schedules';
 import { OBJECT_TYPES } from '../../src/sync/object-types';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy';
 import { testConfig } from '../support/runtime';
+import { startWorker } from '../support/stack';
 import { waitFor } from '../support/wait';
 
 jest.setTimeout(600_000);
@@ -48,25 +47,14 @@ describe('public app: two portals installed by OAuth', () => {
   let appUrl: string;
   let connection: Connection;
   let temporal: Client;
-  let native: NativeConnection;
-  let workers: WorkerSet;
-  let running: Promise<void>;
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
   /** Every token hubsync took from its provider, with the portal it asked for. */
   const handedOut = new Map<string, Set<string>>();
   /** Each such token's portal per HubSpot's token metadata, asked when the token was first handed out. */
   const issuedTo = new Map<string, Promise<string | undefined>>();
   let expireAtContactsPage: number | undefined;
 
-  const sim = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${simulator.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`simulator ${method} ${path} → ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  let sim: ReturnType<typeof simulatorAdmin>;
   const introspect = async (token: string): Promise<string | undefined> => {
     const res = await fetch(`${simulator.url}/oauth/v3/token/introspect`, {
       method: 'POST',
@@ -92,6 +80,7 @@ describe('public app: two portals installed by OAuth', () => {
       oauth: { clientId: CLIENT_ID },
       webhooks: { clientSecret: CLIENT_SECRET, appId: '424242' },
     } as Parameters<typeof startSimulator>[0]);
+    sim = simulatorAdmin(simulator.url);
     proxy = await startRecordingProxy(simulator.url);
 
     // A's contacts listed by the backfill: on the 2nd page HubSpot expires every live token of A.
@@ -167,14 +156,7 @@ describe('public app: two portals installed by OAuth', () => {
     temporal = new Client({ connection });
     app = await buildApp({ ...runtime, temporal });
     await app.listen({ port: probe, host: '127.0.0.1' });
-    native = await NativeConnection.connect(temporalConnectionOptions(config));
-    workers = await createWorkerSet({
-      connection: native,
-      config,
-      activities: createActivities(runtime),
-      hubspotActivities: createHubSpotActivities(runtime),
-    });
-    running = workers.run();
+    worker = await startWorker(runtime);
     await sim('POST', '/__sim/webhooks/config', {
       targetUrl: `${appUrl}/webhooks/hubspot`,
       clientSecret: CLIENT_SECRET,
@@ -185,12 +167,12 @@ describe('public app: two portals installed by OAuth', () => {
 
   afterAll(async () => {
     await runtime?.prisma.installation.deleteMany({ where: { portalId: { in: [A, B] } } });
-    workers?.shutdown();
-    await running;
+    worker?.workers.shutdown();
+    await worker?.running;
     await app?.close();
     await proxy?.close();
     await simulator?.close();
-    await Promise.allSettled([connection?.close(), native?.close(), runtime?.prisma.$disconnect()]);
+    await Promise.allSettled([connection?.close(), worker?.native.close(), runtime?.prisma.$disconnect()]);
   });
 
   /** The browser's part: hubsync's install link → HubSpot's authorize page (approves) → hubsync's callback. */

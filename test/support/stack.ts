@@ -13,6 +13,7 @@ import type { Runtime } from '../../src/runtime';
 import { createRuntime } from '../../src/runtime';
 import { createWorkerSet, type WorkerSet } from '../../src/temporal/workers';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { simulatorAdmin } from '../../src/simulator/admin-client';
 import { temporalConnectionOptions } from '../../src/temporal/connection-options';
 import { dataConverterOption } from '../../src/temporal/payload-codec';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
@@ -53,6 +54,20 @@ export interface Stack {
   /** Calls the simulator's admin API (`/__sim/...`). */
   sim<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The in-process worker on its own native connection, running, as a worker process runs it. */
+export async function startWorker(
+  runtime: Runtime,
+): Promise<{ workers: WorkerSet; running: Promise<void>; native: NativeConnection }> {
+  const native = await NativeConnection.connect(temporalConnectionOptions(runtime.config));
+  const workers = await createWorkerSet({
+    connection: native,
+    config: runtime.config,
+    activities: createActivities(runtime),
+    hubspotActivities: createHubSpotActivities(runtime),
+  });
+  return { workers, running: workers.run(), native };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -105,30 +120,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminUrl = `http://127.0.0.1:${(admin.server.address() as AddressInfo).port}`;
   }
 
-  let nativeConnection: NativeConnection | undefined;
-  let workerSet: WorkerSet | undefined;
-  let running: Promise<void> | undefined;
-  if (options.withWorker ?? true) {
-    nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
-    workerSet = await createWorkerSet({
-      connection: nativeConnection,
-      config: runtime.config,
-      activities: createActivities(runtime),
-      hubspotActivities: createHubSpotActivities(runtime),
-    });
-    running = workerSet.run();
-  }
+  const worker = (options.withWorker ?? true) ? await startWorker(runtime) : undefined;
 
-  const sim = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${simulator.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`simulator ${method} ${path} → ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const sim = simulatorAdmin(simulator.url);
 
   if (appUrl) {
     await sim('POST', '/__sim/webhooks/config', {
@@ -153,13 +147,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminUrl,
     sim,
     close: async () => {
-      workerSet?.shutdown();
-      await running;
+      worker?.workers.shutdown();
+      await worker?.running;
       await app?.close();
       await proxy?.close();
       await admin?.close();
       await simulator.close();
-      await Promise.allSettled([connection.close(), nativeConnection?.close(), runtime.prisma.$disconnect()]);
+      await Promise.allSettled([connection.close(), worker?.native.close(), runtime.prisma.$disconnect()]);
     },
   };
 }

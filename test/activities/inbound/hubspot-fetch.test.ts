@@ -88,3 +88,59 @@ describe('fetchHubSpotRecord', () => {
     }
   });
 });
+
+describe('fetchHubSpotRecord: when a shared batch/read goes out (a fake clock)', () => {
+  const QUIET_MS = 30;
+  const MAX_WAIT_MS = 20_000;
+
+  /** A fetcher whose batch/read answers every id at once; `batches` holds the ids of each call. */
+  function countingFetcher() {
+    const batches: string[][] = [];
+    const client = {
+      batchRead: async (_type: string, ids: string[]) => {
+        batches.push(ids);
+        return { results: ids.map(record), errors: [] };
+      },
+    } as unknown as HubSpotClient;
+    const fetcher = createHubSpotFetchActivities(
+      {
+        hubspotFor: () => client,
+        propertyCatalog: { propertiesToRead: async (_portal, type) => propertiesFor(type, DEFAULT_MAPPING) },
+        logger: createLogger('silent'),
+      },
+      { quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, bulkAsks: 10, rateWindowMs: 5_000 },
+    );
+    const ask = (objectId: string) => fetcher.fetchHubSpotRecord({ portalId: '1', objectType: 'contacts', objectId });
+    return { batches, ask };
+  }
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('a lone read goes out after the quiet gap, alone', async () => {
+    const { batches, ask } = countingFetcher();
+    const read = ask('1');
+    await jest.advanceTimersByTimeAsync(QUIET_MS - 1);
+    expect(batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([['1']]);
+    await expect(read).resolves.toMatchObject({ id: '1' });
+  });
+
+  it('a stream of reads fills batches of 100; the rest goes out at the deadline, not at a pause', async () => {
+    const { batches, ask } = countingFetcher();
+    const reads: Array<Promise<unknown>> = [];
+    for (let i = 1; i <= 150; i++) {
+      reads.push(ask(String(i)));
+      await jest.advanceTimersByTimeAsync(10);
+    }
+    expect(batches.map((ids) => ids.length)).toEqual([100]);
+    // The 101st ask opened the second batch 1,000 ms in; it waits for more ids until 20 s after that.
+    await jest.advanceTimersByTimeAsync(1_000 + MAX_WAIT_MS - 1_500 - 1);
+    expect(batches.map((ids) => ids.length)).toEqual([100]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(batches.map((ids) => ids.length)).toEqual([100, 50]);
+    expect(batches.flat()).toEqual(Array.from({ length: 150 }, (_, i) => String(i + 1)));
+    await Promise.all(reads);
+  });
+});

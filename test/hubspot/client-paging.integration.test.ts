@@ -3,7 +3,8 @@ import { type ChangeWindowCursor, type CrmObject, type RequestInfo, resetPortalR
 import { SIM_TOKEN, type SimHandle, addFaults, clientFor, collect, counters, simRecords, startSim } from './sim-admin';
 
 // Done-when of issue 4 against the simulator over real HTTP: full listing, the change window past the
-// 10,000 cap, and 429 handling. Data sizes are the issue's (25,000 contacts); nothing larger.
+// 10,000 cap, and 429 handling. Data sizes are the issue's (25,000 contacts); nothing larger. It waits out
+// the real 10-second rate windows, so it runs with the integration tests.
 
 jest.setTimeout(180_000);
 
