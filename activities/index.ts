@@ -10,6 +10,7 @@ import { createSyncPageActivities } from './scheduled/sync-pages';
 import { createAssociationPageActivities } from './scheduled/association-pages';
 import { createCustomObjectPageActivities } from './scheduled/custom-object-pages';
 import { createCustomObjectStoreActivities } from './scheduled/custom-object-store';
+import { createCustomObjectReadActivities } from './inbound/custom-object-read';
 import { createAssociationStoreActivities } from './scheduled/association-store';
 import { createSyncRunActivities } from './sync-runs';
 import { createPropertyCatalog } from './property-catalog';
@@ -26,6 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutboxActivities(deps),
     ...createRetentionActivities(deps),
     ...createCustomObjectStoreActivities(deps),
+    // Calls HubSpot (one batch read per burst of a custom record's webhooks), paced by the client's limiter as
+    // the standard types' webhook reads are.
+    ...createCustomObjectReadActivities(deps),
     // Calls HubSpot but batches many workflows' reads into one, which the HubSpot queue's per-activity
     // rate limit would defeat; the client's per-portal limiter paces it (see activities/inbound/hubspot-fetch.ts).
     ...createHubSpotFetchActivities(

@@ -35,7 +35,7 @@ export interface DiscoveredType {
   partners: Array<CrmObjectType | CustomObjectTypeId>;
 }
 
-const fromCrmObject = (record: CrmObject): CustomRecord => ({
+export const fromCrmObject = (record: CrmObject): CustomRecord => ({
   hubspotId: record.id,
   properties: record.properties,
   archived: record.archived,
@@ -43,6 +43,52 @@ const fromCrmObject = (record: CrmObject): CustomRecord => ({
   updatedAt: new Date(record.updatedAt),
   archivedAt: record.archivedAt ? new Date(record.archivedAt) : null,
 });
+
+/**
+ * The account's custom object types, read again from the schemas API and stored: a type created meanwhile is
+ * synced from now on. A token that may not read schemas (403: custom objects need their scope and an Enterprise
+ * subscription) has none to sync: a warning, not a failure.
+ */
+export async function refreshCustomTypes(
+  deps: Pick<RecordSyncDeps, 'prisma' | 'hubspotFor' | 'logger'>,
+  portalId: string,
+): Promise<DiscoveredType[]> {
+  let schemas;
+  try {
+    schemas = (await deps.hubspotFor(portalId).customObjectSchemas()).filter((s) => s.archived !== true);
+  } catch (err) {
+    if (!(err instanceof HubSpotAuthError && err.status === 403)) throw err;
+    deps.logger.warn(
+      { portalId, err: err.message },
+      'custom object schemas are not readable with this token: custom objects are not synced',
+    );
+    return [];
+  }
+  await saveCustomTypes(
+    deps.prisma,
+    portalId,
+    schemas.map((s) => ({
+      objectTypeId: s.objectTypeId,
+      name: s.name,
+      fullyQualifiedName: s.fullyQualifiedName ?? null,
+      labelSingular: s.labels.singular ?? null,
+      labelPlural: s.labels.plural ?? null,
+      primaryDisplayProperty: s.primaryDisplayProperty ?? null,
+      properties: readableProperties(s.properties),
+      associations: s.associations.map((a) => ({ ...a, name: a.name ?? null })),
+    })),
+    new Date(),
+  );
+  const ids = schemas.map((s) => s.objectTypeId);
+  const stored = await readCustomTypes(deps.prisma, portalId, ids);
+  return stored
+    .filter((row): row is typeof row & { objectTypeId: CustomObjectTypeId } => isCustomObjectTypeId(row.objectTypeId))
+    .map((row) => ({
+      objectTypeId: row.objectTypeId,
+      watermark: row.watermark?.getTime() ?? null,
+      partners: associationPartners(row.objectTypeId, row.associations, ids),
+    }));
+}
 
 export function createCustomObjectPageActivities(deps: RecordSyncDeps) {
   const { prisma } = deps;
@@ -60,49 +106,9 @@ export function createCustomObjectPageActivities(deps: RecordSyncDeps) {
   };
 
   return {
-    /**
-     * The account's custom object types, read again on every run so a type created meanwhile is synced from this
-     * run on. An account whose token may not read schemas (403: custom objects need their scope and an Enterprise
-     * subscription) has none to sync: a warning, not a failed run.
-     */
+    /** The account's custom object types, read again on every run (refreshCustomTypes). */
     async discoverCustomObjectTypes(input: { portalId: string }): Promise<DiscoveredType[]> {
-      let schemas;
-      try {
-        schemas = (await deps.hubspotFor(input.portalId).customObjectSchemas()).filter((s) => s.archived !== true);
-      } catch (err) {
-        if (!(err instanceof HubSpotAuthError && err.status === 403)) throw err;
-        deps.logger.warn(
-          { portalId: input.portalId, err: err.message },
-          'custom object schemas are not readable with this token: custom objects are not synced',
-        );
-        return [];
-      }
-      await saveCustomTypes(
-        prisma,
-        input.portalId,
-        schemas.map((s) => ({
-          objectTypeId: s.objectTypeId,
-          name: s.name,
-          fullyQualifiedName: s.fullyQualifiedName ?? null,
-          labelSingular: s.labels.singular ?? null,
-          labelPlural: s.labels.plural ?? null,
-          primaryDisplayProperty: s.primaryDisplayProperty ?? null,
-          properties: readableProperties(s.properties),
-          associations: s.associations.map((a) => ({ ...a, name: a.name ?? null })),
-        })),
-        new Date(),
-      );
-      const ids = schemas.map((s) => s.objectTypeId);
-      const stored = await readCustomTypes(prisma, input.portalId, ids);
-      return stored
-        .filter((row): row is typeof row & { objectTypeId: CustomObjectTypeId } =>
-          isCustomObjectTypeId(row.objectTypeId),
-        )
-        .map((row) => ({
-          objectTypeId: row.objectTypeId,
-          watermark: row.watermark?.getTime() ?? null,
-          partners: associationPartners(row.objectTypeId, row.associations, ids),
-        }));
+      return refreshCustomTypes(deps, input.portalId);
     },
 
     /** One page of the type's full list (its first load), every readable property. */

@@ -6,6 +6,7 @@ import {
   type InboundObjectInput,
 } from '../../workflows/inbound/inbound-object';
 import { objectTypeOfEvent, type HubSpotWebhookEvent } from '../sync/events';
+import type { CustomObjectTypeId } from '../sync/custom-objects';
 import type { CrmObjectType } from '../sync/object-types';
 import {
   HubSpotObjectIdKey,
@@ -22,7 +23,7 @@ import { portalPriority, WEBHOOK_PRIORITY } from '../workflow-safe/priorities';
 
 export interface ObjectEvents {
   portalId: string;
-  objectType: CrmObjectType;
+  objectType: CrmObjectType | CustomObjectTypeId;
   objectId: string;
   events: HubSpotWebhookEvent[];
 }

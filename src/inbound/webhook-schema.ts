@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { associationTypeName } from '../sync/associations';
+import { isCustomObjectTypeId } from '../sync/custom-objects';
 import { objectTypeOfEvent, objectTypeOfTypeId, type HubSpotWebhookEvent } from '../sync/events';
 
 // The HTTP layer's own schema of a webhook request body (HubSpot's payload). The body as a whole must be a
@@ -147,6 +148,7 @@ function unsyncedType(raw: unknown): string | undefined {
   if (subscriptionType.startsWith('object.')) {
     return typeof typeId === 'string' &&
       objectTypeOfTypeId(typeId) === undefined &&
+      !isCustomObjectTypeId(typeId) &&
       !subscriptionType.endsWith('.associationChange')
       ? `objectTypeId ${typeId} is not synced`
       : undefined;

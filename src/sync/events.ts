@@ -1,5 +1,6 @@
 // HubSpot webhook events as the sync rules see them, their identity and the object type they concern.
 // Imported by Temporal workflows: no node:* imports, no clock, no randomness.
+import { isCustomObjectTypeId, type CustomObjectTypeId } from './custom-objects';
 import { HUBSPOT_TYPE_IDS, type CrmObjectType } from './object-types';
 
 /** HubSpot sends ids as JSON numbers; strings are accepted so an HTTP layer may keep them exact. */
@@ -76,11 +77,16 @@ export function objectTypeOfTypeId(typeId: string): CrmObjectType | undefined {
   return Object.hasOwn(TYPE_BY_ID, typeId) ? TYPE_BY_ID[typeId] : undefined;
 }
 
-/** Object type an event concerns; undefined for objects hubsync does not sync (e.g. `object.*` of a note). */
+/**
+ * Object type an event concerns: a synced type, or a custom object's type id (`object.*` of `2-…`); undefined
+ * for objects hubsync does not sync (e.g. `object.*` of a quote).
+ */
 export function objectTypeOfEvent(
   event: Pick<HubSpotWebhookEvent, 'subscriptionType' | 'objectTypeId'>,
-): CrmObjectType | undefined {
+): CrmObjectType | CustomObjectTypeId | undefined {
   const prefix = event.subscriptionType.split('.', 1)[0] ?? '';
+  if (prefix === 'object' && event.objectTypeId !== undefined && isCustomObjectTypeId(event.objectTypeId))
+    return event.objectTypeId;
   if (prefix === 'object') return event.objectTypeId === undefined ? undefined : objectTypeOfTypeId(event.objectTypeId);
   return Object.hasOwn(TYPE_BY_PREFIX, prefix) ? TYPE_BY_PREFIX[prefix] : undefined;
 }

@@ -1,10 +1,15 @@
 // Every workflow and schedule id hubsync uses is built here, so the HTTP layer, the CLI, the worker and the
 // tests always agree. Ids are readable in the Temporal UI: portal first, then what the workflow is about.
 
+import type { CustomObjectTypeId } from '../sync/custom-objects';
 import type { ObjectType } from '../sync/object-types';
 
 /** The long-lived workflow that applies HubSpot's webhook events for one record. */
-export function inboundObjectWorkflowId(portalId: string, objectType: ObjectType, objectId: string): string {
+export function inboundObjectWorkflowId(
+  portalId: string,
+  objectType: ObjectType | CustomObjectTypeId,
+  objectId: string,
+): string {
   return `hubspot:${portalId}:${objectType}:${objectId}`;
 }
 

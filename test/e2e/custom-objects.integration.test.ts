@@ -3,6 +3,7 @@
 // hubsync runs is synced by the next run, with no restart.
 import { startManualSync } from '../../src/scheduled/start-sync';
 import { startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 jest.setTimeout(240_000);
 
@@ -145,5 +146,45 @@ describe('custom objects', () => {
       [golf, 'blue', true],
     ]);
     expect(second.customObjects?.inserted).toBe(1);
+  });
+});
+
+describe('custom objects by webhook', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { WEBHOOK_COALESCE_MS: '0' } });
+  });
+  afterAll(async () => stack?.close());
+
+  const record = (objectTypeId: string, hubspotId: string) =>
+    stack.runtime.prisma.customObjectRecord.findUnique({
+      where: { portalId_objectTypeId_hubspotId: { portalId: stack.portalId, objectTypeId, hubspotId } },
+    });
+
+  it("applies generic object.* webhooks of a custom object's records: an edit, a creation, a deletion", async () => {
+    const car = await stack.sim<Schema>('POST', '/__sim/schemas', {
+      name: 'car',
+      labels: { singular: 'Car', plural: 'Cars' },
+      properties: [
+        { name: 'vin', label: 'VIN', type: 'string', fieldType: 'text' },
+        { name: 'color', label: 'Color', type: 'string', fieldType: 'text' },
+      ],
+      associatedObjects: ['CONTACT'],
+    });
+    const type = car.objectTypeId;
+    const beetle = (await stack.sim<{ id: string }>('POST', `/__sim/objects/${type}`, { properties: { vin: 'V-1' } }))
+      .id;
+    await waitFor('the creation webhook applied', async () => (await record(type, beetle))?.properties);
+
+    await stack.sim('PATCH', `/__sim/objects/${type}/${beetle}`, { properties: { color: 'yellow' } });
+    await waitFor(
+      'the edit applied',
+      async () => ((await record(type, beetle))?.properties as Record<string, unknown> | undefined)?.color === 'yellow',
+    );
+    expect((await record(type, beetle))?.properties).toMatchObject({ vin: 'V-1', color: 'yellow' });
+
+    await stack.sim('DELETE', `/__sim/objects/${type}/${beetle}`);
+    await waitFor('the deletion applied', async () => (await record(type, beetle))?.archived === true);
   });
 });

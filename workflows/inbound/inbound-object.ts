@@ -19,6 +19,7 @@ import type { InboundActivities, InboundKey } from '../../activities/inbound/app
 import type { FetchedRecord, HubSpotFetchActivities } from '../../activities/inbound/hubspot-fetch';
 import { dedupeKey, type HubSpotWebhookEvent } from '../../src/sync/events';
 import type { CrmObjectType } from '../../src/sync/object-types';
+import { isCustomObjectTypeId, type CustomObjectTypeId } from '../../src/sync/custom-objects';
 import {
   historyIsLong,
   INBOUND_APPLY_RETRY,
@@ -29,13 +30,15 @@ import {
 } from '../../src/workflow-safe/limits';
 import { PendingChanges, type PendingSnapshot } from '../../src/sync/pending-changes';
 import { KEEP_EVENTS_ON_FAILURE } from '../../src/workflow-safe/patches';
+import { customObjectRecordLoop } from './custom-object-record';
 
 /** Signal carrying the events of one webhook request that concern this workflow's record. */
 export const hubspotEventsSignal = defineSignal<[HubSpotWebhookEvent[]]>('hubspotEvents');
 
 export interface InboundObjectInput {
   portalId: string;
-  objectType: CrmObjectType;
+  /** A synced CRM type, or a custom object's type id (its records: customObjectRecordLoop). */
+  objectType: CrmObjectType | CustomObjectTypeId;
   objectId: string;
   /** Within a burst, events gather this long before the next apply (WEBHOOK_COALESCE_MS). */
   coalesceMs: number;
@@ -85,6 +88,7 @@ const { fetchHubSpotRecord } = proxyActivities<HubSpotFetchActivities>({
 
 export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<{ applies: number }> {
   const { portalId, objectType, objectId } = input;
+  if (isCustomObjectTypeId(objectType)) return customObjectRecordLoop({ ...input, objectType });
   let pending = new PendingChanges(input.carry?.pending);
   const seen = new RecentKeys(input.carry?.seenKeys ?? [], MAX_SEEN_KEYS);
   let pendingKeys: InboundKey[] = input.carry?.pendingKeys ?? [];

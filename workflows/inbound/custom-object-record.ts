@@ -1,0 +1,88 @@
+// The per-record webhook workflow's loop for a custom object's record (inboundObjectWorkflow hands it over):
+// events arrive as the same signal, and each burst becomes one read of the record from HubSpot, stored as it is
+// now (activities/inbound/custom-object-read.ts). Events need no merging or ordering: HubSpot's current state
+// decides. A failed read keeps the burst pending and retries in rounds, like the standard types' loop.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { InboundKey } from '../../activities/inbound/apply';
+import type { CustomObjectReadActivities } from '../../activities/inbound/custom-object-read';
+import type { CustomObjectTypeId } from '../../src/sync/custom-objects';
+import { dedupeKey } from '../../src/sync/events';
+import { PendingChanges } from '../../src/sync/pending-changes';
+import {
+  historyIsLong,
+  INBOUND_FETCH_RETRY,
+  INBOUND_MAX_ROUNDS,
+  INBOUND_WORKFLOW_HISTORY_LIMIT,
+  inboundRoundPauseMs,
+} from '../../src/workflow-safe/limits';
+import { hubspotEventsSignal, type InboundObjectInput } from './inbound-object';
+
+const { readCustomObjectRecord } = proxyActivities<CustomObjectReadActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10s',
+  retry: INBOUND_FETCH_RETRY,
+});
+
+const MAX_SEEN_KEYS = 2_000;
+
+export async function customObjectRecordLoop(
+  input: InboundObjectInput & { objectType: CustomObjectTypeId },
+): Promise<{ applies: number }> {
+  const { portalId, objectType: objectTypeId, objectId } = input;
+  const seen: string[] = [...(input.carry?.seenKeys ?? [])];
+  let pendingKeys: InboundKey[] = [...(input.carry?.pendingKeys ?? [])];
+  let applies = input.carry?.applies ?? 0;
+  let failedRounds = input.carry?.failedRounds ?? 0;
+  setHandler(hubspotEventsSignal, (events) => {
+    for (const event of events) {
+      const key = dedupeKey(event);
+      if (seen.includes(key)) continue;
+      seen.push(key);
+      if (seen.length > MAX_SEEN_KEYS) seen.shift();
+      pendingKeys.push({ key, occurredAt: event.occurredAt });
+    }
+  });
+
+  let lastApplyAt: number | undefined;
+  for (;;) {
+    if (!(await condition(() => pendingKeys.length > 0, Math.max(1, input.idleTimeoutMs)))) return { applies };
+    if (input.coalesceMs > 0 && lastApplyAt !== undefined && Date.now() - lastApplyAt < input.coalesceMs)
+      await sleep(input.coalesceMs);
+    const taken = pendingKeys;
+    pendingKeys = [];
+    try {
+      const { summary } = await readCustomObjectRecord({ portalId, objectTypeId, objectId });
+      failedRounds = 0;
+      applies += 1;
+      lastApplyAt = Date.now();
+      setCurrentDetails(`${applies} reads; last: ${summary}`);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      pendingKeys = [...taken, ...pendingKeys];
+      failedRounds += 1;
+      if (failedRounds >= INBOUND_MAX_ROUNDS)
+        throw ApplicationFailure.create({
+          type: 'InboundRoundsExhausted',
+          message: `${failedRounds} rounds failed; last: ${err.message}`,
+          nonRetryable: true,
+        });
+      await sleep(input.roundPauseMs ?? inboundRoundPauseMs(failedRounds));
+      continue;
+    }
+    if (historyIsLong(workflowInfo(), input.historyLimit ?? INBOUND_WORKFLOW_HISTORY_LIMIT))
+      await continueAsNew<(i: InboundObjectInput) => Promise<{ applies: number }>>({
+        ...input,
+        carry: { pending: new PendingChanges().snapshot(), seenKeys: seen, pendingKeys, applies, failedRounds },
+      });
+  }
+}
