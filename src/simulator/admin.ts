@@ -270,7 +270,16 @@ router.add('POST', '/__sim/associations', (ctx) => {
   const c = record(ctx.portal.store.of(to.name), String(b.toId));
   return ok({
     ok: true,
-    changed: ctx.portal.mutator.associate(a, c, b.remove === true, b.primary === true, userActor(ctx, b)),
+    // `labelTypeId`: a user gives the association that custom label (from → to) in HubSpot's UI.
+    changed: ctx.portal.mutator.associate(
+      a,
+      c,
+      b.remove === true,
+      b.primary === true,
+      userActor(ctx, b),
+      Date.now(),
+      b.labelTypeId === undefined ? undefined : Number(b.labelTypeId),
+    ),
   });
 });
 router.add('POST', '/__sim/objects/:type/:id/last-modified', (ctx) => {

@@ -3,10 +3,12 @@
 // what the server does with them). Nothing polls these queues: the started executions are read and terminated.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { handOffToWorkflows } from '../../src/inbound/handoff';
 import { notifyLocalChanges } from '../../src/outbound/notify';
 import { startOutboxRelay } from '../../src/outbound/start-outbox-relay';
 import { startBackfill, startManualSync } from '../../src/scheduled/start-sync';
+import { applyPerPortalRateLimit, hubspotQueueWorkerRate } from '../../src/temporal/fairness';
 import { BACKFILL_PRIORITY, PUSH_PRIORITY, SYNC_PRIORITY, WEBHOOK_PRIORITY } from '../../src/workflow-safe/priorities';
 import { inboundObjectWorkflowId } from '../../src/workflow-safe/ids';
 import { temporalAddress } from '../support/env';
@@ -74,5 +76,32 @@ describe('the priority and fairness key each kind of work is started with', () =
     expect(await priorityOf(sync.workflowId)).toEqual({ priorityKey: SYNC_PRIORITY, fairnessKey: portalId });
     const backfill = await startBackfill(client, portalId, config, { objectTypes: ['contacts'], restart: false });
     expect(await priorityOf(backfill.workflowId)).toEqual({ priorityKey: BACKFILL_PRIORITY, fairnessKey: portalId });
+  });
+
+  it("TEMPORAL_FAIRNESS: the HubSpot queue's per-portal rate is one portal's budget, and the worker sets no queue-wide one", async () => {
+    const hubspotQueue = `${queue}-fairness`;
+    const base = {
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_HUBSPOT_TASK_QUEUE: hubspotQueue,
+      HUBSPOT_RATE_TIER: 'professional' as const,
+      HUBSPOT_REQUESTS_PER_10S: undefined,
+    };
+    expect(
+      await applyPerPortalRateLimit(connection, { ...base, TEMPORAL_FAIRNESS: false, HUBSPOT_APP_MODE: 'public' }),
+    ).toBeUndefined();
+    expect(hubspotQueueWorkerRate({ ...base, TEMPORAL_FAIRNESS: false })).toBe(19);
+
+    // A public app: 110 requests per 10 s per portal, one request per activity → 11 activities/s per portal.
+    expect(
+      await applyPerPortalRateLimit(connection, { ...base, TEMPORAL_FAIRNESS: true, HUBSPOT_APP_MODE: 'public' }),
+    ).toBe(11);
+    const described = await connection.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: hubspotQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      reportConfig: true,
+    });
+    expect(described.config?.fairnessKeysRateLimitDefault?.rateLimit?.requestsPerSecond).toBeCloseTo(11);
+    expect(hubspotQueueWorkerRate({ ...base, TEMPORAL_FAIRNESS: true })).toBeUndefined();
   });
 });
