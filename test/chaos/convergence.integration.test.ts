@@ -18,8 +18,9 @@ import { configEnv, HubsyncProcess, prng, privateTemporal, waitForHttp } from '.
 const SEED = Number(process.env.CHAOS_SEED ?? (process.env.CHAOS_FULL ? randomInt(1, 2 ** 31) : 1));
 const OPS = Number(process.env.CHAOS_OPS ?? (process.env.CHAOS_FULL ? 3000 : 300));
 const DEADLINE_MS = Number(process.env.CHAOS_SETTLE_MS ?? 240_000);
-// Only the chaos scripts run it (CHAOS=1): seed 1 × 300 passed twice and failed once on the same code (a platform
-// record never reached HubSpot and got a duplicate local row), an open bug that would block every landing.
+// Only the chaos scripts run it (CHAOS=1): seeds 1 and 2 × 300 pass, seed 3 × 300 still fails (the sync archives
+// associations late events left on an archived contact and on a merge tombstone; bench/results/chaos.md), which
+// would block every landing.
 const describeChaos = process.env.CHAOS ? describe : describe.skip;
 const SERVER_PORT = Number(process.env.CHAOS_SERVER_PORT ?? 20_000 + (SEED % 20_000));
 // HubSpot spreads a notification's 10 retries over about a day; compressed 1,440× that is about a minute, still
