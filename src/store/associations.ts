@@ -7,6 +7,7 @@ import type { AssociationFact } from '../sync/association-read';
 import type { CrmObjectType } from '../sync/object-types';
 import type { PlannedAssociation } from '../sync/pending-changes';
 import type { Db } from './prisma';
+import { MAX_MERGE_HOPS } from './inbound-lifecycle';
 import { tableFor } from './tables';
 
 export interface PairScope {
@@ -217,9 +218,6 @@ export async function applyAssociationChanges(
   );
   return written + archivedOthers;
 }
-
-// Merge chains longer than this are not followed (each hop is one more merge of an already merged record).
-const MAX_MERGE_HOPS = 5;
 
 /**
  * Merged-away ids among `ends`, keyed `type|id`, mapped to the record that now holds them. HubSpot moves a

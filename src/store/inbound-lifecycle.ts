@@ -122,7 +122,9 @@ export async function takeOverMergedRecords(
   },
 ): Promise<{ adopted: boolean; archived: number; associationsMoved: number }> {
   const spec = tableFor(input.objectType);
-  const merged = input.mergedIds.filter((id) => id !== input.survivorId);
+  // A survivor merged away in turn since (its merge applied first) hands what it absorbs on to its own survivor.
+  const survivorId = await currentRecordOf(tx, spec.table, input.portalId, input.survivorId);
+  const merged = input.mergedIds.filter((id) => id !== survivorId && id !== input.survivorId);
   if (merged.length === 0) return { adopted: false, archived: 0, associationsMoved: 0 };
   const adopted = await tx.$executeRawUnsafe(
     `UPDATE ${spec.table} SET hubspot_id = $2, updated_at = now()
@@ -130,7 +132,7 @@ export async function takeOverMergedRecords(
                      AND NOT EXISTS (SELECT 1 FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = $2)
                    ORDER BY (hubspot_id IS NOT DISTINCT FROM $4) DESC, created_at, length(hubspot_id), hubspot_id LIMIT 1)`,
     input.portalId,
-    input.survivorId,
+    survivorId,
     merged,
     input.primaryId,
   );
@@ -138,7 +140,7 @@ export async function takeOverMergedRecords(
     `UPDATE ${spec.table} SET archived = true, archived_at = COALESCE(archived_at, $4::timestamptz), merged_into_id = $2, updated_at = now()
       WHERE portal_id = $1 AND hubspot_id = ANY($3::text[]) AND merged_into_id IS DISTINCT FROM $2`,
     input.portalId,
-    input.survivorId,
+    survivorId,
     merged,
     input.at.toISOString(),
   );
@@ -148,11 +150,19 @@ export async function takeOverMergedRecords(
      SELECT gen_random_uuid(), $1, x, true, $4::timestamptz, $2, now() FROM unnest($3::text[]) AS x
      ON CONFLICT (portal_id, hubspot_id) DO NOTHING`,
     input.portalId,
-    input.survivorId,
+    survivorId,
     merged,
     input.at.toISOString(),
   );
-  const associationsMoved = await moveAssociations(tx, input.portalId, input.objectType, merged, input.survivorId);
+  // HubSpot removed an erased survivor's associations with it: what the merged records had goes too.
+  const erased = await isErased(tx, { portalId: input.portalId, objectType: input.objectType, hubspotId: survivorId });
+  const associationsMoved = await moveAssociations(
+    tx,
+    input.portalId,
+    input.objectType,
+    merged,
+    erased ? null : survivorId,
+  );
   return { adopted: adopted > 0, archived, associationsMoved };
 }
 
@@ -229,12 +239,32 @@ interface AssociationRow {
   last_event_at: Date | null;
 }
 
+// Merge chains longer than this are not followed (each hop is one more merge of an already merged record).
+export const MAX_MERGE_HOPS = 5;
+
+/** The record a HubSpot id now lives on: itself, or the end of the merge chain its row records. */
+async function currentRecordOf(tx: Tx, table: string, portalId: string, hubspotId: string): Promise<string> {
+  let current = hubspotId;
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    const rows = await tx.$queryRawUnsafe<Array<{ merged_into_id: string | null }>>(
+      `SELECT merged_into_id FROM ${table} WHERE portal_id = $1 AND hubspot_id = $2`,
+      portalId,
+      current,
+    );
+    const next = rows[0]?.merged_into_id;
+    if (!next || next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+/** Moves the associations of `fromIds` to the survivor, or (survivor null: erased) removes them. */
 async function moveAssociations(
   tx: Tx,
   portalId: string,
   objectType: ObjectType,
   fromIds: string[],
-  survivorId: string,
+  survivorId: string | null,
 ): Promise<number> {
   const rows = await tx.$queryRawUnsafe<AssociationRow[]>(
     `DELETE FROM associations
@@ -244,6 +274,7 @@ async function moveAssociations(
     objectType,
     fromIds,
   );
+  if (survivorId === null) return rows.length;
   const moved = rows
     .map((row) => {
       const swap = (type: string, id: string) => (type === objectType && fromIds.includes(id) ? survivorId : id);

@@ -146,8 +146,10 @@ export function divergences(s: Snapshot, platformRows: readonly string[]): Diver
     if (!s.local.associations.has(pair)) found.push({ problem: 'association missing locally', ids: pair.split('|') });
   for (const pair of s.local.associations) {
     const [contact, company] = pair.split('|') as [string, string];
-    const live = s.remote.contacts.get(contact) && s.remote.companies.get(company);
-    // An association of a record HubSpot no longer has is judged by the row pointing at it, above.
+    const live =
+      !(s.remote.contacts.get(contact)?.archived ?? true) && !(s.remote.companies.get(company)?.archived ?? true);
+    // An association of a record HubSpot no longer has live (archived: restorable with its associations; erased;
+    // merged away) is judged by the row pointing at it, above.
     if (live && !s.remote.associations.has(pair))
       found.push({ problem: 'association live locally, gone in HubSpot', ids: [contact, company] });
   }

@@ -370,7 +370,27 @@ describeChaos(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () =
     }
   }
 
-  /** Faults off; the platform's reports accepted, the outbox drained, every webhook delivered or given up. */
+  // Work the webhook and push paths still hold: a delivered webhook is applied only once its inbox row is handed
+  // to Temporal and its record's workflow has applied it (after a failed round, minutes later). Each of these
+  // workflows ends once idle (WORKFLOW_IDLE_TIMEOUT_MS): none running means nothing is left to apply or push.
+  const RECORD_WORKFLOWS = ['inboundObjectWorkflow', 'pushWorkflow', 'associationPushWorkflow'];
+  async function pathsIdle(): Promise<boolean> {
+    const prisma = stack.runtime.prisma;
+    const outbox = await prisma.outboxEntry.count({ where: { portalId: stack.portalId, dispatchedAt: null } });
+    if (outbox > 0) return false;
+    const webhooks = await stack.sim<{ drained: boolean }>('POST', '/__sim/webhooks/drain', { timeoutMs: 10_000 });
+    if (!webhooks.drained) return false;
+    if ((await prisma.webhookInboxEntry.count({ where: { deadLetteredAt: null } })) > 0) return false;
+    const running = await stack.temporal.workflow.count(
+      `ExecutionStatus = 'Running' AND WorkflowType IN (${RECORD_WORKFLOWS.map((t) => `'${t}'`).join(', ')})`,
+    );
+    return running.count === 0;
+  }
+
+  /**
+   * Faults off; the platform's reports accepted, the outbox drained, every webhook delivered (or given up) and
+   * applied, every push made: the webhook and push paths have nothing left to do.
+   */
   async function settleWebhookPath(): Promise<void> {
     await stack.sim('DELETE', '/__sim/faults');
     if (!worker.running) worker.start();
@@ -378,18 +398,7 @@ describeChaos(`chaos: convergence under faults (seed ${SEED}, ${OPS} ops)`, () =
     await waitForHttp(`${serverUrl}/healthz`);
     const deadline = Date.now() + DEADLINE_MS;
     await waitFor('platform reports never accepted', deadline, flushReports);
-    await waitFor('outbox never drained', deadline, async () => {
-      const pending = await stack.runtime.prisma.outboxEntry.count({
-        where: { portalId: stack.portalId, dispatchedAt: null },
-      });
-      return pending === 0;
-    });
-    await waitFor(
-      'webhooks never drained',
-      deadline,
-      async () =>
-        (await stack.sim<{ drained: boolean }>('POST', '/__sim/webhooks/drain', { timeoutMs: 10_000 })).drained,
-    );
+    await waitFor('webhook and push paths never settled', deadline, pathsIdle);
   }
 
   const current = () => snapshot(stack.sim, stack.runtime.prisma, stack.portalId);

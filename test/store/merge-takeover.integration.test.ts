@@ -96,6 +96,54 @@ describe('merge takeover', () => {
     expect(await prisma.association.count({ where: { portalId } })).toBe(0);
   });
 
+  // Chaos seed 1 × 300, after a minute-long stall of the webhook path everything applied at once, out of order:
+  // a merge whose survivor had been merged away since, and one whose survivor had been erased since.
+  it("a takeover into a survivor merged away since lands on that survivor's own survivor", async () => {
+    const portalId = newPortal();
+    const at = new Date();
+    await prisma.contact.createMany({
+      data: [
+        { portalId, hubspotId: 's', email: 's@x.example' },
+        { portalId, hubspotId: 'm', email: 'm@x.example' },
+      ],
+    });
+    const takeOver = (survivorId: string, mergedId: string) =>
+      prisma.$transaction((tx) =>
+        takeOverMergedRecords(tx, {
+          portalId,
+          objectType: 'contacts',
+          survivorId,
+          primaryId: null,
+          mergedIds: [mergedId],
+          at,
+        }),
+      );
+    await takeOver('t', 's'); // s merged into t, applied first
+    await takeOver('s', 'm'); // m merged into s earlier, applied late
+    expect(await row(portalId, 'm')).toMatchObject({ archived: true, mergedIntoId: 't' });
+    expect(await row(portalId, 't')).toMatchObject({ archived: false, email: 's@x.example' });
+  });
+
+  it('the associations of a record merged into a survivor erased since are removed, not moved onto it', async () => {
+    const portalId = newPortal();
+    const at = new Date();
+    await prisma.contact.create({ data: { portalId, hubspotId: 'm', email: 'm@x.example' } });
+    const link = { associationType: 'COMPANY_TO_CONTACT', fromObjectId: 'c1', toObjectId: 'm', removed: false };
+    await applyAssociationChanges(prisma, portalId, [{ ...link, occurredAt: at.getTime() - 1_000 }]);
+    await prisma.$transaction((tx) => eraseContact(tx, { portalId, hubspotId: 's', at }));
+    await prisma.$transaction((tx) =>
+      takeOverMergedRecords(tx, {
+        portalId,
+        objectType: 'contacts',
+        survivorId: 's',
+        primaryId: 's',
+        mergedIds: ['m'],
+        at,
+      }),
+    );
+    expect(await prisma.association.count({ where: { portalId, archived: false } })).toBe(0);
+  });
+
   it('a survivor without a row never adopts a merge tombstone (it would point at itself)', async () => {
     const portalId = newPortal();
     const at = new Date();
