@@ -207,6 +207,15 @@ export async function applyAssociationChanges(
     portalId,
     rows,
   );
+  // An untyped addition (a legacy event) of a pair already live under a typed row names no type: it still says
+  // HubSpot touched the pair then, which the conflict rule weighs (a platform change older than it loses).
+  await db.$executeRawUnsafe(
+    `UPDATE associations a SET last_event_at = x.at FROM ${RECORDS}
+      WHERE NOT x.archived AND x.type_id = 0 AND ${SAME_PAIR} AND a.association_type_id <> 0 AND NOT a.archived
+        AND a.last_event_at < x.at`,
+    portalId,
+    rows,
+  );
   return written + archivedOthers;
 }
 
