@@ -1,6 +1,4 @@
-import { Context } from '@temporalio/activity';
 import { HubSpotAuthError, type ChangeWindowCursor, type CrmObject } from '../../src/hubspot';
-import { countLiveAssociations, archiveStale, countStale, saveListed } from '../../src/store/associations';
 import {
   archiveCustomRecords,
   liveCustomRecordIds,
@@ -9,16 +7,12 @@ import {
   upsertCustomRecords,
   type CustomRecord,
 } from '../../src/store/custom-objects';
-import { inTransaction } from '../../src/store/prisma';
-import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
-import { accountForAssociationRead } from '../../src/sync/association-read';
 import { associationPartners, isCustomObjectTypeId, type CustomObjectTypeId } from '../../src/sync/custom-objects';
-import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import { emptyCounts } from '../../src/sync/page-counts';
 import type { RecordSyncDeps } from '../deps';
 import { readableProperties } from '../property-catalog';
-import { ASSOCIATION_READ_IDS } from './association-pages';
+import { ASSOCIATION_READ_IDS, readAndStoreAssociationPage } from './association-pages';
 import type { PageReport } from './sync-pages';
 
 // The custom-object part of the backfill and the hourly sync, on the HubSpot task queue, one HubSpot request per
@@ -192,46 +186,11 @@ export function createCustomObjectPageActivities(deps: RecordSyncDeps) {
         after: input.after,
         limit: ASSOCIATION_READ_IDS,
       });
-      if (ids.length === 0) return emptyCounts();
-      const readAt = new Date();
-      const answer = await deps.hubspotFor(portalId).readAssociations(objectTypeId, toType, ids);
-      const read = accountForAssociationRead(ids, answer.results, answer.errors);
-      const snapshot = { portalId, fromType: objectTypeId, toType, answered: read.answered, found: read.found, readAt };
-      const archivedSoFar = input.archivedSoFar ?? 0;
-      const outcome = await inTransaction(prisma, async (tx) => {
-        const written = await saveListed(tx, snapshot);
-        const stale = await countStale(tx, snapshot);
-        const guard = {
-          linkedRows: (await countLiveAssociations(tx, snapshot)) + archivedSoFar,
-          archivedSoFar,
-          maxShare: deps.config.MASS_ARCHIVE_MAX_SHARE,
-          minCount: deps.config.MASS_ARCHIVE_MIN_COUNT,
-        };
-        if (stale > 0 && !mayArchive(guard, stale)) return { written, archived: 0, refused: stale, guard };
-        return { written, archived: stale > 0 ? await archiveStale(tx, snapshot) : 0, refused: 0, guard };
-      });
-      if (outcome.refused > 0) {
-        await recordFailures(prisma, [
-          {
-            portalId,
-            objectType: objectTypeId,
-            direction: 'inbound',
-            operation: 'association-sync',
-            category: MASS_ARCHIVE_REFUSED,
-            message: `the association sync would archive ${archivedSoFar + outcome.refused} of ${outcome.guard.linkedRows} ${objectTypeId}→${toType} associations in one run (allowed: ${archiveAllowance(outcome.guard)}; MASS_ARCHIVE_MAX_SHARE, MASS_ARCHIVE_MIN_COUNT); archived none of them`,
-            workflowId: Context.current().info.workflowExecution?.workflowId ?? null,
-          },
-        ]);
-        deps.metrics.massArchiveRefused.inc({ object_type: 'custom' });
-      }
-      return {
-        ...emptyCounts(),
-        fetched: read.found.length,
-        updated: outcome.written,
-        archived: outcome.archived,
-        archiveRefused: outcome.refused,
-        ...(ids.length === ASSOCIATION_READ_IDS ? { next: ids[ids.length - 1]! } : {}),
-      };
+      return readAndStoreAssociationPage(
+        deps,
+        { portalId, fromType: objectTypeId, toType, ids, archivedSoFar: input.archivedSoFar },
+        'custom',
+      );
     },
   };
 }
