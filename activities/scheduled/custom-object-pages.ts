@@ -13,6 +13,7 @@ import { emptyCounts } from '../../src/sync/page-counts';
 import type { RecordSyncDeps } from '../deps';
 import { readableProperties } from '../property-catalog';
 import { ASSOCIATION_READ_IDS, readAndStoreAssociationPage } from './association-pages';
+import { groupIdsByTime, listRecordsPage } from './list-pages';
 import type { PageReport } from './sync-pages';
 
 // The custom-object part of the backfill and the hourly sync, on the HubSpot task queue, one HubSpot request per
@@ -111,9 +112,9 @@ export function createCustomObjectPageActivities(deps: RecordSyncDeps) {
       objectTypeId: CustomObjectTypeId;
       after?: string;
     }): Promise<PageReport> {
-      const page = await deps.hubspotFor(input.portalId).listPage(input.objectTypeId, {
+      const page = await listRecordsPage(deps.hubspotFor(input.portalId), input.objectTypeId, {
         after: input.after,
-        limit: 100,
+        archived: false,
         properties: await propertiesOf(input.portalId, input.objectTypeId),
       });
       return {
@@ -145,18 +146,12 @@ export function createCustomObjectPageActivities(deps: RecordSyncDeps) {
       objectTypeId: CustomObjectTypeId;
       after?: string;
     }): Promise<PageReport> {
-      const page = await deps.hubspotFor(input.portalId).listPage(input.objectTypeId, {
+      const page = await listRecordsPage(deps.hubspotFor(input.portalId), input.objectTypeId, {
         after: input.after,
-        limit: 100,
         archived: true,
         properties: ['hs_object_id'],
       });
-      // Bulk archives share one archivedAt, so grouping keeps this to a statement or two per page.
-      const byTime = new Map<string, string[]>();
-      for (const record of page.results) {
-        const at = record.archivedAt ?? record.updatedAt;
-        byTime.set(at, [...(byTime.get(at) ?? []), record.id]);
-      }
+      const byTime = groupIdsByTime(page.results.map((r) => ({ id: r.id, at: r.archivedAt ?? r.updatedAt })));
       let archived = 0;
       for (const [at, ids] of byTime) archived += await archiveCustomRecords(prisma, input, ids, new Date(at));
       return {

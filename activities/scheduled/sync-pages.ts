@@ -1,14 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type { ChangeWindowCursor, CrmObject, HubSpotClient, Owner } from '../../src/hubspot';
+import type { ChangeWindowCursor } from '../../src/hubspot';
 import { backfillPagesPerActivity, requestsPer10s, type Config } from '../../src/config';
 import type { Logger } from '../../src/logger';
-import {
-  applyInboundRecords,
-  markArchived,
-  tableFor,
-  type ApplyInboundResult,
-  type InboundRecord,
-} from '../../src/store/hubspot-records';
+import { applyInboundRecords, markArchived, tableFor, type ApplyInboundResult } from '../../src/store/hubspot-records';
 import { takeOverListedMerges } from '../../src/store/inbound-lifecycle';
 import { inTransaction } from '../../src/store/prisma';
 import {
@@ -20,7 +14,7 @@ import {
   unseenLinkedIds,
 } from '../../src/store/sync-cursors';
 import { MASS_ARCHIVE_REFUSED, recordFailures } from '../../src/store/sync-failures';
-import { saveOwnerTeams, type OwnerTeams } from '../../src/store/owner-teams';
+import { saveOwnerTeams } from '../../src/store/owner-teams';
 import { addCounts, emptyCounts, type PageCounts } from '../../src/sync/page-counts';
 import { archiveAllowance, mayArchive } from '../../src/sync/mass-archive-guard';
 import { mergedObjectIds } from '../../src/sync/merges';
@@ -29,6 +23,7 @@ import type { CrmObjectType, ObjectType } from '../../src/sync/object-types';
 import type { MappingConfig } from '../../src/sync/mapping-types';
 import { mappingOf, type RecordSyncDeps } from '../deps';
 import { createPropertyCatalog } from '../property-catalog';
+import { fetchListPage, fromCrmObject, groupIdsByTime } from './list-pages';
 import { createPagePrefetch } from './page-prefetch';
 
 // The HubSpot side of the hourly sync and the backfill: ONE activity per page, which fetches the page and
@@ -65,72 +60,6 @@ export interface ChangesPageInput {
 
 /** How long one backfill activity keeps listing further pages of its group. */
 const GROUP_BUDGET_MS = 5_000;
-
-function fromCrmObject(record: CrmObject): InboundRecord {
-  return {
-    hubspotId: record.id,
-    properties: record.properties,
-    archived: record.archived,
-    changedAt: Date.parse(record.updatedAt),
-  };
-}
-
-/** Owners are not CRM objects; their API fields stand in for properties, as the owners mapping expects. */
-function fromOwner(owner: Owner): InboundRecord {
-  return {
-    hubspotId: owner.id,
-    properties: {
-      email: owner.email ?? null,
-      firstName: owner.firstName ?? null,
-      lastName: owner.lastName ?? null,
-      userId: owner.userId === null || owner.userId === undefined ? null : String(owner.userId),
-      updatedAt: owner.updatedAt,
-    },
-    archived: owner.archived,
-    changedAt: Date.parse(owner.updatedAt),
-  };
-}
-
-/** The teams HubSpot lists per owner (none listed: none, e.g. on tiers without teams). */
-function teamsOf(owner: Owner): OwnerTeams {
-  return {
-    hubspotId: owner.id,
-    teams: (owner.teams ?? []).map((t) => ({ id: t.id, name: t.name, primary: t.primary === true })),
-  };
-}
-
-async function fetchListPage(
-  hubspot: HubSpotClient,
-  objectType: ObjectType,
-  opts: { after?: string; archived: boolean; properties: string[] },
-): Promise<{
-  records: InboundRecord[];
-  nextAfter?: string;
-  archivedAt: Array<Date | undefined>;
-  /** Owners only: each listed owner's teams, stored beside the row (saveOwnerTeams). */
-  teams?: OwnerTeams[];
-}> {
-  if (objectType === 'owners') {
-    const page = await hubspot.listOwnersPage({ after: opts.after, limit: 100, archived: opts.archived });
-    return {
-      records: page.results.map(fromOwner),
-      nextAfter: page.nextAfter,
-      archivedAt: page.results.map(() => undefined),
-      teams: page.results.map(teamsOf),
-    };
-  }
-  const page = await hubspot.listPage(objectType, {
-    after: opts.after,
-    limit: 100,
-    archived: opts.archived,
-    properties: opts.properties,
-  });
-  return {
-    records: page.results.map(fromCrmObject),
-    nextAfter: page.nextAfter,
-    archivedAt: page.results.map((r) => (r.archivedAt ? new Date(r.archivedAt) : undefined)),
-  };
-}
 
 export function createSyncPageActivities(deps: SyncPageDeps) {
   const { prisma, metrics } = deps;
@@ -244,13 +173,11 @@ export function createSyncPageActivities(deps: SyncPageDeps) {
       const active = new Set(
         await activeIds(prisma, { table: tableFor(input.objectType).table, portalId: input.portalId, hubspotIds: ids }),
       );
-      // Bulk archives share one archivedAt, so grouping keeps this to a statement or two per page.
-      const byTime = new Map<number | undefined, string[]>();
-      page.records.forEach((record, i) => {
-        if (!active.has(record.hubspotId)) return;
-        const at = page.archivedAt[i]?.getTime();
-        byTime.set(at, [...(byTime.get(at) ?? []), record.hubspotId]);
-      });
+      const byTime = groupIdsByTime(
+        page.records.flatMap((record, i) =>
+          active.has(record.hubspotId) ? [{ id: record.hubspotId, at: page.archivedAt[i]?.getTime() }] : [],
+        ),
+      );
       let archived = 0;
       for (const [at, hubspotIds] of byTime) {
         archived += await markArchived(prisma, {

@@ -1,13 +1,10 @@
 // How association changes reach their push workflow (`push:<portal>:associations`): the HTTP route, the outbox
 // relay and the TypeScript API go through this one signalWithStart, like record changes (notify.ts).
 import type { Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import type { AssociationChange } from '../sync/association-changes';
-import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 import { associationPushWorkflowId } from '../workflow-safe/ids';
-import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
 import type { PushStartOptions } from '../workflow-safe/push-options';
-import { groupByPortal, signalInChunks, type PortalCheck } from './signal-push';
+import { groupByPortal, pushWorkflowStart, signalInChunks, type PortalCheck } from './signal-push';
 import {
   associationChangesSignal,
   associationPushWorkflow,
@@ -44,17 +41,10 @@ export async function notifyAssociationChanges(
     };
     await signalInChunks(client, list, (chunk) =>
       client.workflow.signalWithStart(associationPushWorkflow, {
-        workflowId,
-        taskQueue: options.taskQueue,
+        ...pushWorkflowStart(workflowId, portalId, options),
         args: [args],
         signal: associationChangesSignal,
         signalArgs: [chunk],
-        priority: portalPriority(portalId, PUSH_PRIORITY),
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SyncDirectionKey, value: 'outbound' },
-          { key: SyncTriggerKey, value: 'push' },
-          { key: PortalIdKey, value: portalId },
-        ]),
         staticSummary: `PostgreSQL → HubSpot: associations of portal ${portalId}`,
         staticDetails:
           'Gathers the platform’s association changes and writes them to HubSpot in batches of up to 100 (v4 batch create / archive). Refusals are in sync_failures, HubSpot’s newer changes in sync_conflicts.',

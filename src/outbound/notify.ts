@@ -2,19 +2,12 @@
 // The HTTP route POST /platform/changes and the outbox relay go through the same function (associations:
 // notify-associations.ts; what both share: signal-push.ts).
 import type { Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../config';
 import type { LocalChange, PushObjectType } from '../sync/local-changes';
-import {
-  HubSpotObjectTypeKey,
-  PortalIdKey,
-  SyncDirectionKey,
-  SyncTriggerKey,
-} from '../workflow-safe/search-attributes';
+import { HubSpotObjectTypeKey } from '../workflow-safe/search-attributes';
 import { pushWorkflowId } from '../workflow-safe/ids';
-import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
 import type { PushStartOptions } from '../workflow-safe/push-options';
-import { groupByPortal, signalInChunks, type PortalCheck } from './signal-push';
+import { groupByPortal, pushWorkflowStart, signalInChunks, type PortalCheck } from './signal-push';
 
 export type { PushStartOptions } from '../workflow-safe/push-options';
 import { localChangesSignal, pushWorkflow, type PushWorkflowInput } from '../../workflows/outbound/push';
@@ -93,18 +86,10 @@ export async function notifyLocalChanges(
     };
     await signalInChunks(client, list, (chunk) =>
       client.workflow.signalWithStart(pushWorkflow, {
-        workflowId,
-        taskQueue: options.taskQueue,
+        ...pushWorkflowStart(workflowId, portalId, options, [{ key: HubSpotObjectTypeKey, value: objectType }]),
         args: [args],
         signal: localChangesSignal,
         signalArgs: [chunk],
-        priority: portalPriority(portalId, PUSH_PRIORITY),
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SyncDirectionKey, value: 'outbound' },
-          { key: SyncTriggerKey, value: 'push' },
-          { key: PortalIdKey, value: portalId },
-          { key: HubSpotObjectTypeKey, value: objectType },
-        ]),
         staticSummary: `PostgreSQL → HubSpot: ${objectType} of portal ${portalId}`,
         staticDetails: `Gathers the platform's ${objectType} changes and writes them to HubSpot in batches of up to 100 (batch update / upsert). Query pushStatus for counts; refusals are in sync_failures (hubsync failures).`,
       }),

@@ -1,6 +1,10 @@
 // What record and association reports share on their way to a push workflow: each report's portal (the default
 // one unless it names its own), and signalWithStart in chunks, each with a bounded wait.
 import type { Client } from '@temporalio/client';
+import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
+import { portalPriority, PUSH_PRIORITY } from '../workflow-safe/priorities';
+import type { PushStartOptions } from '../workflow-safe/push-options';
+import { PortalIdKey, SyncDirectionKey, SyncTriggerKey } from '../workflow-safe/search-attributes';
 
 // Keeps each signal's payload far below Temporal's 2 MB limit (an entry is ~100 bytes with a few columns).
 export const SIGNAL_CHUNK = 2_000;
@@ -59,4 +63,27 @@ export async function signalInChunks<T>(
 ): Promise<void> {
   for (let i = 0; i < items.length; i += SIGNAL_CHUNK)
     await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => send(items.slice(i, i + SIGNAL_CHUNK)));
+}
+
+/**
+ * What every push workflow's signalWithStart names besides its signal: its id and queue, the portal's priority,
+ * and the search attributes of an outbound push (`extra`: more of them, e.g. the object type).
+ */
+export function pushWorkflowStart(
+  workflowId: string,
+  portalId: string,
+  options: PushStartOptions,
+  extra: SearchAttributePair[] = [],
+) {
+  return {
+    workflowId,
+    taskQueue: options.taskQueue,
+    priority: portalPriority(portalId, PUSH_PRIORITY),
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: SyncDirectionKey, value: 'outbound' },
+      { key: SyncTriggerKey, value: 'push' },
+      { key: PortalIdKey, value: portalId },
+      ...extra,
+    ]),
+  };
 }

@@ -4,34 +4,20 @@
 // decides. A failed read keeps the burst pending and retries in rounds, like the standard types' loop.
 import {
   ActivityFailure,
-  ApplicationFailure,
   condition,
   continueAsNew,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InboundKey } from '../../activities/inbound/apply';
-import type { CustomObjectReadActivities } from '../../activities/inbound/custom-object-read';
 import type { CustomObjectTypeId } from '../../src/sync/custom-objects';
 import { dedupeKey } from '../../src/sync/events';
 import { PendingChanges } from '../../src/sync/pending-changes';
-import {
-  historyIsLong,
-  INBOUND_FETCH_RETRY,
-  INBOUND_MAX_ROUNDS,
-  INBOUND_WORKFLOW_HISTORY_LIMIT,
-  inboundRoundPauseMs,
-} from '../../src/workflow-safe/limits';
+import { historyIsLong, INBOUND_WORKFLOW_HISTORY_LIMIT } from '../../src/workflow-safe/limits';
 import { hubspotEventsSignal, type InboundObjectInput } from './inbound-object';
-
-const { readCustomObjectRecord } = proxyActivities<CustomObjectReadActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '10s',
-  retry: INBOUND_FETCH_RETRY,
-});
+import { nextRoundPauseMs, readCustomObjectRecord, roundFailureCause } from './rounds';
 
 const MAX_SEEN_KEYS = 2_000;
 
@@ -70,13 +56,7 @@ export async function customObjectRecordLoop(
       if (!(err instanceof ActivityFailure)) throw err;
       pendingKeys = [...taken, ...pendingKeys];
       failedRounds += 1;
-      if (failedRounds >= INBOUND_MAX_ROUNDS)
-        throw ApplicationFailure.create({
-          type: 'InboundRoundsExhausted',
-          message: `${failedRounds} rounds failed; last: ${err.message}`,
-          nonRetryable: true,
-        });
-      await sleep(input.roundPauseMs ?? inboundRoundPauseMs(failedRounds));
+      await sleep(nextRoundPauseMs(failedRounds, roundFailureCause(err), input.roundPauseMs));
       continue;
     }
     if (historyIsLong(workflowInfo(), input.historyLimit ?? INBOUND_WORKFLOW_HISTORY_LIMIT))

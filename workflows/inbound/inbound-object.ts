@@ -3,34 +3,26 @@
 // the record's changes strictly sequential without any database locking scheme across workers.
 import {
   ActivityFailure,
-  ApplicationFailure,
   condition,
   continueAsNew,
   defineSignal,
   log,
   patched,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { InboundActivities, InboundKey } from '../../activities/inbound/apply';
-import type { FetchedRecord, HubSpotFetchActivities } from '../../activities/inbound/hubspot-fetch';
+import type { InboundKey } from '../../activities/inbound/apply';
+import type { FetchedRecord } from '../../activities/inbound/hubspot-fetch';
 import { dedupeKey, type HubSpotWebhookEvent } from '../../src/sync/events';
 import type { CrmObjectType } from '../../src/sync/object-types';
 import { isCustomObjectTypeId, type CustomObjectTypeId } from '../../src/sync/custom-objects';
-import {
-  historyIsLong,
-  INBOUND_APPLY_RETRY,
-  INBOUND_FETCH_RETRY,
-  INBOUND_MAX_ROUNDS,
-  INBOUND_WORKFLOW_HISTORY_LIMIT,
-  inboundRoundPauseMs,
-} from '../../src/workflow-safe/limits';
+import { historyIsLong, INBOUND_WORKFLOW_HISTORY_LIMIT } from '../../src/workflow-safe/limits';
 import { PendingChanges, type PendingSnapshot } from '../../src/sync/pending-changes';
 import { KEEP_EVENTS_ON_FAILURE } from '../../src/workflow-safe/patches';
 import { customObjectRecordLoop } from './custom-object-record';
+import { applyInboundPlan, fetchHubSpotRecord, nextRoundPauseMs, roundFailureCause } from './rounds';
 
 /** Signal carrying the events of one webhook request that concern this workflow's record. */
 export const hubspotEventsSignal = defineSignal<[HubSpotWebhookEvent[]]>('hubspotEvents');
@@ -68,23 +60,6 @@ export interface InboundCarry {
 // Redeliveries come within HubSpot's retry horizon; older duplicates are caught by the per-property times
 // PendingChanges keeps and by processed_webhook_events in the database.
 const MAX_SEEN_KEYS = 2_000;
-
-// Heartbeat timeouts: activities heartbeat while they run (src/temporal/activity-heartbeats.ts), so an attempt
-// lost with its worker is retried after seconds, while the events behind it wait. Values a column cannot hold
-// do not fail an apply (they become sync_failures rows): what fails one is PostgreSQL being away.
-const { applyInboundPlan } = proxyActivities<InboundActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '10s',
-  retry: INBOUND_APPLY_RETRY,
-});
-
-// Runs on the main queue: it merges concurrent fetches of many workflows into one batch/read, which the
-// HubSpot queue's per-activity rate limit would serialise (see activities/inbound/hubspot-fetch.ts).
-const { fetchHubSpotRecord } = proxyActivities<HubSpotFetchActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10s',
-  retry: INBOUND_FETCH_RETRY,
-});
 
 export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<{ applies: number }> {
   const { portalId, objectType, objectId } = input;
@@ -153,15 +128,8 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
       pendingKeys = keys;
       for (const event of arrived) take(event, dedupeKey(event));
       failedRounds += 1;
-      const cause =
-        err.cause instanceof ApplicationFailure ? `${err.cause.type ?? 'error'}: ${err.cause.message}` : err.message;
-      if (failedRounds >= INBOUND_MAX_ROUNDS)
-        throw ApplicationFailure.create({
-          type: 'InboundRoundsExhausted',
-          message: `${failedRounds} rounds failed, events kept in this history; last: ${cause}`,
-          nonRetryable: true,
-        });
-      const pauseMs = input.roundPauseMs ?? inboundRoundPauseMs(failedRounds);
+      const cause = roundFailureCause(err);
+      const pauseMs = nextRoundPauseMs(failedRounds, cause, input.roundPauseMs);
       log.warn('fetch or apply failed; events kept pending', { failedRounds, pauseMs, cause });
       setCurrentDetails(`${applies} applies; round ${failedRounds} failed (${cause}); next in ${pauseMs / 60_000} min`);
       await sleep(pauseMs);
