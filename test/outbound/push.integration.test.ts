@@ -135,13 +135,14 @@ describe('push: platform changes reach HubSpot', () => {
   });
 
   it('a retry after a timeout does not create a duplicate (upsert by email, and by hubsync_local_id)', async () => {
-    // The first call is answered after the client gave up (1.5 s); HubSpot still performs it, then the retry comes.
+    // The first call is answered after the client gave up (1.5 s); HubSpot still performs it, and the push retries.
     await stack.sim('POST', '/__sim/faults', {
       rules: [
         { type: 'latency', ms: 2500, match: 'POST /crm/v3/objects/contacts/batch/upsert', times: 1 },
         { type: 'latency', ms: 2500, match: 'POST /crm/v3/objects/deals/batch/upsert', times: 1 },
       ],
     });
+    await stack.sim('DELETE', '/__sim/requests');
     await resetCounters(stack);
     const person = await newContact({ email: 'slow@push.example', firstName: 'Slow' });
     const deal = await prisma().deal.create({
@@ -155,12 +156,24 @@ describe('push: platform changes reach HubSpot', () => {
       async () => (await prisma().deal.findUniqueOrThrow({ where: { id: deal.id } })).hubspotId ?? undefined,
     );
 
-    // The simulator counts a call when it answers, so the slow first call is counted after its retry may already
-    // have linked the rows: wait until both calls were answered (both performed), then look for duplicates.
-    const answered = (endpoint: string) => async () =>
-      ((await counters(stack)).byEndpoint[endpoint] ?? 0) >= 2 || undefined;
-    await waitFor('slow contact upsert answered', answered('POST /crm/v3/objects/contacts/batch/upsert'));
-    await waitFor('slow deal upsert answered', answered('POST /crm/v3/objects/deals/batch/upsert'));
+    // Look for duplicates only once every upsert was performed: the slow call has been answered (the simulator logs
+    // a call when it answers, with its duration) and both pushes are settled. Whether a retry upserts again depends
+    // on timing: when the slow call's record was linked by its own webhook first, the retry has nothing to send.
+    const slowCallAnswered = (endpoint: string) => async () => {
+      const { requests } = await stack.sim<{ requests: Array<{ endpoint: string; durationMs: number }> }>(
+        'GET',
+        '/__sim/requests?limit=5000',
+      );
+      return requests.some((r) => r.endpoint === endpoint && r.durationMs >= 2500) || undefined;
+    };
+    const pushSettled = (objectType: 'contacts' | 'deals') => async () => {
+      const status = await pushStatus(stack, objectType);
+      return (status.pending === 0 && status.inFlight === 0) || undefined;
+    };
+    await waitFor('slow contact upsert answered', slowCallAnswered('POST /crm/v3/objects/contacts/batch/upsert'));
+    await waitFor('slow deal upsert answered', slowCallAnswered('POST /crm/v3/objects/deals/batch/upsert'));
+    await waitFor('contact push settled', pushSettled('contacts'));
+    await waitFor('deal push settled', pushSettled('deals'));
     expect(
       (await simContacts(stack)).filter((c) => c.properties.email === 'slow@push.example').map((c) => c.id),
     ).toEqual([contactId]);
