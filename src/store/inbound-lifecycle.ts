@@ -43,19 +43,16 @@ export async function eraseContact(
   input: { portalId: string; hubspotId: string; at: Date },
 ): Promise<{ localId: string | null }> {
   const spec = tableFor('contacts');
+  const cleared = Object.values(spec.columns)
+    .map((c) => `${c.sql} = NULL`)
+    .join(', ');
   const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-    `UPDATE ${spec.table} SET ${personalDataCleared()}, archived = true,
+    `UPDATE ${spec.table} SET ${cleared}, properties = '{}'::jsonb, sync_state = '{}'::jsonb, archived = true,
             archived_at = COALESCE(archived_at, $3::timestamptz), updated_at = now()
       WHERE portal_id = $1 AND hubspot_id = $2 RETURNING id::text AS id`,
     input.portalId,
     input.hubspotId,
     input.at.toISOString(),
-  );
-  // The contacts merged into it are part of the erased record in HubSpot: their rows keep no personal data either.
-  await tx.$executeRawUnsafe(
-    `UPDATE ${spec.table} SET ${personalDataCleared()}, updated_at = now() WHERE portal_id = $1 AND merged_into_id = $2`,
-    input.portalId,
-    input.hubspotId,
   );
   await tx.$executeRawUnsafe(
     `DELETE FROM associations WHERE portal_id = $1 AND ((from_type = 'contacts' AND from_id = $2) OR (to_type = 'contacts' AND to_id = $2))`,
@@ -77,12 +74,6 @@ export async function eraseContact(
     update: {},
   });
   return { localId };
-}
-
-/** SET list of a privacy deletion: every mapped column, the unmapped properties and the sync state. */
-function personalDataCleared(): string {
-  const cleared = Object.values(tableFor('contacts').columns).map((c) => `${c.sql} = NULL`);
-  return [...cleared, `properties = '{}'::jsonb`, `sync_state = '{}'::jsonb`].join(', ');
 }
 
 /** Whether HubSpot's privacy deletion of this record was already honoured (nothing may be written back). */
@@ -135,18 +126,15 @@ export async function takeOverMergedRecords(
   const survivorId = await currentRecordOf(tx, spec.table, input.portalId, input.survivorId);
   const merged = input.mergedIds.filter((id) => id !== survivorId && id !== input.survivorId);
   if (merged.length === 0) return { adopted: false, archived: 0, associationsMoved: 0 };
-  // An erased survivor adopts no row (it would hold the merged contact's data under the erased id).
-  const erased = await isErased(tx, { portalId: input.portalId, objectType: input.objectType, hubspotId: survivorId });
   const adopted = await tx.$executeRawUnsafe(
     `UPDATE ${spec.table} SET hubspot_id = $2, updated_at = now()
-      WHERE NOT $5::boolean AND id = (SELECT id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($3::text[]) AND merged_into_id IS NULL
+      WHERE id = (SELECT id FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = ANY($3::text[]) AND merged_into_id IS NULL
                      AND NOT EXISTS (SELECT 1 FROM ${spec.table} WHERE portal_id = $1 AND hubspot_id = $2)
                    ORDER BY (hubspot_id IS NOT DISTINCT FROM $4) DESC, created_at, length(hubspot_id), hubspot_id LIMIT 1)`,
     input.portalId,
     survivorId,
     merged,
     input.primaryId,
-    erased,
   );
   const archived = await tx.$executeRawUnsafe(
     `UPDATE ${spec.table} SET archived = true, archived_at = COALESCE(archived_at, $4::timestamptz), merged_into_id = $2, updated_at = now()
@@ -166,14 +154,8 @@ export async function takeOverMergedRecords(
     merged,
     input.at.toISOString(),
   );
-  // HubSpot erased the merged contacts with their survivor: their rows keep no personal data, and the
-  // associations HubSpot removed with it go too.
-  if (erased)
-    await tx.$executeRawUnsafe(
-      `UPDATE ${spec.table} SET ${personalDataCleared()}, updated_at = now() WHERE portal_id = $1 AND hubspot_id = ANY($2::text[])`,
-      input.portalId,
-      merged,
-    );
+  // HubSpot removed an erased survivor's associations with it: what the merged records had goes too.
+  const erased = await isErased(tx, { portalId: input.portalId, objectType: input.objectType, hubspotId: survivorId });
   const associationsMoved = await moveAssociations(
     tx,
     input.portalId,
