@@ -20,6 +20,7 @@ import {
   resetPortalRateLimiters,
 } from '../src/hubspot';
 import { startSimulator } from '../src/simulator';
+import { median } from './support/stats';
 
 const PORTAL = '1000001';
 const TOKEN = 'sim-token-demo';
@@ -125,12 +126,6 @@ function naive(base: string) {
       }
     }
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 async function main(): Promise<void> {

@@ -25,6 +25,7 @@ import {
   writeResults,
   type MachineInfo,
 } from './support/setup';
+import { percentile } from './support/stats';
 
 const args = benchArgs();
 const num = (k: string, d: number): number => {
@@ -51,12 +52,6 @@ const BIG = Array.from({ length: PORTALS }, (_, i) => String(BASE + i + 1));
 const SMALL = String(BASE);
 const TYPES = ['contacts', 'companies', 'deals', 'tickets', 'tasks'] as const;
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0
-    ? NaN
-    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
-};
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {

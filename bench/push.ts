@@ -16,6 +16,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pushWorkflowId } from '../src/workflow-safe/ids';
 import { pushStatusQuery } from '../workflows/outbound/push';
+import { percentile } from './support/stats';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hubsync_bench_push';
 process.env.DATABASE_URL = DATABASE_URL;
@@ -32,11 +33,6 @@ const reps = arg('reps', 2);
 const CEILING_PER_10S = 190;
 const ceilingRecordsPerSec = (CEILING_PER_10S / 10) * 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 
 async function main(): Promise<void> {
   const migrate = spawnSync('bash', ['scripts/db-migrate.sh'], {

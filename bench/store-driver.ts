@@ -11,6 +11,7 @@ import { lockRows, writeRows } from '../src/store/hubspot-records';
 import { applyRecords, type InboundRecord } from '../src/sync/apply-record';
 import { DEFAULT_MAPPING } from '../src/sync';
 import { benchArgs, DATABASE_URL, loadNow, machineInfo, migrateBenchDatabase, writeResults } from './support/setup';
+import { median } from './support/stats';
 
 const args = benchArgs();
 const ROUNDS = Number(args.get('rounds') ?? 5);
@@ -45,11 +46,6 @@ async function cpuUs(fn: () => Promise<void>): Promise<number> {
   const used = process.cpuUsage(before);
   return used.user + used.system;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 interface DriverFigures {
   writeRowsUsPerRecord: number;

@@ -15,6 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { percentile } from './support/stats';
 
 const ROOT = join(__dirname, '..');
 process.env.DATABASE_URL =
@@ -41,10 +42,6 @@ const BARE_SERVER = `
   app.listen({ port: 0, host: '127.0.0.1' }).then(() => process.stdout.write(String(app.server.address().port) + '\\n'));
 `;
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 const stats = (values: number[]) => ({
   n: values.length,
   p50: round(percentile(values, 50)),
