@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import { canonicalAssociation } from '../sync/associations';
+import { holdAssociationLock } from './association-lock';
 import type { ObjectType } from '../sync/object-types';
 import { tableFor } from './tables';
 
@@ -42,6 +43,7 @@ export async function eraseContact(
   tx: Tx,
   input: { portalId: string; hubspotId: string; at: Date },
 ): Promise<{ localId: string | null }> {
+  await holdAssociationLock(tx, input.portalId);
   const spec = tableFor('contacts');
   const cleared = Object.values(spec.columns)
     .map((c) => `${c.sql} = NULL`)
@@ -121,6 +123,7 @@ export async function takeOverMergedRecords(
     at: Date;
   },
 ): Promise<{ adopted: boolean; archived: number; associationsMoved: number }> {
+  await holdAssociationLock(tx, input.portalId);
   const spec = tableFor(input.objectType);
   // A survivor merged away in turn since (its merge applied first) hands what it absorbs on to its own survivor.
   const survivorId = await currentRecordOf(tx, spec.table, input.portalId, input.survivorId);
