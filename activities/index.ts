@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createHubSpotFetchActivities } from './inbound/hubspot-fetch';
 import { createInboundActivities } from './inbound/apply';
+import { createParkActivities } from './inbound/park';
 import { createOutboxActivities } from './outbound/outbox';
 import { createRetentionActivities } from './scheduled/retention';
 import { createPushActivities, createPushStoreActivities } from './outbound/push';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSyncCursorActivities(deps),
     ...createAssociationStoreActivities(deps),
     ...createInboundActivities(deps),
+    ...createParkActivities(deps),
     ...createPushStoreActivities(deps),
     ...createAssociationPushStoreActivities(deps),
     ...createOutboxActivities(deps),

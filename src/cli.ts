@@ -9,6 +9,7 @@ import { scheduleCommand } from './cli/schedule';
 import { syncCommand } from './cli/sync';
 import { deadLettersCommand } from './cli/dead-letters';
 import { failuresCommand } from './cli/failures';
+import { parkedCommand } from './cli/parked';
 import { pushCommand } from './cli/push';
 import { replayCommand } from './cli/replay';
 import { statusCommand } from './cli/status';
@@ -22,6 +23,7 @@ const COMMANDS: CliCommand[] = [
   pushCommand,
   failuresCommand,
   deadLettersCommand,
+  parkedCommand,
   replayCommand,
   portalsCommand,
 ];

@@ -214,6 +214,7 @@ const envSchema = z
     RETENTION_RESOLVED_FAILURES_MS: durationMs(30 * 24 * HOUR_MS),
     RETENTION_CONFLICTS_MS: durationMs(30 * 24 * HOUR_MS),
     RETENTION_DEAD_LETTERS_MS: durationMs(30 * 24 * HOUR_MS),
+    RETENTION_PARKED_EVENTS_MS: durationMs(30 * 24 * HOUR_MS),
     RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
     HUBSYNC_MAPPING_FILE: z.string().min(1).optional(),
   })

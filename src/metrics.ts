@@ -88,6 +88,12 @@ export function createMetrics() {
       labelNames: ['object_type'],
       registers: [registry],
     }),
+    inboundEventsParked: new Counter({
+      name: 'hubsync_inbound_events_parked_total',
+      help: 'Webhook events a record workflow still held when its rounds ran out, kept in inbound_parked_events (see hubsync parked)',
+      labelNames: ['object_type'],
+      registers: [registry],
+    }),
     syncLagSeconds: new Gauge({
       name: 'hubsync_sync_lag_seconds',
       help: 'Age of the incremental sync watermark',

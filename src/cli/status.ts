@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../store/prisma';
+import { countParked } from '../store/parked-events';
 import { tableSizes, type RetentionTable } from '../store/retention';
 import { MASS_ARCHIVE_REFUSED } from '../store/sync-failures';
 import { tableFor } from '../store/tables';
@@ -38,6 +39,8 @@ export interface PortalStatus {
   portalId: string;
   lastPortalRun: TypeStatus['lastRun'];
   types: TypeStatus[];
+  /** Records whose events were parked once their rounds ran out, not yet redriven (hubsync parked). */
+  parked: { records: number; events: number };
   /** Rows in each bookkeeping table (all portals), which the retention schedule prunes. */
   bookkeeping: Record<RetentionTable, number>;
 }
@@ -60,14 +63,18 @@ export const statusCommand: CliCommand = {
   usage: ['status [--json] [--check]'],
   options: [
     { name: 'json', description: 'one JSON object on stdout' },
-    { name: 'check', description: 'exit 1 when a failure is unresolved or the latest run of a type failed' },
+    {
+      name: 'check',
+      description: 'exit 1 when a failure is unresolved, events are parked or the latest run of a type failed',
+    },
   ],
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0] ?? ''}`);
     const status = await withDatabase(ctx.config, (prisma) => portalStatus(prisma, ctx.portalId));
     if (flag(args, 'json', false)) ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     else ctx.stdout.write(render(status));
-    const unhealthy = status.types.some((t) => t.unresolvedFailures > 0 || t.lastRun?.status === 'failed');
+    const unhealthy =
+      status.parked.records > 0 || status.types.some((t) => t.unresolvedFailures > 0 || t.lastRun?.status === 'failed');
     return flag(args, 'check', false) && unhealthy ? EXIT_FAILURE : EXIT_OK;
   },
 };
@@ -128,7 +135,13 @@ export async function portalStatus(prisma: PrismaClient, portalId: string): Prom
       ),
     });
   }
-  return { portalId, lastPortalRun: lastRun(null), types, bookkeeping: await tableSizes(prisma) };
+  return {
+    portalId,
+    lastPortalRun: lastRun(null),
+    types,
+    parked: await countParked(prisma, portalId),
+    bookkeeping: await tableSizes(prisma),
+  };
 }
 
 function render(status: PortalStatus): string {
@@ -161,6 +174,11 @@ function render(status: PortalStatus): string {
     if (t.archiveGuard)
       lines.push(`${t.objectType}: mass-archive guard ${when(t.archiveGuard.at)}: ${t.archiveGuard.message}`);
   if (status.types.some((t) => t.unresolvedFailures > 0)) lines.push('', 'see: hubsync failures');
+  lines.push(
+    '',
+    `parked webhook events: ${status.parked.events} of ${status.parked.records} records` +
+      (status.parked.records > 0 ? ' (see: hubsync parked --redrive)' : ''),
+  );
   lines.push(
     '',
     `bookkeeping rows (pruned by the retention schedule): ${Object.entries(status.bookkeeping)

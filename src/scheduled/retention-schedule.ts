@@ -19,6 +19,7 @@ export type RetentionConfig = Pick<
   | 'RETENTION_RESOLVED_FAILURES_MS'
   | 'RETENTION_CONFLICTS_MS'
   | 'RETENTION_DEAD_LETTERS_MS'
+  | 'RETENTION_PARKED_EVENTS_MS'
   | 'RETENTION_BATCH_SIZE'
 >;
 
@@ -31,6 +32,7 @@ export function retentionInput(config: RetentionConfig): RetentionInput {
       sync_failures: config.RETENTION_RESOLVED_FAILURES_MS,
       sync_conflicts: config.RETENTION_CONFLICTS_MS,
       webhook_inbox: config.RETENTION_DEAD_LETTERS_MS,
+      inbound_parked_events: config.RETENTION_PARKED_EVENTS_MS,
     },
     batchSize: config.RETENTION_BATCH_SIZE,
   };

@@ -37,7 +37,10 @@ export async function recordProcessedEvents(
 /**
  * GDPR deletion: the contact's typed columns, unmapped properties and sync state are cleared and the row is
  * archived (kept as a tombstone so platform references stay valid and no sync writes it back); its
- * associations are removed; a privacy_erasures row (no personal data) records that it happened.
+ * associations are removed; a privacy_erasures row (no personal data) records that it happened. The contacts
+ * merged into it, directly or through earlier merges, are part of the erased record in HubSpot: their rows
+ * keep no personal data either ("the contact's personal data will be deleted",
+ * https://knowledge.hubspot.com/privacy-and-consent/how-do-i-perform-a-gdpr-delete-in-hubspot).
  */
 export async function eraseContact(
   tx: Tx,
@@ -45,16 +48,24 @@ export async function eraseContact(
 ): Promise<{ localId: string | null }> {
   await holdAssociationLock(tx, input.portalId);
   const spec = tableFor('contacts');
-  const cleared = Object.values(spec.columns)
-    .map((c) => `${c.sql} = NULL`)
-    .join(', ');
   const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-    `UPDATE ${spec.table} SET ${cleared}, properties = '{}'::jsonb, sync_state = '{}'::jsonb, archived = true,
+    `UPDATE ${spec.table} SET ${personalDataCleared()}, archived = true,
             archived_at = COALESCE(archived_at, $3::timestamptz), updated_at = now()
       WHERE portal_id = $1 AND hubspot_id = $2 RETURNING id::text AS id`,
     input.portalId,
     input.hubspotId,
     input.at.toISOString(),
+  );
+  await tx.$executeRawUnsafe(
+    `WITH RECURSIVE absorbed(hubspot_id, depth) AS (
+       SELECT hubspot_id, 1 FROM ${spec.table} WHERE portal_id = $1 AND merged_into_id = $2
+       UNION
+       SELECT c.hubspot_id, a.depth + 1 FROM ${spec.table} c JOIN absorbed a ON c.merged_into_id = a.hubspot_id
+        WHERE c.portal_id = $1 AND a.depth < ${MAX_MERGE_HOPS})
+     UPDATE ${spec.table} SET ${personalDataCleared()}, updated_at = now()
+      WHERE portal_id = $1 AND hubspot_id IN (SELECT hubspot_id FROM absorbed)`,
+    input.portalId,
+    input.hubspotId,
   );
   await tx.$executeRawUnsafe(
     `DELETE FROM associations WHERE portal_id = $1 AND ((from_type = 'contacts' AND from_id = $2) OR (to_type = 'contacts' AND to_id = $2))`,
@@ -76,6 +87,12 @@ export async function eraseContact(
     update: {},
   });
   return { localId };
+}
+
+/** SET list of a privacy deletion: every mapped column, the unmapped properties and the sync state. */
+function personalDataCleared(): string {
+  const cleared = Object.values(tableFor('contacts').columns).map((c) => `${c.sql} = NULL`);
+  return [...cleared, `properties = '{}'::jsonb`, `sync_state = '{}'::jsonb`].join(', ');
 }
 
 /** Whether HubSpot's privacy deletion of this record was already honoured (nothing may be written back). */
@@ -166,6 +183,9 @@ export async function takeOverMergedRecords(
     merged,
     erased ? null : survivorId,
   );
+  // A merge applied after its survivor's erasure: the adopted row and the merged ones are the erased record's.
+  if (erased && input.objectType === 'contacts')
+    await eraseContact(tx, { portalId: input.portalId, hubspotId: survivorId, at: input.at });
   return { adopted: adopted > 0, archived, associationsMoved };
 }
 

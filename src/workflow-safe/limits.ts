@@ -69,13 +69,23 @@ export const INBOUND_FETCH_RETRY: RetryPolicy = {
 /**
  * Rounds of a failed fetch or apply, the events kept pending in between: pauses of 1, 2, 4… minutes, at most an
  * hour, so 48 rounds outlast a day-long HubSpot or PostgreSQL outage (~43 hours). After the last, the workflow
- * fails with the events in its history, and the hourly incremental sync (which reads HubSpot's current state)
- * repairs what they would have applied.
+ * parks the events it still holds in inbound_parked_events (`hubsync parked --redrive` hands them back), then fails.
  */
 export const INBOUND_MAX_ROUNDS = 48;
 export function inboundRoundPauseMs(round: number): number {
   return Math.min(60, 2 ** Math.max(0, round - 1)) * 60_000;
 }
+
+/**
+ * Parking a record's events once its rounds ran out (~1.5 hours of PostgreSQL away). Once spent, the workflow
+ * fails with the events in its history only, as before parking existed.
+ */
+export const INBOUND_PARK_RETRY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 100,
+};
 
 /**
  * A push batch: 5xx/network for ~1.5 hours (a DAILY 429 waits for the account's midnight per attempt). Once spent,

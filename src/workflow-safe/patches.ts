@@ -22,3 +22,6 @@ export const ESTIMATE_BESIDE_PAGES = 'backfill-estimate-beside-pages';
 
 /** incrementalSyncWorkflow, backfillWorkflow: the run also syncs the portal's custom objects (a child). */
 export const CUSTOM_OBJECTS = 'custom-objects';
+
+/** inboundObjectWorkflow (both loops): once the rounds ran out, the events held are parked before it fails. */
+export const PARK_EXHAUSTED = 'inbound-park-exhausted';

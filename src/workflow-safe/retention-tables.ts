@@ -7,5 +7,6 @@ export const RETENTION_TABLES = [
   'sync_failures',
   'sync_conflicts',
   'webhook_inbox',
+  'inbound_parked_events',
 ] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];

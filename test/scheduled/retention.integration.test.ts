@@ -96,6 +96,16 @@ describe('retention', () => {
       data: { leaseUntil: ago(old), receivedAt: ago(old), deadLetteredAt: ago(old), records: [] },
     });
 
+    // Parked events: one past the horizon and one redriven yesterday (both pruned), one waiting since yesterday (kept).
+    const parked = { portalId, objectType: 'contacts', objectId: '7', events: [], lastError: 'e' };
+    await db.inboundParkedEvent.createMany({
+      data: [
+        { ...parked, parkKey: `${portalId}:old`, parkedAt: ago(old) },
+        { ...parked, parkKey: `${portalId}:redriven`, parkedAt: ago(DAY), redrivenAt: ago(DAY) },
+        { ...parked, parkKey: `${portalId}:waiting`, parkedAt: ago(DAY) },
+      ],
+    });
+
     const input = { ...retentionInput(stack.runtime.config), batchSize: 2 };
     const deleted = await stack.temporal.workflow.execute('retentionWorkflow', {
       taskQueue: stack.runtime.config.TEMPORAL_TASK_QUEUE,
@@ -111,10 +121,12 @@ describe('retention', () => {
     expect((await db.syncFailure.findMany({ where })).map((r) => r.resolvedAt)).toEqual([null]);
     expect(await db.syncConflict.count({ where })).toBe(1);
     expect(await db.webhookInboxEntry.count({ where: { id: inbox.id } })).toBe(0);
+    expect((await db.inboundParkedEvent.findMany({ where })).map((r) => r.parkKey)).toEqual([`${portalId}:waiting`]);
 
     const status = await portalStatus(db, portalId);
     expect(Object.keys(status.bookkeeping).sort()).toEqual([...RETENTION_TABLES].sort());
     expect(status.bookkeeping.outbox).toBeGreaterThanOrEqual(1);
+    expect(status.parked).toEqual({ records: 1, events: 0 });
   });
 
   it('the schedule is created at start and follows the config', async () => {

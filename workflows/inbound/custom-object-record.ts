@@ -1,7 +1,8 @@
 // The per-record webhook workflow's loop for a custom object's record (inboundObjectWorkflow hands it over):
 // events arrive as the same signal, and each burst becomes one read of the record from HubSpot, stored as it is
 // now (activities/inbound/custom-object-read.ts). Events need no merging or ordering: HubSpot's current state
-// decides. A failed read keeps the burst pending and retries in rounds, like the standard types' loop.
+// decides. A failed read keeps the burst pending and retries in rounds, like the standard types' loop, and the
+// events are parked once the rounds run out.
 import {
   ActivityFailure,
   condition,
@@ -13,11 +14,11 @@ import {
 } from '@temporalio/workflow';
 import type { InboundKey } from '../../activities/inbound/apply';
 import type { CustomObjectTypeId } from '../../src/sync/custom-objects';
-import { dedupeKey } from '../../src/sync/events';
+import { dedupeKey, type HubSpotWebhookEvent } from '../../src/sync/events';
 import { PendingChanges } from '../../src/sync/pending-changes';
 import { historyIsLong, INBOUND_WORKFLOW_HISTORY_LIMIT } from '../../src/workflow-safe/limits';
 import { hubspotEventsSignal, type InboundObjectInput } from './inbound-object';
-import { nextRoundPauseMs, readCustomObjectRecord, roundFailureCause } from './rounds';
+import { nextRoundPauseMs, parkAndFail, readCustomObjectRecord, roundFailureCause, roundsExhausted } from './rounds';
 
 const MAX_SEEN_KEYS = 2_000;
 
@@ -29,6 +30,7 @@ export async function customObjectRecordLoop(
   let pendingKeys: InboundKey[] = [...(input.carry?.pendingKeys ?? [])];
   let applies = input.carry?.applies ?? 0;
   let failedRounds = input.carry?.failedRounds ?? 0;
+  let heldEvents: HubSpotWebhookEvent[] = [...(input.carry?.heldEvents ?? [])];
   setHandler(hubspotEventsSignal, (events) => {
     for (const event of events) {
       const key = dedupeKey(event);
@@ -36,6 +38,7 @@ export async function customObjectRecordLoop(
       seen.push(key);
       if (seen.length > MAX_SEEN_KEYS) seen.shift();
       pendingKeys.push({ key, occurredAt: event.occurredAt });
+      heldEvents.push(event);
     }
   });
 
@@ -46,6 +49,8 @@ export async function customObjectRecordLoop(
       await sleep(input.coalesceMs);
     const taken = pendingKeys;
     pendingKeys = [];
+    const takenEvents = heldEvents;
+    heldEvents = [];
     try {
       const { summary } = await readCustomObjectRecord({ portalId, objectTypeId, objectId });
       failedRounds = 0;
@@ -55,14 +60,24 @@ export async function customObjectRecordLoop(
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       pendingKeys = [...taken, ...pendingKeys];
+      heldEvents = [...takenEvents, ...heldEvents];
       failedRounds += 1;
-      await sleep(nextRoundPauseMs(failedRounds, roundFailureCause(err), input.roundPauseMs));
+      const cause = roundFailureCause(err);
+      if (roundsExhausted(failedRounds)) await parkAndFail(input, failedRounds, cause, () => heldEvents);
+      await sleep(nextRoundPauseMs(failedRounds, input.roundPauseMs));
       continue;
     }
     if (historyIsLong(workflowInfo(), input.historyLimit ?? INBOUND_WORKFLOW_HISTORY_LIMIT))
       await continueAsNew<(i: InboundObjectInput) => Promise<{ applies: number }>>({
         ...input,
-        carry: { pending: new PendingChanges().snapshot(), seenKeys: seen, pendingKeys, applies, failedRounds },
+        carry: {
+          pending: new PendingChanges().snapshot(),
+          seenKeys: seen,
+          pendingKeys,
+          applies,
+          failedRounds,
+          heldEvents,
+        },
       });
   }
 }

@@ -22,7 +22,14 @@ import { historyIsLong, INBOUND_WORKFLOW_HISTORY_LIMIT } from '../../src/workflo
 import { PendingChanges, type PendingSnapshot } from '../../src/sync/pending-changes';
 import { KEEP_EVENTS_ON_FAILURE } from '../../src/workflow-safe/patches';
 import { customObjectRecordLoop } from './custom-object-record';
-import { applyInboundPlan, fetchHubSpotRecord, nextRoundPauseMs, roundFailureCause } from './rounds';
+import {
+  applyInboundPlan,
+  fetchHubSpotRecord,
+  nextRoundPauseMs,
+  parkAndFail,
+  roundFailureCause,
+  roundsExhausted,
+} from './rounds';
 
 /** Signal carrying the events of one webhook request that concern this workflow's record. */
 export const hubspotEventsSignal = defineSignal<[HubSpotWebhookEvent[]]>('hubspotEvents');
@@ -55,6 +62,8 @@ export interface InboundCarry {
   applies: number;
   /** Failed rounds in a row (fetch or apply), the events kept pending. */
   failedRounds?: number;
+  /** The pending events as HubSpot sent them, parked if the rounds run out (absent in carries from before). */
+  heldEvents?: HubSpotWebhookEvent[];
 }
 
 // Redeliveries come within HubSpot's retry horizon; older duplicates are caught by the per-property times
@@ -69,13 +78,15 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
   let pendingKeys: InboundKey[] = input.carry?.pendingKeys ?? [];
   let applies = input.carry?.applies ?? 0;
   let failedRounds = input.carry?.failedRounds ?? 0;
+  let heldEvents: HubSpotWebhookEvent[] = input.carry?.heldEvents ?? [];
   // Events that arrived while a drained plan was being fetched and applied: if that fails, they are added
   // again to the state from before the drain, as if it had never happened (the state is a set: order-free).
   let arrivedDuringApply: HubSpotWebhookEvent[] | undefined;
 
   const take = (event: HubSpotWebhookEvent, key: string): void => {
-    if (pending.add(event) && !pendingKeys.some((k) => k.key === key))
-      pendingKeys.push({ key, occurredAt: event.occurredAt });
+    if (!pending.add(event)) return;
+    heldEvents.push(event);
+    if (!pendingKeys.some((k) => k.key === key)) pendingKeys.push({ key, occurredAt: event.occurredAt });
   };
   setHandler(hubspotEventsSignal, (events) => {
     for (const event of events) {
@@ -101,6 +112,8 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
     const plan = pending.drain();
     const keys = pendingKeys;
     pendingKeys = [];
+    const drainedEvents = heldEvents;
+    heldEvents = [];
     arrivedDuringApply = [];
     let outcome: { summary: string };
     try {
@@ -126,10 +139,12 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
       arrivedDuringApply = undefined;
       pending = new PendingChanges(before);
       pendingKeys = keys;
+      heldEvents = drainedEvents;
       for (const event of arrived) take(event, dedupeKey(event));
       failedRounds += 1;
       const cause = roundFailureCause(err);
-      const pauseMs = nextRoundPauseMs(failedRounds, cause, input.roundPauseMs);
+      if (roundsExhausted(failedRounds)) await parkAndFail(input, failedRounds, cause, () => heldEvents);
+      const pauseMs = nextRoundPauseMs(failedRounds, input.roundPauseMs);
       log.warn('fetch or apply failed; events kept pending', { failedRounds, pauseMs, cause });
       setCurrentDetails(`${applies} applies; round ${failedRounds} failed (${cause}); next in ${pauseMs / 60_000} min`);
       await sleep(pauseMs);
@@ -145,7 +160,14 @@ export async function inboundObjectWorkflow(input: InboundObjectInput): Promise<
     if (historyIsLong(info, input.historyLimit ?? INBOUND_WORKFLOW_HISTORY_LIMIT)) {
       await continueAsNew<typeof inboundObjectWorkflow>({
         ...input,
-        carry: { pending: pending.snapshot(), seenKeys: seen.toArray(), pendingKeys, applies, failedRounds },
+        carry: {
+          pending: pending.snapshot(),
+          seenKeys: seen.toArray(),
+          pendingKeys,
+          applies,
+          failedRounds,
+          heldEvents,
+        },
       });
     }
   }
