@@ -137,7 +137,8 @@ interface EventRow {
 /**
  * Association webhook events. An event from the pair's from end with a type id lands on that type's row; any
  * other (a legacy event, or the other end's, whose type id names the reverse direction) on the type-0 row,
- * unless a typed row of the pair is live already. A removal without a usable type id archives every row of
+ * unless a typed row of the pair is live already. An addition older than a removal recorded on another row of
+ * the pair (a typed or pushed removal on the typed rows, an untyped one on the type-0 row) is not stored. A removal without a usable type id archives every row of
  * the pair; a typed removal archives its row and the type-0 row. Newest wins, whatever the order. Events carry
  * no label name: a typed row takes its label from the definitions the last sync run read (association_labels).
  */
@@ -215,8 +216,11 @@ export async function applyAssociationChanges(
             (SELECT l.label FROM association_labels l WHERE l.portal_id = $1 AND l.from_type = x.from_type
                 AND l.to_type = x.to_type AND l.type_id = x.type_id),
             x.archived, x.at, now() FROM ${RECORDS}
-      WHERE x.type_id <> 0 OR x.archived
-         OR NOT EXISTS (SELECT 1 FROM associations a WHERE ${SAME_PAIR} AND a.association_type_id <> 0 AND NOT a.archived)
+      WHERE x.archived
+         OR (x.type_id <> 0 AND NOT EXISTS (SELECT 1 FROM associations a WHERE ${SAME_PAIR} AND a.association_type_id = 0
+                                             AND a.archived AND a.last_event_at >= x.at))
+         OR (x.type_id = 0 AND NOT EXISTS (SELECT 1 FROM associations a WHERE ${SAME_PAIR} AND a.association_type_id <> 0
+                                            AND (NOT a.archived OR a.last_event_at >= x.at)))
      ON CONFLICT (portal_id, from_type, from_id, to_type, to_id, association_type_id) DO UPDATE
        SET archived = EXCLUDED.archived, last_event_at = EXCLUDED.last_event_at, updated_at = now(),
            association_category = COALESCE(EXCLUDED.association_category, associations.association_category),
