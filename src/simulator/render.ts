@@ -39,7 +39,7 @@ export function renderRecord(portal: PortalStore, rec: SimRecord, opts: RenderOp
       const results: Array<{ id: string; type: string }> = [];
       const base = `${info.singular}_to_${typeInfo(to).singular}`.toLowerCase();
       const primaryId = associationTypeIds(rec.type, to)?.primary;
-      for (const { toId, typeIds } of portal.associations.targets(rec.type, rec.id, to)) {
+      for (const { toId, typeIds } of portal.listedTargets(rec, to)) {
         for (const typeId of typeIds)
           results.push({ id: String(toId), type: typeId === primaryId ? base : `${base}_unlabeled` });
       }

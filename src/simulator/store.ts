@@ -1,6 +1,6 @@
 // One portal's records with the indexes list and search need: by id (active / archived), by unique or lookup
 // properties, and a search index by (last-modified, id) that trails writes by the configured indexing lag.
-import { AssociationStore } from './associations';
+import { AssociationStore, type AssociationTarget } from './associations';
 import type { CustomSchema } from './custom-types';
 import { HubSpotError } from './http-util';
 import { OrderedIndex } from './ordered-index';
@@ -236,6 +236,19 @@ export class PortalStore {
     ts.active.insert(rec.id, rec.id, rec);
     ts.addLookups(rec);
     this.touch(rec, lm);
+  }
+
+  /**
+   * A record's associations of one type as HubSpot lists them: none while the record is deleted (archived), and
+   * none with a deleted record. A restorable delete unassociates the record and its restore brings the
+   * associations back ("All activity is deleted and unassociated from the record" … "If the contact is restored,
+   * activities will be restored": knowledge.hubspot.com/privacy-and-consent/understand-restorable-and-permanent-contact-deletions,
+   * restore: knowledge.hubspot.com/records/restore-deleted-records), so archiving keeps the edges and hides them.
+   */
+  listedTargets(rec: SimRecord, to: ObjectTypeName): AssociationTarget[] {
+    if (rec.archived) return [];
+    const targets = this.of(to);
+    return this.associations.targets(rec.type, rec.id, to).filter((t) => !targets.byId.get(t.toId)?.archived);
   }
 
   /** Removes a record for good (GDPR delete, merged-away record). */

@@ -4,8 +4,9 @@
 // undoes a newer change. Batched statements only; the rules are in src/sync/associations.ts and association-read.ts.
 import { associationEndpoints, canonicalAssociation } from '../sync/associations';
 import type { AssociationFact } from '../sync/association-read';
-import type { CrmObjectType } from '../sync/object-types';
+import { CRM_OBJECT_TYPES, type CrmObjectType } from '../sync/object-types';
 import type { PlannedAssociation } from '../sync/pending-changes';
+import { shareAssociationLock } from './association-lock';
 import type { Db } from './prisma';
 import { MAX_MERGE_HOPS } from './inbound-lifecycle';
 import { tableFor } from './tables';
@@ -42,12 +43,27 @@ const factsJson = (found: readonly AssociationFact[]) =>
 
 const FACTS = `jsonb_to_recordset($4::jsonb) AS x(from_id text, to_id text, type_id int, category text, label text)`;
 
-// Live rows of answered records that the answer does not list (a type-0 row is listed when its pair is).
-const STALE = `a.portal_id = $1 AND a.from_type = $2 AND a.to_type = $3 AND a.from_id = ANY($5::text[]) AND NOT a.archived
+// Live rows of answered records that the answer does not list (a type-0 row is listed when its pair is), except
+// those whose other end is deleted in HubSpot and restorable: HubSpot lists none of a deleted record's
+// associations and its restore brings them back (src/simulator/store.ts, listedTargets, cites the docs), so
+// they are kept for that restore. Merged-away and erased ends never come back: their rows go.
+const stale = (
+  toType: string,
+) => `a.portal_id = $1 AND a.from_type = $2 AND a.to_type = $3 AND a.from_id = ANY($5::text[]) AND NOT a.archived
   AND (a.last_event_at IS NULL OR a.last_event_at < $6::timestamptz)
   AND NOT EXISTS (SELECT 1 FROM ${FACTS}
                    WHERE x.from_id = a.from_id AND x.to_id = a.to_id
-                     AND (x.type_id = a.association_type_id OR a.association_type_id = 0))`;
+                     AND (x.type_id = a.association_type_id OR a.association_type_id = 0))
+  AND NOT (EXISTS (${archivedEnd(toType)})
+           AND NOT EXISTS (SELECT 1 FROM privacy_erasures e WHERE e.portal_id = $1 AND e.object_type = $3 AND e.hubspot_id = a.to_id))`;
+
+/** The to end's row when it is archived and not merged away (custom objects are never merged). */
+const archivedEnd = (toType: string) =>
+  (CRM_OBJECT_TYPES as readonly string[]).includes(toType)
+    ? `SELECT 1 FROM ${tableFor(toType as CrmObjectType).table} r
+        WHERE r.portal_id = $1 AND r.hubspot_id = a.to_id AND r.archived AND r.merged_into_id IS NULL`
+    : `SELECT 1 FROM custom_object_records r
+        WHERE r.portal_id = $1 AND r.object_type_id = $3 AND r.hubspot_id = a.to_id AND r.archived`;
 
 const snapshotArgs = (input: SnapshotInput) =>
   [
@@ -63,7 +79,7 @@ const snapshotArgs = (input: SnapshotInput) =>
 export async function countStale(db: Db, input: SnapshotInput): Promise<number> {
   if (input.answered.length === 0) return 0;
   const rows = await db.$queryRawUnsafe<Array<{ n: number }>>(
-    `SELECT count(*)::int AS n FROM associations a WHERE ${STALE}`,
+    `SELECT count(*)::int AS n FROM associations a WHERE ${stale(input.toType)}`,
     ...snapshotArgs(input),
   );
   return rows[0]?.n ?? 0;
@@ -73,7 +89,7 @@ export async function countStale(db: Db, input: SnapshotInput): Promise<number> 
 export async function archiveStale(db: Db, input: SnapshotInput): Promise<number> {
   if (input.answered.length === 0) return 0;
   return db.$executeRawUnsafe(
-    `UPDATE associations a SET archived = true, last_event_at = $6::timestamptz, updated_at = now() WHERE ${STALE}`,
+    `UPDATE associations a SET archived = true, last_event_at = $6::timestamptz, updated_at = now() WHERE ${stale(input.toType)}`,
     ...snapshotArgs(input),
   );
 }
@@ -138,6 +154,8 @@ export async function applyAssociationChanges(
     { type: ends.fromType, id: change.fromObjectId },
     { type: ends.toType, id: change.toObjectId },
   ]);
+  if (located.length === 0) return 0;
+  await shareAssociationLock(db, portalId);
   const survivors = await survivorsOf(db, portalId, ends);
   const current = (type: CrmObjectType, id: string) => survivors.get(`${type}|${id}`) ?? id;
   const erased = await erasedAmong(db, portalId, [...ends, ...ends.map((e) => ({ ...e, id: current(e.type, e.id) }))]);

@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import { canonicalAssociation } from '../sync/associations';
+import { holdAssociationLock } from './association-lock';
 import type { ObjectType } from '../sync/object-types';
 import { tableFor } from './tables';
 
@@ -45,6 +46,7 @@ export async function eraseContact(
   tx: Tx,
   input: { portalId: string; hubspotId: string; at: Date },
 ): Promise<{ localId: string | null }> {
+  await holdAssociationLock(tx, input.portalId);
   const spec = tableFor('contacts');
   const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
     `UPDATE ${spec.table} SET ${personalDataCleared()}, archived = true,
@@ -138,6 +140,7 @@ export async function takeOverMergedRecords(
     at: Date;
   },
 ): Promise<{ adopted: boolean; archived: number; associationsMoved: number }> {
+  await holdAssociationLock(tx, input.portalId);
   const spec = tableFor(input.objectType);
   // A survivor merged away in turn since (its merge applied first) hands what it absorbs on to its own survivor.
   const survivorId = await currentRecordOf(tx, spec.table, input.portalId, input.survivorId);

@@ -114,4 +114,32 @@ describe('associations are read by the backfill and the hourly sync', () => {
     await sync();
     expect((await live()).filter((r) => r.startsWith(`${initech}>`))).toEqual([]);
   });
+
+  it('keeps the associations of a contact deleted in HubSpot, which lists them again once it is restored', async () => {
+    const umbrella = await create('companies', { name: 'Umbrella', domain: 'umbrella.example' });
+    const dan = await create('contacts', { email: 'dan@assoc.example' });
+    await associate('contacts', dan, 'companies', umbrella);
+    await sync();
+    const ofUmbrella = async () => (await live()).filter((r) => r.startsWith(`${umbrella}>`));
+    expect(await ofUmbrella()).toEqual([`${umbrella}>${dan}:280:HUBSPOT_DEFINED:`]);
+
+    // Deleted (restorable): HubSpot's read of the company lists no contact; the row is archived as the deletion's
+    // webhook archives it (no app here).
+    await stack.sim('DELETE', `/__sim/objects/contacts/${dan}`);
+    const setArchived = (archived: boolean) =>
+      stack.runtime.prisma.contact.update({
+        where: { portalId_hubspotId: { portalId: stack.portalId, hubspotId: dan } },
+        data: { archived },
+      });
+    await setArchived(true);
+    expect((await sync()).associations?.archived).toBe(0);
+    expect(await ofUmbrella()).toEqual([`${umbrella}>${dan}:280:HUBSPOT_DEFINED:`]);
+
+    await stack.sim('POST', `/__sim/objects/contacts/${dan}/restore`, {});
+    await setArchived(false);
+    const restored = await sync();
+    expect(restored.associations?.archived).toBe(0);
+    expect(restored.associations?.updated).toBe(0);
+    expect(await ofUmbrella()).toEqual([`${umbrella}>${dan}:280:HUBSPOT_DEFINED:`]);
+  });
 });

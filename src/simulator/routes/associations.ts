@@ -57,7 +57,7 @@ function read(ctx: Ctx) {
   for (const input of inputs) {
     const id = idOf(input);
     const rec = active(from, id);
-    const targets = rec ? ctx.portal.store.associations.targets(from.type, rec.id, to.type) : undefined;
+    const targets = rec ? ctx.portal.store.listedTargets(rec, to.type) : undefined;
     if (!rec || !targets || targets.length === 0) {
       missing.push(id);
       continue;
