@@ -1,15 +1,15 @@
 // Records one event history of every workflow type hubsync runs (workflows/index.ts), by running each against
 // the real stack: the Temporal dev server, PostgreSQL and the HubSpot simulator over HTTP, with the worker's own
 // activities. The histories land in test/workflows/histories/, where the replay test
-// (test/workflows/replay.integration.test.ts) replays them against the current workflow code.
+// (test/workflows/replay.integration.test.ts) replays them against the current workflow code. A history already
+// committed is kept, never rewritten (scripts/histories/recording.ts): new paths get new names.
 //
 //   TEMPORAL_PORT=7305 DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hubsync_x npx tsx scripts/record-histories.ts
 //
 // (after `bash scripts/db-migrate.sh` and `bash scripts/temporal-server.sh start` with the same environment).
 // When to re-record, and when a change needs patched() instead: test/workflows/histories/README.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { mkdirSync } from 'node:fs';
+import type { CustomObjectTypeId } from '../src/sync/custom-objects';
 import { retentionInput } from '../src/scheduled/retention-schedule';
 import { startManualSync } from '../src/scheduled/start-sync';
 import { startOutboxRelay } from '../src/outbound/start-outbox-relay';
@@ -20,80 +20,22 @@ import {
   associationSyncWorkflowId,
   backfillWorkflowId,
   customObjectSyncWorkflowId,
-  inboundObjectWorkflowId,
   objectSyncWorkflowId,
   outboxRelayWorkflowId,
   pushWorkflowId,
 } from '../src/workflow-safe/ids';
 import { retentionWorkflow } from '../workflows/scheduled/retention';
-import { historyToJSON } from '../test/support/history-json';
 import { startStack, type Stack } from '../test/support/stack';
 import { waitFor } from '../test/support/wait';
+import { inbound, inboundCustomObject, inboundParked, inboundRefused } from './histories/inbound';
+import { closed, OUT, save } from './histories/recording';
 
-const OUT = join(__dirname, '..', 'test', 'workflows', 'histories');
-
-async function save(client: Client, name: string, workflowId: string, runId?: string): Promise<void> {
-  const handle = client.workflow.getHandle(workflowId, runId);
-  const history = await handle.fetchHistory();
-  const file = join(OUT, `${name}.json`);
-  // Pretty-printed so a re-recording shows as a readable diff.
-  writeFileSync(file, `${JSON.stringify(historyToJSON(history), null, 1)}\n`);
-  console.log(`recorded ${name} (${history.events?.length ?? 0} events) from ${workflowId}`);
-}
-
-async function closed(client: Client, workflowId: string, runId?: string): Promise<void> {
-  await waitFor(
-    `${workflowId} to close`,
-    async () => (await client.workflow.getHandle(workflowId, runId).describe()).status.name !== 'RUNNING',
-    120_000,
-  );
-}
-
-async function inbound(stack: Stack): Promise<void> {
-  const { temporal: client, portalId } = stack;
-  // A contact created in HubSpot (creation webhook → full fetch → apply), then edited (propertyChange → apply).
-  const contact = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
-    properties: { firstname: 'Grace', lastname: 'Hopper', email: `grace-${portalId}@example.com` },
-  });
-  const id = inboundObjectWorkflowId(portalId, 'contacts', contact.id);
-  await waitFor('the creation applied', () =>
-    stack.runtime.prisma
-      .$queryRawUnsafe<unknown[]>(
-        `SELECT 1 FROM contacts WHERE portal_id = $1 AND hubspot_id = $2`,
-        portalId,
-        contact.id,
-      )
-      .then((rows) => rows.length > 0),
-  );
-  await stack.sim('PATCH', `/__sim/objects/contacts/${contact.id}`, { properties: { jobtitle: 'Rear Admiral' } });
-  await closed(client, id);
-  await save(client, 'inbound-object', id);
-}
-
-async function inboundRefused(stack: Stack): Promise<void> {
-  const { temporal: client, portalId } = stack;
-  // HubSpot refuses the full read of a new contact once (401): the history of a fetch that failed for good.
-  await stack.sim('POST', '/__sim/faults', {
-    rules: [{ type: 'error', status: 401, match: 'POST /crm/v3/objects/contacts/batch/read', times: 1 }],
-  });
-  const contact = await stack.sim<{ id: string }>('POST', '/__sim/objects/contacts', {
-    properties: { firstname: 'Ada', lastname: 'Lovelace', email: `ada-${portalId}@example.com` },
-  });
-  const id = inboundObjectWorkflowId(portalId, 'contacts', contact.id);
-  await waitFor('the read refused', async () => {
-    const history = await client.workflow.getHandle(id).fetchHistory();
-    return (history.events ?? []).some((e) => e.activityTaskFailedEventAttributes);
-  });
-  await stack.sim('DELETE', '/__sim/faults');
-  await closed(client, id);
-  await save(client, 'inbound-object-fetch-refused', id);
-}
-
-async function syncs(stack: Stack): Promise<void> {
+/** The portal's syncs; returns the custom object type it defined (for the custom-object record scenarios). */
+async function syncs(stack: Stack): Promise<CustomObjectTypeId> {
   const { temporal: client, portalId, runtime } = stack;
   const { config } = runtime;
   // A custom object type with a record associated with a contact, for the backfill's custom-object child.
-  const car = await stack.sim<{ objectTypeId: string }>('POST', '/__sim/schemas', {
+  const car = await stack.sim<{ objectTypeId: CustomObjectTypeId }>('POST', '/__sim/schemas', {
     name: 'car',
     labels: { singular: 'Car', plural: 'Cars' },
     properties: [{ name: 'vin', label: 'VIN', type: 'string', fieldType: 'text' }],
@@ -122,6 +64,7 @@ async function syncs(stack: Stack): Promise<void> {
   await second.result();
   await save(client, 'incremental-sync', second.workflowId);
   await save(client, 'object-sync', objectSyncWorkflowId(second.workflowId, 'contacts'));
+  return car.objectTypeId;
 }
 
 async function outbound(stack: Stack): Promise<void> {
@@ -203,9 +146,11 @@ async function main(): Promise<void> {
     simulator: { seed: { seedValue: 7, all: 3, associations: true } },
   });
   try {
-    await syncs(stack);
+    const carType = await syncs(stack);
     await inbound(stack);
     await inboundRefused(stack);
+    await inboundParked(stack);
+    await inboundCustomObject(stack, carType);
     await outbound(stack);
     await retention(stack);
   } finally {
