@@ -43,10 +43,11 @@ const factsJson = (found: readonly AssociationFact[]) =>
 
 const FACTS = `jsonb_to_recordset($4::jsonb) AS x(from_id text, to_id text, type_id int, category text, label text)`;
 
-// Live rows of answered records that the answer does not list (a type-0 row is listed when its pair is), except
-// those whose other end is deleted in HubSpot and restorable: HubSpot lists none of a deleted record's
-// associations and its restore brings them back (src/simulator/store.ts, listedTargets, cites the docs), so
-// they are kept for that restore. Merged-away and erased ends never come back: their rows go.
+// Live rows of answered records that the answer does not list (a type-0 row is listed when its pair is), when
+// their other end is one whose associations HubSpot would list: held live locally. HubSpot lists none of a
+// deleted record's associations and its restore brings them back (src/simulator/store.ts, listedTargets, cites
+// the docs), so a row whose end is archived locally, or not held at all (deleted before hubsync saw it live), is
+// kept for that restore. Merged-away and erased ends never come back: their rows go.
 const stale = (
   toType: string,
 ) => `a.portal_id = $1 AND a.from_type = $2 AND a.to_type = $3 AND a.from_id = ANY($5::text[]) AND NOT a.archived
@@ -54,16 +55,16 @@ const stale = (
   AND NOT EXISTS (SELECT 1 FROM ${FACTS}
                    WHERE x.from_id = a.from_id AND x.to_id = a.to_id
                      AND (x.type_id = a.association_type_id OR a.association_type_id = 0))
-  AND NOT (EXISTS (${archivedEnd(toType)})
-           AND NOT EXISTS (SELECT 1 FROM privacy_erasures e WHERE e.portal_id = $1 AND e.object_type = $3 AND e.hubspot_id = a.to_id))`;
+  AND (EXISTS (${endGoneOrLive(toType)})
+       OR EXISTS (SELECT 1 FROM privacy_erasures e WHERE e.portal_id = $1 AND e.object_type = $3 AND e.hubspot_id = a.to_id))`;
 
-/** The to end's row when it is archived and not merged away (custom objects are never merged). */
-const archivedEnd = (toType: string) =>
+/** The to end's row when it is live or merged away (custom objects are never merged). */
+const endGoneOrLive = (toType: string) =>
   (CRM_OBJECT_TYPES as readonly string[]).includes(toType)
     ? `SELECT 1 FROM ${tableFor(toType as CrmObjectType).table} r
-        WHERE r.portal_id = $1 AND r.hubspot_id = a.to_id AND r.archived AND r.merged_into_id IS NULL`
+        WHERE r.portal_id = $1 AND r.hubspot_id = a.to_id AND (NOT r.archived OR r.merged_into_id IS NOT NULL)`
     : `SELECT 1 FROM custom_object_records r
-        WHERE r.portal_id = $1 AND r.object_type_id = $3 AND r.hubspot_id = a.to_id AND r.archived`;
+        WHERE r.portal_id = $1 AND r.object_type_id = $3 AND r.hubspot_id = a.to_id AND NOT r.archived`;
 
 const snapshotArgs = (input: SnapshotInput) =>
   [
@@ -137,7 +138,8 @@ interface EventRow {
 /**
  * Association webhook events. An event from the pair's from end with a type id lands on that type's row; any
  * other (a legacy event, or the other end's, whose type id names the reverse direction) on the type-0 row,
- * unless a typed row of the pair is live already. A removal without a usable type id archives every row of
+ * unless a typed row of the pair is live already. An addition older than a removal recorded on another row of
+ * the pair (a typed or pushed removal on the typed rows, an untyped one on the type-0 row) is not stored. A removal without a usable type id archives every row of
  * the pair; a typed removal archives its row and the type-0 row. Newest wins, whatever the order. Events carry
  * no label name: a typed row takes its label from the definitions the last sync run read (association_labels).
  */
@@ -215,8 +217,11 @@ export async function applyAssociationChanges(
             (SELECT l.label FROM association_labels l WHERE l.portal_id = $1 AND l.from_type = x.from_type
                 AND l.to_type = x.to_type AND l.type_id = x.type_id),
             x.archived, x.at, now() FROM ${RECORDS}
-      WHERE x.type_id <> 0 OR x.archived
-         OR NOT EXISTS (SELECT 1 FROM associations a WHERE ${SAME_PAIR} AND a.association_type_id <> 0 AND NOT a.archived)
+      WHERE x.archived
+         OR (x.type_id <> 0 AND NOT EXISTS (SELECT 1 FROM associations a WHERE ${SAME_PAIR} AND a.association_type_id = 0
+                                             AND a.archived AND a.last_event_at >= x.at))
+         OR (x.type_id = 0 AND NOT EXISTS (SELECT 1 FROM associations a WHERE ${SAME_PAIR} AND a.association_type_id <> 0
+                                            AND (NOT a.archived OR a.last_event_at >= x.at)))
      ON CONFLICT (portal_id, from_type, from_id, to_type, to_id, association_type_id) DO UPDATE
        SET archived = EXCLUDED.archived, last_event_at = EXCLUDED.last_event_at, updated_at = now(),
            association_category = COALESCE(EXCLUDED.association_category, associations.association_category),
