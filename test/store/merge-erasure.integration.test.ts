@@ -6,6 +6,7 @@
 // part of its survivor's record, so erasing the survivor erases it too.
 import { randomInt } from 'node:crypto';
 import { eraseContact, takeOverMergedRecords } from '../../src/store/inbound-lifecycle';
+import { parkEvents } from '../../src/store/parked-events';
 import { createPrisma } from '../../src/store/prisma';
 import { testDatabaseUrl } from '../support/env';
 
@@ -90,5 +91,28 @@ describe('merge into an erased contact', () => {
     await erase(portalId, 's2');
     expect(await rowOf(portalId, 's1')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's2' });
     expect(await rowOf(portalId, 'm')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's1' });
+  });
+  it('an erasure deletes the parked webhook events of the erased contact and of the contacts merged into it', async () => {
+    const portalId = newPortal();
+    await prisma.contact.createMany({
+      data: [
+        { portalId, ...personal('s') },
+        { portalId, ...personal('m') },
+        { portalId, ...personal('other') },
+      ],
+    });
+    await merge(portalId, 's', ['m']);
+    for (const objectId of ['s', 'm', 'other'])
+      await parkEvents(prisma, {
+        parkKey: `${portalId}-${objectId}`,
+        portalId,
+        objectType: 'contacts',
+        objectId,
+        events: [],
+        lastError: 'HubSpot answered 503',
+      });
+    await erase(portalId, 's');
+    const left = await prisma.inboundParkedEvent.findMany({ where: { portalId }, select: { objectId: true } });
+    expect(left).toEqual([{ objectId: 'other' }]);
   });
 });
