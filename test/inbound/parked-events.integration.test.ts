@@ -13,6 +13,7 @@ import { hubspotEventsSignal, inboundObjectWorkflow } from '../../workflows/inbo
 import { runHubsync, stackEnv } from '../cli/spawn-cli';
 import { startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
+import { creationThenEdit } from './helpers';
 
 jest.setTimeout(240_000);
 
@@ -36,25 +37,7 @@ describe('a record whose rounds run out', () => {
         { type: 'error', status: 400, match: 'POST /crm/v3/objects/contacts/batch/read', times: INBOUND_MAX_ROUNDS },
       ],
     });
-    const creation = {
-      eventId: 1,
-      subscriptionId: 1,
-      portalId: Number(stack.portalId),
-      appId: 1,
-      occurredAt: Date.now(),
-      subscriptionType: 'contact.creation',
-      attemptNumber: 0,
-      objectId: Number(contact.id),
-    } as HubSpotWebhookEvent;
-    const edit = {
-      ...creation,
-      eventId: 2,
-      occurredAt: creation.occurredAt + 1,
-      subscriptionType: 'contact.propertyChange',
-      propertyName: 'jobtitle',
-      propertyValue: 'Supervisor',
-      changeSource: 'CRM_UI',
-    } as HubSpotWebhookEvent;
+    const [creation, edit] = creationThenEdit(stack.portalId, contact.id, 'Supervisor');
     const workflowId = inboundObjectWorkflowId(stack.portalId, 'contacts', contact.id);
     const handle = await stack.temporal.workflow.signalWithStart(inboundObjectWorkflow, {
       workflowId,

@@ -23,6 +23,8 @@ const personal = (hubspotId: string) => ({
   properties: { city: 'Leeds' },
 });
 const cleared = { email: null, firstName: null, lastName: null, phone: null, jobTitle: null, properties: {} };
+const seed = (portalId: string, ...hubspotIds: string[]) =>
+  prisma.contact.createMany({ data: hubspotIds.map((id) => ({ portalId, ...personal(id) })) });
 const rowOf = (portalId: string, hubspotId: string) =>
   prisma.contact.findUnique({ where: { portalId_hubspotId: { portalId, hubspotId } } });
 const merge = (portalId: string, survivorId: string, mergedIds: string[]) =>
@@ -42,12 +44,7 @@ const erase = (portalId: string, hubspotId: string) =>
 describe('merge into an erased contact', () => {
   it("a merge applied after its survivor's erasure clears the merged-away rows' personal data", async () => {
     const portalId = newPortal();
-    await prisma.contact.createMany({
-      data: [
-        { portalId, ...personal('s') },
-        { portalId, ...personal('m') },
-      ],
-    });
+    await seed(portalId, 's', 'm');
     await erase(portalId, 's');
     await merge(portalId, 's', ['m']);
     expect(await rowOf(portalId, 'm')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's' });
@@ -55,13 +52,7 @@ describe('merge into an erased contact', () => {
 
   it('an erasure applied after the merge clears the rows merged into the erased contact', async () => {
     const portalId = newPortal();
-    await prisma.contact.createMany({
-      data: [
-        { portalId, ...personal('s') },
-        { portalId, ...personal('m') },
-        { portalId, ...personal('other') },
-      ],
-    });
+    await seed(portalId, 's', 'm', 'other');
     await merge(portalId, 's', ['m']);
     await erase(portalId, 's');
     expect(await rowOf(portalId, 'm')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's' });
@@ -79,13 +70,7 @@ describe('merge into an erased contact', () => {
   });
   it('an erasure clears the rows merged into it through an earlier merge', async () => {
     const portalId = newPortal();
-    await prisma.contact.createMany({
-      data: [
-        { portalId, ...personal('s2') },
-        { portalId, ...personal('s1') },
-        { portalId, ...personal('m') },
-      ],
-    });
+    await seed(portalId, 's2', 's1', 'm');
     await merge(portalId, 's1', ['m']);
     await merge(portalId, 's2', ['s1']);
     await erase(portalId, 's2');
@@ -94,13 +79,7 @@ describe('merge into an erased contact', () => {
   });
   it('an erasure deletes the parked webhook events of the erased contact and of the contacts merged into it', async () => {
     const portalId = newPortal();
-    await prisma.contact.createMany({
-      data: [
-        { portalId, ...personal('s') },
-        { portalId, ...personal('m') },
-        { portalId, ...personal('other') },
-      ],
-    });
+    await seed(portalId, 's', 'm', 'other');
     await merge(portalId, 's', ['m']);
     for (const objectId of ['s', 'm', 'other'])
       await parkEvents(prisma, {
