@@ -120,6 +120,15 @@ export class WebhookDispatcher {
     return true;
   }
 
+  /**
+   * A hand-off that timed out or lost its connection may mean a busy Temporal rather than a down one, and the
+   * inbox absorbs a slow one: the probe decides whether the endpoint turns to 503.
+   */
+  private recheck(): void {
+    if (this.temporal === 'up') this.temporal = 'unknown';
+    void this.temporalAvailable();
+  }
+
   private markDown(): boolean {
     this.temporal = 'down';
     this.downSince = Date.now();
@@ -166,7 +175,7 @@ export class WebhookDispatcher {
     // Only an unreachable Temporal turns the endpoint to 503; records it refused are retried a bounded number
     // of times and then set aside, while the rest of the batch (and every other batch) goes through.
     const unreachable = failures.some((f) => isTemporalUnreachable(f.error));
-    if (unreachable) this.markDown();
+    if (unreachable) this.recheck();
     else this.markUp();
     const remaining = failures.map((f) => f.group);
     const message = describeError(failures[0]!.error);

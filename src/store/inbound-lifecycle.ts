@@ -56,16 +56,22 @@ export async function eraseContact(
     input.hubspotId,
     input.at.toISOString(),
   );
-  await tx.$executeRawUnsafe(
+  const absorbed = await tx.$queryRawUnsafe<Array<{ hubspot_id: string }>>(
     `WITH RECURSIVE absorbed(hubspot_id, depth) AS (
        SELECT hubspot_id, 1 FROM ${spec.table} WHERE portal_id = $1 AND merged_into_id = $2
        UNION
        SELECT c.hubspot_id, a.depth + 1 FROM ${spec.table} c JOIN absorbed a ON c.merged_into_id = a.hubspot_id
         WHERE c.portal_id = $1 AND a.depth < ${MAX_MERGE_HOPS})
      UPDATE ${spec.table} SET ${personalDataCleared()}, updated_at = now()
-      WHERE portal_id = $1 AND hubspot_id IN (SELECT hubspot_id FROM absorbed)`,
+      WHERE portal_id = $1 AND hubspot_id IN (SELECT hubspot_id FROM absorbed) RETURNING hubspot_id`,
     input.portalId,
     input.hubspotId,
+  );
+  // Parked webhook events carry the values HubSpot sent (an email, a name): they go with the record.
+  await tx.$executeRawUnsafe(
+    `DELETE FROM inbound_parked_events WHERE portal_id = $1 AND object_type = 'contacts' AND object_id = ANY($2::text[])`,
+    input.portalId,
+    [input.hubspotId, ...absorbed.map((r) => r.hubspot_id)],
   );
   await tx.$executeRawUnsafe(
     `DELETE FROM associations WHERE portal_id = $1 AND ((from_type = 'contacts' AND from_id = $2) OR (to_type = 'contacts' AND to_id = $2))`,

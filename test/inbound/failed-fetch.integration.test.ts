@@ -1,10 +1,10 @@
 // No pending event is lost to a failed fetch: a per-record workflow whose full read HubSpot refuses keeps the
 // events it drained, pauses, and applies them once the read succeeds, on the real Temporal server and simulator.
-import type { HubSpotWebhookEvent } from '../../src/sync/events';
 import { inboundObjectWorkflowId } from '../../src/workflow-safe/ids';
 import { hubspotEventsSignal, inboundObjectWorkflow } from '../../workflows/inbound/inbound-object';
 import { startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
+import { creationThenEdit } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -24,25 +24,7 @@ describe('a failed full read of a record', () => {
       rules: [{ type: 'error', status: 400, match: 'POST /crm/v3/objects/contacts/batch/read', times: 2 }],
     });
     const workflowId = inboundObjectWorkflowId(stack.portalId, 'contacts', contact.id);
-    const creation = {
-      eventId: 1,
-      subscriptionId: 1,
-      portalId: Number(stack.portalId),
-      appId: 1,
-      occurredAt: Date.now(),
-      subscriptionType: 'contact.creation',
-      attemptNumber: 0,
-      objectId: Number(contact.id),
-    } as HubSpotWebhookEvent;
-    const edit = {
-      ...creation,
-      eventId: 2,
-      occurredAt: creation.occurredAt + 1,
-      subscriptionType: 'contact.propertyChange',
-      propertyName: 'jobtitle',
-      propertyValue: 'Mathematician',
-      changeSource: 'CRM_UI',
-    } as HubSpotWebhookEvent;
+    const [creation, edit] = creationThenEdit(stack.portalId, contact.id, 'Mathematician');
     const handle = await stack.temporal.workflow.signalWithStart(inboundObjectWorkflow, {
       workflowId,
       taskQueue: stack.runtime.config.TEMPORAL_TASK_QUEUE,

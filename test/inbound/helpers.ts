@@ -1,6 +1,7 @@
 // Shared helpers of the webhook tests: signed deliveries played as HubSpot, and bounded waits.
 import { randomInt } from 'node:crypto';
 import type { Config } from '../../src/config';
+import type { HubSpotWebhookEvent } from '../../src/sync/events';
 import { publicRequestUri, signatureHeaders } from '../../src/hubspot/webhook-signature';
 import type { Stack } from '../support/stack';
 
@@ -26,6 +27,34 @@ export function propertyChangeEvent(
     changeSource: 'CRM_UI',
     ...extra,
   };
+}
+
+/** A contact's creation event and, 1 ms later, a jobtitle edit from the CRM UI, as HubSpot sends them. */
+export function creationThenEdit(
+  portalId: string,
+  objectId: string,
+  jobTitle: string,
+): [HubSpotWebhookEvent, HubSpotWebhookEvent] {
+  const creation = {
+    eventId: 1,
+    subscriptionId: 1,
+    portalId: Number(portalId),
+    appId: 1,
+    occurredAt: Date.now(),
+    subscriptionType: 'contact.creation',
+    attemptNumber: 0,
+    objectId: Number(objectId),
+  } as HubSpotWebhookEvent;
+  const edit = {
+    ...creation,
+    eventId: 2,
+    occurredAt: creation.occurredAt + 1,
+    subscriptionType: 'contact.propertyChange',
+    propertyName: 'jobtitle',
+    propertyValue: jobTitle,
+    changeSource: 'CRM_UI',
+  } as HubSpotWebhookEvent;
+  return [creation, edit];
 }
 
 /** Headers HubSpot would send for this body to the app's configured public URL. */

@@ -13,13 +13,16 @@ import { hubspotEventsSignal, inboundObjectWorkflow } from '../../workflows/inbo
 import { runHubsync, stackEnv } from '../cli/spawn-cli';
 import { startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
+import { creationThenEdit } from './helpers';
 
-jest.setTimeout(180_000);
+jest.setTimeout(240_000);
 
 describe('a record whose rounds run out', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ withApp: false });
+    // Rounds come faster than a lone record's reads normally do: keep them from counting as a bulk stream, whose
+    // batches wait up to RECORD_FETCH_MAX_WAIT_MS to fill.
+    stack = await startStack({ withApp: false, env: { RECORD_FETCH_BULK_ASKS: '1000' } });
   });
   afterAll(async () => stack?.close());
 
@@ -34,25 +37,7 @@ describe('a record whose rounds run out', () => {
         { type: 'error', status: 400, match: 'POST /crm/v3/objects/contacts/batch/read', times: INBOUND_MAX_ROUNDS },
       ],
     });
-    const creation = {
-      eventId: 1,
-      subscriptionId: 1,
-      portalId: Number(stack.portalId),
-      appId: 1,
-      occurredAt: Date.now(),
-      subscriptionType: 'contact.creation',
-      attemptNumber: 0,
-      objectId: Number(contact.id),
-    } as HubSpotWebhookEvent;
-    const edit = {
-      ...creation,
-      eventId: 2,
-      occurredAt: creation.occurredAt + 1,
-      subscriptionType: 'contact.propertyChange',
-      propertyName: 'jobtitle',
-      propertyValue: 'Supervisor',
-      changeSource: 'CRM_UI',
-    } as HubSpotWebhookEvent;
+    const [creation, edit] = creationThenEdit(stack.portalId, contact.id, 'Supervisor');
     const workflowId = inboundObjectWorkflowId(stack.portalId, 'contacts', contact.id);
     const handle = await stack.temporal.workflow.signalWithStart(inboundObjectWorkflow, {
       workflowId,
@@ -120,6 +105,70 @@ describe('a record whose rounds run out', () => {
     });
     expect(await db.inboundParkedEvent.count({ where: { portalId: stack.portalId, redrivenAt: null } })).toBe(0);
     expect((await runHubsync(env, 'parked')).out).toBe('no parked webhook events\n');
+  });
+
+  it("parks a custom object record's events the same way, and redrive stores the record", async () => {
+    const db = stack.runtime.prisma;
+    const car = await stack.sim<{ objectTypeId: `2-${string}` }>('POST', '/__sim/schemas', {
+      name: 'car',
+      labels: { singular: 'Car', plural: 'Cars' },
+      properties: [{ name: 'vin', label: 'VIN', type: 'string', fieldType: 'text' }],
+      associatedObjects: ['CONTACT'],
+    });
+    const record = await stack.sim<{ id: string }>('POST', `/__sim/objects/${car.objectTypeId}`, {
+      properties: { vin: 'VIN-42' },
+    });
+    await stack.sim('POST', '/__sim/faults', {
+      rules: [
+        {
+          type: 'error',
+          status: 400,
+          match: `POST /crm/v3/objects/${car.objectTypeId}/batch/read`,
+          times: INBOUND_MAX_ROUNDS,
+        },
+      ],
+    });
+    const edit = {
+      eventId: 3,
+      subscriptionId: 1,
+      portalId: Number(stack.portalId),
+      appId: 1,
+      occurredAt: Date.now(),
+      subscriptionType: 'object.propertyChange',
+      objectTypeId: car.objectTypeId,
+      attemptNumber: 0,
+      objectId: Number(record.id),
+      propertyName: 'vin',
+      propertyValue: 'VIN-42',
+      changeSource: 'CRM_UI',
+    } as HubSpotWebhookEvent;
+    const handle = await stack.temporal.workflow.signalWithStart(inboundObjectWorkflow, {
+      workflowId: inboundObjectWorkflowId(stack.portalId, car.objectTypeId, record.id),
+      taskQueue: stack.runtime.config.TEMPORAL_TASK_QUEUE,
+      args: [
+        {
+          portalId: stack.portalId,
+          objectType: car.objectTypeId,
+          objectId: record.id,
+          coalesceMs: 0,
+          idleTimeoutMs: 1_000,
+          roundPauseMs: 10,
+        },
+      ],
+      signal: hubspotEventsSignal,
+      signalArgs: [[edit]],
+    });
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const rows = await db.inboundParkedEvent.findMany({ where: { portalId: stack.portalId, redrivenAt: null } });
+    expect(rows.map((r) => [r.objectType, r.objectId, r.events])).toEqual([[car.objectTypeId, record.id, [edit]]]);
+
+    expect(await runHubsync(stackEnv(stack), 'parked', '--redrive')).toMatchObject({ code: 0 });
+    await waitFor('the redriven record stored', async () => {
+      const stored = await db.customObjectRecord.findFirst({
+        where: { portalId: stack.portalId, objectTypeId: car.objectTypeId, hubspotId: record.id },
+      });
+      return (stored?.properties as Record<string, unknown> | undefined)?.vin === 'VIN-42';
+    });
   });
 });
 

@@ -6,6 +6,7 @@
 // part of its survivor's record, so erasing the survivor erases it too.
 import { randomInt } from 'node:crypto';
 import { eraseContact, takeOverMergedRecords } from '../../src/store/inbound-lifecycle';
+import { parkEvents } from '../../src/store/parked-events';
 import { createPrisma } from '../../src/store/prisma';
 import { testDatabaseUrl } from '../support/env';
 
@@ -22,6 +23,8 @@ const personal = (hubspotId: string) => ({
   properties: { city: 'Leeds' },
 });
 const cleared = { email: null, firstName: null, lastName: null, phone: null, jobTitle: null, properties: {} };
+const seed = (portalId: string, ...hubspotIds: string[]) =>
+  prisma.contact.createMany({ data: hubspotIds.map((id) => ({ portalId, ...personal(id) })) });
 const rowOf = (portalId: string, hubspotId: string) =>
   prisma.contact.findUnique({ where: { portalId_hubspotId: { portalId, hubspotId } } });
 const merge = (portalId: string, survivorId: string, mergedIds: string[]) =>
@@ -41,12 +44,7 @@ const erase = (portalId: string, hubspotId: string) =>
 describe('merge into an erased contact', () => {
   it("a merge applied after its survivor's erasure clears the merged-away rows' personal data", async () => {
     const portalId = newPortal();
-    await prisma.contact.createMany({
-      data: [
-        { portalId, ...personal('s') },
-        { portalId, ...personal('m') },
-      ],
-    });
+    await seed(portalId, 's', 'm');
     await erase(portalId, 's');
     await merge(portalId, 's', ['m']);
     expect(await rowOf(portalId, 'm')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's' });
@@ -54,13 +52,7 @@ describe('merge into an erased contact', () => {
 
   it('an erasure applied after the merge clears the rows merged into the erased contact', async () => {
     const portalId = newPortal();
-    await prisma.contact.createMany({
-      data: [
-        { portalId, ...personal('s') },
-        { portalId, ...personal('m') },
-        { portalId, ...personal('other') },
-      ],
-    });
+    await seed(portalId, 's', 'm', 'other');
     await merge(portalId, 's', ['m']);
     await erase(portalId, 's');
     expect(await rowOf(portalId, 'm')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's' });
@@ -78,17 +70,28 @@ describe('merge into an erased contact', () => {
   });
   it('an erasure clears the rows merged into it through an earlier merge', async () => {
     const portalId = newPortal();
-    await prisma.contact.createMany({
-      data: [
-        { portalId, ...personal('s2') },
-        { portalId, ...personal('s1') },
-        { portalId, ...personal('m') },
-      ],
-    });
+    await seed(portalId, 's2', 's1', 'm');
     await merge(portalId, 's1', ['m']);
     await merge(portalId, 's2', ['s1']);
     await erase(portalId, 's2');
     expect(await rowOf(portalId, 's1')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's2' });
     expect(await rowOf(portalId, 'm')).toMatchObject({ ...cleared, archived: true, mergedIntoId: 's1' });
+  });
+  it('an erasure deletes the parked webhook events of the erased contact and of the contacts merged into it', async () => {
+    const portalId = newPortal();
+    await seed(portalId, 's', 'm', 'other');
+    await merge(portalId, 's', ['m']);
+    for (const objectId of ['s', 'm', 'other'])
+      await parkEvents(prisma, {
+        parkKey: `${portalId}-${objectId}`,
+        portalId,
+        objectType: 'contacts',
+        objectId,
+        events: [],
+        lastError: 'HubSpot answered 503',
+      });
+    await erase(portalId, 's');
+    const left = await prisma.inboundParkedEvent.findMany({ where: { portalId }, select: { objectId: true } });
+    expect(left).toEqual([{ objectId: 'other' }]);
   });
 });
